@@ -1,0 +1,211 @@
+// The Embind layer, and the only file that sees Emscripten. It converts JS values to the core's views and the
+// results back to fresh Float32Arrays, and checks only what C++ cannot see (JS types, whole numbers); every other
+// check is the core's validate(), whose messages pass through unchanged.
+//
+// No JS exception is ever thrown through wasm frames (that would skip C++ destructors and leak): each function
+// returns either {output, weights} or {errorType, message}, and web/lib/attention-api.mjs throws the Error.
+#include <emscripten/bind.h>
+#include <emscripten/heap.h>
+#include <emscripten/val.h>
+
+#include <malloc.h>
+
+#include <cmath>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "attn/attention.hpp"
+
+using emscripten::val;
+
+namespace {
+
+// An error that must reach JS as a TypeError (RangeError for ArgumentError from the core).
+struct JsTypeError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+struct JsRangeError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// How a bad value is described in a message: "undefined", "2.5", "a string", "an Array", "a Float64Array".
+std::string describe(const val& value) {
+  const std::string type = value.typeOf().as<std::string>();
+  if (type == "undefined" || type == "number" || type == "boolean" || value.isNull()) {
+    return val::global("String")(value).as<std::string>();
+  }
+  if (type == "object") {
+    const val constructor = value["constructor"];
+    if (!constructor.isUndefined() && !constructor.isNull()) {
+      const std::string name = constructor["name"].as<std::string>();
+      const bool vowel = !name.empty() && std::string("AEIOU").find(name[0]) != std::string::npos;
+      return (vowel ? "an " : "a ") + name;
+    }
+  }
+  return "a " + type;
+}
+
+val object_arg(const val& value, const char* name) {
+  if (value.typeOf().as<std::string>() != "object" || value.isNull()) {
+    throw JsTypeError(std::string(name) + ": expected an object of named arguments, got " + describe(value));
+  }
+  return value;
+}
+
+// A size such as n or dModel: a whole number in [1, kMaxDimension]. `fallback` is used when it is undefined.
+std::size_t size_arg(const val& args, const char* name, std::size_t fallback = 0) {
+  const val value = args[name];
+  if (value.isUndefined() && fallback) return fallback;
+  if (!value.isNumber()) throw JsTypeError(std::string(name) + ": expected a positive integer, got " + describe(value));
+  const double number = value.as<double>();
+  if (!(number >= 1 && number <= double(attn::kMaxDimension) && std::floor(number) == number)) {
+    throw JsRangeError(std::string(name) + ": expected an integer in [1, " + std::to_string(attn::kMaxDimension) +
+                       "], got " + describe(value));
+  }
+  return std::size_t(number);
+}
+
+// Copies a typed array of type T (Float32Array or Uint8Array) into wasm memory. Absent optional arrays
+// (undefined or null) come back empty.
+template <class T>
+std::vector<T> array_arg(const val& args, const char* name, const char* js_type, bool optional) {
+  const val value = args[name];
+  if (optional && (value.isUndefined() || value.isNull())) return {};
+  if (!value.instanceof(val::global(js_type))) {
+    throw JsTypeError(std::string(name) + ": expected a " + js_type + (optional ? " or null" : "") + ", got " +
+                      describe(value));
+  }
+  std::vector<T> copy(value["length"].as<std::size_t>());
+  if (optional && copy.empty()) {
+    throw JsRangeError(std::string(name) + ": got an empty " + js_type + "; pass null or leave it out for none");
+  }
+  // Made after the allocation, so the view cannot be detached by memory growth.
+  val(emscripten::typed_memory_view(copy.size(), copy.data())).call<void>("set", value);
+  return copy;
+}
+
+std::vector<float> floats_arg(const val& args, const char* name, bool optional = false) {
+  return array_arg<float>(args, name, "Float32Array", optional);
+}
+
+bool bool_arg(const val& args, const char* name) {
+  const val value = args[name];
+  if (value.isUndefined() || value.isNull()) return false;
+  if (value.typeOf().as<std::string>() != "boolean") {
+    throw JsTypeError(std::string(name) + ": expected true or false, got " + describe(value));
+  }
+  return value.as<bool>();
+}
+
+// causal, keyMask and scale, shared by both functions. The mask's storage must outlive the options.
+attn::AttentionOptions options_arg(const val& args, std::vector<std::uint8_t>& mask) {
+  attn::AttentionOptions options;
+  options.causal = bool_arg(args, "causal");
+  mask = array_arg<std::uint8_t>(args, "keyMask", "Uint8Array", true);
+  if (!args["keyMask"].isUndefined() && !args["keyMask"].isNull()) options.keyMask = {mask.data(), mask.size()};
+  const val scale = args["scale"];
+  if (!scale.isUndefined() && !scale.isNull()) {
+    if (!scale.isNumber()) throw JsTypeError("scale: expected a finite number, got " + describe(scale));
+    options.scale = float(scale.as<double>());
+    if (std::isfinite(scale.as<double>()) && !std::isfinite(*options.scale)) {
+      throw JsRangeError("scale: " + describe(scale) + " does not fit in a 32-bit float");
+    }
+  }
+  return options;
+}
+
+val float32_copy(const std::vector<float>& values) {
+  // new Float32Array(view) copies, so the result survives later calls and memory growth.
+  return val::global("Float32Array").new_(emscripten::typed_memory_view(values.size(), values.data()));
+}
+
+val result_object(const std::vector<float>& output, const std::vector<float>& weights) {
+  val result = val::object();
+  result.set("output", float32_copy(output));
+  result.set("weights", float32_copy(weights));
+  return result;
+}
+
+val error_object(const char* type, const std::string& message) {
+  val error = val::object();
+  error.set("errorType", val(type));
+  error.set("message", val(message));
+  return error;
+}
+
+// Runs `compute` and turns every C++ exception into an error object.
+template <class F>
+val guarded(F&& compute) {
+  try {
+    return compute();
+  } catch (const JsTypeError& e) {
+    return error_object("TypeError", e.what());
+  } catch (const JsRangeError& e) {
+    return error_object("RangeError", e.what());
+  } catch (const attn::ArgumentError& e) {
+    return error_object("RangeError", e.what());
+  } catch (const std::bad_alloc&) {
+    return error_object("RangeError", "out of memory: the inputs are too large for this browser's wasm memory");
+  } catch (const std::exception& e) {
+    return error_object("Error", e.what());
+  }
+}
+
+val scaled_dot_product_attention(val raw) {
+  return guarded([&] {
+    const val args = object_arg(raw, "arguments");
+    attn::AttentionInput in;
+    in.n = size_arg(args, "n");
+    in.m = size_arg(args, "m");
+    in.dk = size_arg(args, "dk");
+    in.dv = size_arg(args, "dv");
+    const auto q = floats_arg(args, "q"), k = floats_arg(args, "k"), v = floats_arg(args, "v");
+    in.q = q, in.k = k, in.v = v;
+    std::vector<std::uint8_t> mask;
+    in.options = options_arg(args, mask);
+    const auto result = attn::scaled_dot_product_attention(in);
+    return result_object(result.output, result.weights);
+  });
+}
+
+val multi_head_attention(val raw) {
+  return guarded([&] {
+    const val args = object_arg(raw, "arguments");
+    attn::MultiHeadInput in;
+    in.n = size_arg(args, "n");
+    in.m = size_arg(args, "m", in.n);
+    in.dModel = size_arg(args, "dModel");
+    in.heads = size_arg(args, "heads");
+    const auto x = floats_arg(args, "x"), context = floats_arg(args, "context", true);
+    const auto wq = floats_arg(args, "wq"), wk = floats_arg(args, "wk"), wv = floats_arg(args, "wv"),
+               wo = floats_arg(args, "wo");
+    const auto bq = floats_arg(args, "bq", true), bk = floats_arg(args, "bk", true),
+               bv = floats_arg(args, "bv", true), bo = floats_arg(args, "bo", true);
+    in.x = x, in.context = context;
+    in.wq = wq, in.wk = wk, in.wv = wv, in.wo = wo;
+    in.bq = bq, in.bk = bk, in.bv = bv, in.bo = bo;
+    std::vector<std::uint8_t> mask;
+    in.options = options_arg(args, mask);
+    const auto result = attn::multi_head_attention(in);
+    return result_object(result.output, result.weights);
+  });
+}
+
+// The wasm memory's size and the bytes malloc has handed out, for the memory-flatness tests.
+val heap_stats() {
+  val stats = val::object();
+  stats.set("memoryBytes", double(emscripten_get_heap_size()));
+  stats.set("allocatedBytes", double(mallinfo().uordblks));
+  return stats;
+}
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(attention) {
+  emscripten::function("scaledDotProductAttention", &scaled_dot_product_attention);
+  emscripten::function("multiHeadAttention", &multi_head_attention);
+  emscripten::function("simdArch", emscripten::optional_override([] { return std::string(attn::simd_arch_name()); }));
+  emscripten::function("heapStats", &heap_stats);
+  emscripten::function("version", emscripten::optional_override([] { return std::string(ATTN_VERSION); }));
+}

@@ -1,0 +1,233 @@
+// The fast kernels, written once with xsimd and templated on the architecture. Each has a full-batch loop and a
+// scalar tail, so every length works. A build instantiates them for one arch (see attention.cpp); the tests
+// instantiate them for several, including xsimd::emulated<32> (one float per batch, i.e. no SIMD at all).
+//
+// Scores and the weighted sum are both matrix products, so one register-tiled matmul does the heavy lifting:
+//   scores  S (n, m)  = Q (n, dk) · Kᵀ (dk, m)
+//   softmax P (n, m)  = softmax(scale · S + masks), fused in one pass per row
+//   output  O (n, dv) = P (n, m) · V (m, dv)
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include <xsimd/xsimd.hpp>
+
+#include "attn/attention.hpp"
+
+namespace attn::kernels {
+
+template <class Arch>
+using Batch = xsimd::batch<float, Arch>;
+
+// Rows of A kept hot in cache while every column panel of B streams past them.
+constexpr std::size_t kRowBlock = 64;
+// The register tile is kTileRows rows × kTileBatches batches of columns: 6 × 2 = 12 accumulators, plus two
+// loads of B and one broadcast of A, fits the 16 vector registers of SSE, AVX2 and wasm SIMD128 (in V8).
+constexpr std::size_t kTileRows = 6;
+constexpr std::size_t kTileBatches = 2;
+
+// Computes rows [0, R) and columns [col, col + U·W) of c = a · b + bias, entirely in registers.
+template <class Arch, std::size_t R, std::size_t U>
+void matmul_tile(const float* a, std::size_t lda, const float* b, std::size_t ldb, const float* bias,
+                 std::size_t k, float* c, std::size_t ldc, std::size_t col) {
+  using B = Batch<Arch>;
+  constexpr std::size_t W = B::size;
+  B acc[R][U];
+  for (std::size_t u = 0; u < U; ++u) {
+    const B init = bias ? B::load_unaligned(bias + col + u * W) : B(0.0f);
+    for (std::size_t r = 0; r < R; ++r) acc[r][u] = init;
+  }
+  for (std::size_t t = 0; t < k; ++t) {
+    B row[U];
+    for (std::size_t u = 0; u < U; ++u) row[u] = B::load_unaligned(b + t * ldb + col + u * W);
+    for (std::size_t r = 0; r < R; ++r) {
+      const B broadcast(a[r * lda + t]);
+      for (std::size_t u = 0; u < U; ++u) acc[r][u] = xsimd::fma(broadcast, row[u], acc[r][u]);
+    }
+  }
+  for (std::size_t r = 0; r < R; ++r) {
+    for (std::size_t u = 0; u < U; ++u) acc[r][u].store_unaligned(c + r * ldc + col + u * W);
+  }
+}
+
+// Runs matmul_tile over `rows` rows (fewer than kTileRows for the last few), choosing R at compile time.
+template <class Arch, std::size_t U, std::size_t R = kTileRows>
+void matmul_rows(std::size_t rows, const float* a, std::size_t lda, const float* b, std::size_t ldb,
+                 const float* bias, std::size_t k, float* c, std::size_t ldc, std::size_t col) {
+  if constexpr (R > 0) {
+    for (; rows >= R; rows -= R, a += R * lda, c += R * ldc) {
+      matmul_tile<Arch, R, U>(a, lda, b, ldb, bias, k, c, ldc, col);
+    }
+    matmul_rows<Arch, U, R - 1>(rows, a, lda, b, ldb, bias, k, c, ldc, col);
+  }
+}
+
+// c (n, p) = a (n, k) · b (k, p) + bias (p); lda, ldb, ldc are row strides; bias may be null.
+template <class Arch>
+void matmul(const float* a, std::size_t lda, const float* b, std::size_t ldb, const float* bias, std::size_t n,
+            std::size_t k, std::size_t p, float* c, std::size_t ldc) {
+  constexpr std::size_t W = Batch<Arch>::size;
+  for (std::size_t i0 = 0; i0 < n; i0 += kRowBlock) {
+    const std::size_t rows = std::min(kRowBlock, n - i0);
+    const float* ai = a + i0 * lda;
+    float* ci = c + i0 * ldc;
+    std::size_t col = 0;
+    for (; col + kTileBatches * W <= p; col += kTileBatches * W) {
+      matmul_rows<Arch, kTileBatches>(rows, ai, lda, b, ldb, bias, k, ci, ldc, col);
+    }
+    for (; col + W <= p; col += W) matmul_rows<Arch, 1>(rows, ai, lda, b, ldb, bias, k, ci, ldc, col);
+    // Scalar tail: the last p mod W columns.
+    for (; col < p; ++col) {
+      for (std::size_t i = 0; i < rows; ++i) {
+        float sum = bias ? bias[col] : 0.0f;
+        for (std::size_t t = 0; t < k; ++t) sum = std::fma(ai[i * lda + t], b[t * ldb + col], sum);
+        ci[i * ldc + col] = sum;
+      }
+    }
+  }
+}
+
+// out (cols, rows) = in (rows, cols)ᵀ, in with row stride ld. Memory-bound and O(rows·cols), so plain loops.
+inline void transpose(const float* in, std::size_t ld, std::size_t rows, std::size_t cols, float* out) {
+  for (std::size_t r = 0; r < rows; ++r) {
+    for (std::size_t c = 0; c < cols; ++c) out[c * rows + r] = in[r * ld + c];
+  }
+}
+
+// The scalar rescue for a row whose scores overflowed float (only inputs near 1e19 and beyond do that): the limit
+// of softmax as the largest logits grow is uniform weight over the +inf entries. If an overflow produced NaN
+// (inf - inf) and no +inf, the visible keys share the weight equally. Either way: no NaN leaves the kernel.
+inline void softmax_overflowed_row(float* row, const float* hidden, std::size_t len) {
+  constexpr float kInf = std::numeric_limits<float>::infinity();
+  std::size_t infinite = 0, visible = 0;
+  for (std::size_t j = 0; j < len; ++j) {
+    infinite += row[j] == kInf;
+    visible += hidden[j] == 0.0f;
+  }
+  for (std::size_t j = 0; j < len; ++j) {
+    const bool chosen = infinite ? row[j] == kInf : hidden[j] == 0.0f;
+    row[j] = chosen ? 1.0f / float(infinite ? infinite : visible) : 0.0f;
+  }
+}
+
+// In place over s (n, m) with row stride lds: s = softmax(scale · s) per row, where masked keys (keyMask[j] == 0)
+// and, with causal, keys j > i get weight exactly 0. A row with no visible key becomes all zeros.
+// hidden (m) is scratch.
+template <class Arch>
+void masked_softmax(float* s, std::size_t lds, std::size_t n, std::size_t m, float scale,
+                    const std::uint8_t* keyMask, bool causal, float* hidden) {
+  using B = Batch<Arch>;
+  constexpr std::size_t W = B::size;
+  constexpr float kInf = std::numeric_limits<float>::infinity();
+  // hidden[j] is -inf for a masked key and 0 otherwise: adding it hides the key from max and exp.
+  for (std::size_t j = 0; j < m; ++j) hidden[j] = keyMask && !keyMask[j] ? -kInf : 0.0f;
+  const B vscale(scale);
+
+  for (std::size_t i = 0; i < n; ++i) {
+    float* row = s + i * lds;
+    const std::size_t len = causal ? std::min(m, i + 1) : m;  // keys past len are hidden by the causal mask
+    std::fill(row + len, row + m, 0.0f);
+
+    // Pass 1: scale, hide, and find the largest logit.
+    B vmax(-kInf);
+    std::size_t j = 0;
+    for (; j + W <= len; j += W) {
+      const B x = xsimd::fma(B::load_unaligned(row + j), vscale, B::load_unaligned(hidden + j));
+      x.store_unaligned(row + j);
+      vmax = xsimd::max(vmax, x);
+    }
+    float largest = xsimd::reduce_max(vmax);
+    for (; j < len; ++j) {
+      row[j] = std::fma(row[j], scale, hidden[j]);
+      largest = std::max(largest, row[j]);
+    }
+    if (largest == -kInf) {  // every key hidden: zeros, not 0/0
+      std::fill(row, row + len, 0.0f);
+      continue;
+    }
+    if (!(largest < kInf)) {  // +inf or NaN
+      softmax_overflowed_row(row, hidden, len);
+      continue;
+    }
+
+    // Pass 2: exponentiate relative to the largest (so exp <= 1: huge logits cannot overflow) and sum.
+    const B vlargest(largest);
+    B vsum(0.0f);
+    j = 0;
+    for (; j + W <= len; j += W) {
+      const B e = xsimd::exp(B::load_unaligned(row + j) - vlargest);
+      e.store_unaligned(row + j);
+      vsum += e;
+    }
+    float sum = xsimd::reduce_add(vsum);
+    for (; j < len; ++j) sum += row[j] = std::exp(row[j] - largest);
+
+    // Pass 3: normalise. sum >= 1 because the largest entry contributes exp(0).
+    const float inverse = 1.0f / sum;
+    const B vinverse(inverse);
+    j = 0;
+    for (; j + W <= len; j += W) (B::load_unaligned(row + j) * vinverse).store_unaligned(row + j);
+    for (; j < len; ++j) row[j] *= inverse;
+  }
+}
+
+// Scratch buffers reused across heads so a call allocates once.
+struct Scratch {
+  std::vector<float> keysT;   // (dk, m): Kᵀ of one head
+  std::vector<float> hidden;  // (m): the key mask as 0 / -inf
+};
+
+// One head of attention. q (n, dk), k (m, dk), v (m, dv) with row strides ldq, ldk, ldv;
+// writes weights (n, m) and output (n, dv) with row stride ldo.
+template <class Arch>
+void attend(const float* q, std::size_t ldq, const float* k, std::size_t ldk, const float* v, std::size_t ldv,
+            std::size_t n, std::size_t m, std::size_t dk, std::size_t dv, const AttentionOptions& options,
+            float* weights, float* output, std::size_t ldo, Scratch& scratch) {
+  const float scale = options.scale ? *options.scale : 1.0f / std::sqrt(float(dk));
+  scratch.keysT.resize(dk * m);
+  scratch.hidden.resize(m);
+  transpose(k, ldk, m, dk, scratch.keysT.data());
+  matmul<Arch>(q, ldq, scratch.keysT.data(), m, nullptr, n, dk, m, weights, m);
+  masked_softmax<Arch>(weights, m, n, m, scale, options.keyMask.empty() ? nullptr : options.keyMask.data,
+                       options.causal, scratch.hidden.data());
+  matmul<Arch>(weights, m, v, ldv, nullptr, n, m, dv, output, ldo);
+}
+
+// The two public operations for one arch; arguments must already be validated.
+template <class Arch>
+AttentionResult scaled_dot_product_attention(const AttentionInput& in) {
+  AttentionResult result{std::vector<float>(in.n * in.dv), std::vector<float>(in.n * in.m)};
+  Scratch scratch;
+  attend<Arch>(in.q.data, in.dk, in.k.data, in.dk, in.v.data, in.dv, in.n, in.m, in.dk, in.dv, in.options,
+               result.weights.data(), result.output.data(), in.dv, scratch);
+  return result;
+}
+
+template <class Arch>
+MultiHeadResult multi_head_attention(const MultiHeadInput& in) {
+  const std::size_t n = in.n, m = in.m, d = in.dModel, dk = d / in.heads;
+  auto bias = [](View<float> b) { return b.empty() ? nullptr : b.data; };
+
+  // Project: q (n, d), k (m, d), v (m, d); heads (n, d) is the concatenation of the heads' outputs.
+  std::vector<float> q(n * d), k(m * d), v(m * d), heads(n * d);
+  matmul<Arch>(in.x.data, d, in.wq.data, d, bias(in.bq), n, d, d, q.data(), d);
+  matmul<Arch>(in.context.data, d, in.wk.data, d, bias(in.bk), m, d, d, k.data(), d);
+  matmul<Arch>(in.context.data, d, in.wv.data, d, bias(in.bv), m, d, d, v.data(), d);
+
+  MultiHeadResult result{std::vector<float>(n * d), std::vector<float>(in.heads * n * m)};
+  Scratch scratch;
+  for (std::size_t h = 0; h < in.heads; ++h) {
+    const std::size_t col = h * dk;  // head h owns columns [h*dk, (h+1)*dk)
+    attend<Arch>(q.data() + col, d, k.data() + col, d, v.data() + col, d, n, m, dk, dk, in.options,
+                 result.weights.data() + h * n * m, heads.data() + col, d, scratch);
+  }
+  matmul<Arch>(heads.data(), d, in.wo.data, d, bias(in.bo), n, d, d, result.output.data(), d);
+  return result;
+}
+
+}  // namespace attn::kernels

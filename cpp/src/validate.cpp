@@ -1,0 +1,113 @@
+// Argument checks shared by every entry point. Messages name the argument first and say what was expected,
+// because they reach the user unchanged as JS Error messages.
+#include <cmath>
+#include <cstdint>
+#include <string>
+
+#include "attn/attention.hpp"
+
+namespace attn {
+namespace {
+
+void check_dimension(const char* name, std::size_t value) {
+  if (value == 0 || value > kMaxDimension) {
+    throw ArgumentError(name, "expected an integer in [1, " + std::to_string(kMaxDimension) + "], got " +
+                                  std::to_string(value));
+  }
+}
+
+// Checks a buffer's element count against kMaxElements. The factors are already at most kMaxDimension = 2^16,
+// so their product fits in 64 bits (size_t is only 32 bits in wasm32).
+void check_elements(const char* name, const char* shape, std::uint64_t a, std::uint64_t b, std::uint64_t c = 1) {
+  const std::uint64_t count = a * b * c;
+  if (count > kMaxElements) {
+    throw ArgumentError(name, std::string(shape) + " = " + std::to_string(count) +
+                                  " elements exceeds the limit of " + std::to_string(kMaxElements));
+  }
+}
+
+void check_floats(const char* name, View<float> view, const char* shape, std::size_t expected) {
+  if (view.data == nullptr && expected != 0) throw ArgumentError(name, "is required");
+  if (view.size != expected) {
+    throw ArgumentError(name, std::string("expected ") + shape + " = " + std::to_string(expected) +
+                                  " floats, got " + std::to_string(view.size));
+  }
+  for (std::size_t i = 0; i < view.size; ++i) {
+    if (!std::isfinite(view[i])) {
+      throw ArgumentError(name, "element " + std::to_string(i) + " is " +
+                                    (std::isnan(view[i]) ? "NaN" : "infinite") + "; every value must be finite");
+    }
+  }
+}
+
+void check_optional_floats(const char* name, View<float> view, const char* shape, std::size_t expected) {
+  if (!view.empty()) check_floats(name, view, shape, expected);
+}
+
+void check_options(const AttentionOptions& options, std::size_t m) {
+  if (!options.keyMask.empty() && options.keyMask.size != m) {
+    throw ArgumentError("keyMask", "expected m = " + std::to_string(m) + " entries, got " +
+                                       std::to_string(options.keyMask.size));
+  }
+  if (options.scale && !std::isfinite(*options.scale)) {
+    throw ArgumentError("scale", "expected a finite number, got " + std::to_string(*options.scale));
+  }
+}
+
+}  // namespace
+
+void validate(const AttentionInput& in) {
+  check_dimension("n", in.n);
+  check_dimension("m", in.m);
+  check_dimension("dk", in.dk);
+  check_dimension("dv", in.dv);
+  check_elements("weights", "n*m", in.n, in.m);
+  check_elements("q", "n*dk", in.n, in.dk);
+  check_elements("k", "m*dk", in.m, in.dk);
+  check_elements("v", "m*dv", in.m, in.dv);
+  check_elements("output", "n*dv", in.n, in.dv);
+  check_floats("q", in.q, "n*dk", in.n * in.dk);
+  check_floats("k", in.k, "m*dk", in.m * in.dk);
+  check_floats("v", in.v, "m*dv", in.m * in.dv);
+  check_options(in.options, in.m);
+}
+
+MultiHeadInput validated(const MultiHeadInput& given) {
+  MultiHeadInput in = given;
+  if (in.m == 0) in.m = in.n;
+  check_dimension("n", in.n);
+  check_dimension("m", in.m);
+  check_dimension("dModel", in.dModel);
+  check_dimension("heads", in.heads);
+  if (in.dModel % in.heads != 0) {
+    throw ArgumentError("heads", "must divide dModel = " + std::to_string(in.dModel) + ", got " +
+                                     std::to_string(in.heads));
+  }
+  check_elements("x", "n*dModel", in.n, in.dModel);
+  check_elements("context", "m*dModel", in.m, in.dModel);
+  check_elements("wq", "dModel*dModel", in.dModel, in.dModel);
+  check_elements("weights", "heads*n*m", in.heads, in.n, in.m);
+  check_floats("x", in.x, "n*dModel", in.n * in.dModel);
+  if (in.context.empty()) {
+    if (in.m != in.n) {
+      throw ArgumentError("context", "is required when m (" + std::to_string(in.m) + ") differs from n (" +
+                                         std::to_string(in.n) + ")");
+    }
+    in.context = in.x;
+  } else {
+    check_floats("context", in.context, "m*dModel", in.m * in.dModel);
+  }
+  const std::size_t square = in.dModel * in.dModel;
+  check_floats("wq", in.wq, "dModel*dModel", square);
+  check_floats("wk", in.wk, "dModel*dModel", square);
+  check_floats("wv", in.wv, "dModel*dModel", square);
+  check_floats("wo", in.wo, "dModel*dModel", square);
+  check_optional_floats("bq", in.bq, "dModel", in.dModel);
+  check_optional_floats("bk", in.bk, "dModel", in.dModel);
+  check_optional_floats("bv", in.bv, "dModel", in.dModel);
+  check_optional_floats("bo", in.bo, "dModel", in.dModel);
+  check_options(in.options, in.m);
+  return in;
+}
+
+}  // namespace attn

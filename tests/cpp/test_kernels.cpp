@@ -1,0 +1,175 @@
+// Every fast kernel against the double-precision reference, on every arch, at awkward sizes.
+#include "helpers.hpp"
+
+using namespace testing;
+
+namespace {
+
+const std::vector<std::size_t> kLengths = {1, 2, 3, 5, 7, 8, 9, 16, 17, 33, 64, 65};   // n, m
+const std::vector<std::size_t> kWidths = {1, 3, 4, 5, 8, 15, 16, 17, 63, 64, 65};       // dk, dv
+
+// Options rotate with the case number so that the sweeps cover them all without multiplying the count.
+attn::AttentionOptions rotating_options(std::size_t index, std::size_t m, Random& random,
+                                        std::vector<std::uint8_t>& mask) {
+  attn::AttentionOptions options;
+  options.causal = index % 3 == 1;
+  if (index % 3 == 2) {
+    mask.resize(m);
+    for (auto& bit : mask) bit = random.next() % 4 != 0;  // about a quarter masked, sometimes all of them
+    options.keyMask = mask;
+  }
+  if (index % 4 == 3) options.scale = 0.37f;
+  return options;
+}
+
+template <class Arch>
+void check_attention_case(std::size_t index, std::size_t n, std::size_t m, std::size_t dk, std::size_t dv) {
+  Random random(index * 7919 + n * 131 + m * 17 + dk * 3 + dv);
+  const auto q = random.floats(n * dk), k = random.floats(m * dk), v = random.floats(m * dv, -2.0f, 2.0f);
+  std::vector<std::uint8_t> mask;
+  attn::AttentionInput in;
+  in.n = n, in.m = m, in.dk = dk, in.dv = dv;
+  in.options = rotating_options(index, m, random, mask);
+  // Misaligned copies: the kernels use unaligned loads and must not care.
+  const Misaligned mq(q), mk(k), mv(v);
+  in.q = mq.view, in.k = mk.view, in.v = mv.view;
+
+  const auto expected = attn::reference::scaled_dot_product_attention(in);
+  const auto actual = attn::kernels::scaled_dot_product_attention<Arch>(in);
+  const double scale = in.options.scale ? *in.options.scale : 1.0 / std::sqrt(double(dk));
+  const auto tolerance = attention_tolerance(q, k, v, m, dk, scale);
+  INFO("n=" << n << " m=" << m << " dk=" << dk << " dv=" << dv << " causal=" << in.options.causal
+            << " mask=" << !mask.empty() << " arch=" << Arch::name());
+  CHECK_CLOSE(actual.weights, expected.weights, tolerance.weights);
+  CHECK_CLOSE(actual.output, expected.output, tolerance.output);
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("matmul matches the reference at awkward sizes, with bias and row strides", "[kernel][matmul]",
+                   BuildArch, Emulated2, Emulated8) {
+  const std::vector<std::size_t> depths = {1, 3, 17, 64};
+  std::size_t index = 0;
+  for (std::size_t n : kLengths) {
+    for (std::size_t p : kWidths) {
+      const std::size_t k = depths[index % depths.size()];
+      const bool with_bias = index % 2 == 0;
+      const std::size_t pad = index % 3;  // extra floats at the end of each row: lda, ldb, ldc > row length
+      Random random(index++);
+      const auto a = random.floats(n * (k + pad)), b = random.floats(k * (p + pad)), bias = random.floats(p);
+
+      // The reference wants dense rows; pack them.
+      std::vector<float> a_dense(n * k), b_dense(k * p), expected(n * p);
+      for (std::size_t i = 0; i < n; ++i) std::copy_n(&a[i * (k + pad)], k, &a_dense[i * k]);
+      for (std::size_t t = 0; t < k; ++t) std::copy_n(&b[t * (p + pad)], p, &b_dense[t * p]);
+      attn::reference::matmul(a_dense.data(), b_dense.data(), with_bias ? bias.data() : nullptr, n, k, p,
+                              expected.data());
+
+      std::vector<float> c(n * (p + pad), -7.0f), actual(n * p);
+      attn::kernels::matmul<TestType>(a.data(), k + pad, b.data(), p + pad, with_bias ? bias.data() : nullptr, n,
+                                      k, p, c.data(), p + pad);
+      for (std::size_t i = 0; i < n; ++i) {
+        std::copy_n(&c[i * (p + pad)], p, &actual[i * p]);
+        // The padding past each row stays untouched.
+        for (std::size_t j = p; j < p + pad; ++j) REQUIRE(c[i * (p + pad) + j] == -7.0f);
+      }
+      INFO("n=" << n << " k=" << k << " p=" << p << " arch=" << TestType::name());
+      CHECK_CLOSE(actual, expected, 2.0 * (k + 2) * kEps);  // |a|, |b|, |bias| <= 1
+    }
+  }
+}
+
+TEMPLATE_TEST_CASE("masked softmax matches the reference for every length, mask and causal setting",
+                   "[kernel][softmax]", BuildArch, Emulated2, Emulated8) {
+  std::size_t index = 0;
+  for (std::size_t m : kLengths) {
+    for (int variant = 0; variant < 4; ++variant, ++index) {
+      const bool causal = variant & 1, masked = variant & 2;
+      const std::size_t n = m;  // square, so causal rows have every length from 1 to m
+      Random random(index);
+      const float scale = 0.5f + float(variant);
+      // Logits up to ±30 after scaling: exp spans 26 orders of magnitude.
+      auto scores = random.floats(n * m, -30.0f / scale, 30.0f / scale);
+      std::vector<std::uint8_t> mask(m, 1);
+      if (masked) for (auto& bit : mask) bit = random.next() % 3 != 0;
+
+      std::vector<float> expected(n * m), hidden(m);
+      std::vector<double> logits(m);
+      std::vector<std::uint8_t> visible(m);
+      for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t j = 0; j < m; ++j) {
+          logits[j] = double(scores[i * m + j]) * scale;
+          visible[j] = mask[j] && (!causal || j <= i);
+        }
+        attn::reference::softmax(logits.data(), visible.data(), m, &expected[i * m]);
+      }
+      attn::kernels::masked_softmax<TestType>(scores.data(), m, n, m, scale, masked ? mask.data() : nullptr, causal,
+                                              hidden.data());
+      INFO("m=" << m << " causal=" << causal << " masked=" << masked << " arch=" << TestType::name());
+      // Logits of magnitude 30 carry a rounding error of about 30·eps, which exp turns into a relative error.
+      CHECK_CLOSE(scores, expected, 8.0 * 30.0 * kEps);
+    }
+  }
+}
+
+TEMPLATE_TEST_CASE("attention matches the reference over every pair of sequence lengths", "[kernel][attention]",
+                   BuildArch, Emulated2, Emulated8) {
+  std::size_t index = 0;
+  for (std::size_t n : kLengths) {
+    for (std::size_t m : kLengths) {
+      const std::size_t dk = kWidths[index % kWidths.size()], dv = kWidths[(index * 5 + 3) % kWidths.size()];
+      check_attention_case<TestType>(index++, n, m, dk, dv);
+    }
+  }
+}
+
+TEMPLATE_TEST_CASE("attention matches the reference over every pair of head widths", "[kernel][attention]",
+                   BuildArch, Emulated2, Emulated8) {
+  std::size_t index = 0;
+  for (std::size_t dk : kWidths) {
+    for (std::size_t dv : kWidths) {
+      const std::size_t n = kLengths[index % kLengths.size()], m = kLengths[(index * 7 + 2) % kLengths.size()];
+      check_attention_case<TestType>(index++, n, m, dk, dv);
+    }
+  }
+}
+
+TEMPLATE_TEST_CASE("multi-head attention matches the reference for 1, 2, 4 and 12 heads", "[kernel][multihead]",
+                   BuildArch, Emulated2, Emulated8) {
+  struct Case { std::size_t n, m, dModel, heads; bool cross, causal, masked, biased; };
+  const Case cases[] = {
+      {1, 1, 4, 1, false, false, false, false}, {5, 5, 6, 2, false, true, false, true},
+      {7, 7, 16, 4, false, false, true, true},  {3, 9, 12, 4, true, false, false, true},
+      {17, 5, 24, 12, true, true, true, false}, {16, 16, 48, 12, false, true, false, true},
+      {33, 33, 20, 4, false, false, true, true}, {9, 2, 36, 12, true, false, true, true},
+  };
+  std::size_t index = 0;
+  for (const Case& c : cases) {
+    Random random(index++);
+    const std::size_t d = c.dModel;
+    const float w = 1.0f / std::sqrt(float(d));
+    const auto x = random.floats(c.n * d), context = random.floats(c.m * d);
+    const auto wq = random.floats(d * d, -w, w), wk = random.floats(d * d, -w, w);
+    const auto wv = random.floats(d * d, -w, w), wo = random.floats(d * d, -w, w);
+    const auto bq = random.floats(d), bk = random.floats(d), bv = random.floats(d), bo = random.floats(d);
+    std::vector<std::uint8_t> mask(c.m, 1);
+    for (auto& bit : mask) bit = random.next() % 3 != 0;
+
+    attn::MultiHeadInput in;
+    in.x = x, in.n = c.n, in.m = c.m, in.dModel = d, in.heads = c.heads;
+    if (c.cross) in.context = context;
+    in.wq = wq, in.wk = wk, in.wv = wv, in.wo = wo;
+    if (c.biased) in.bq = bq, in.bk = bk, in.bv = bv, in.bo = bo;
+    in.options.causal = c.causal;
+    if (c.masked) in.options.keyMask = mask;
+
+    const auto expected = attn::reference::multi_head_attention(in);
+    const auto actual = attn::kernels::multi_head_attention<TestType>(attn::validated(in));
+    INFO("n=" << c.n << " m=" << c.m << " dModel=" << d << " heads=" << c.heads << " arch=" << TestType::name());
+    // Projections are sums of d terms of size about 1·w (+ bias): magnitudes stay near 1-2, and the errors
+    // of the three stages (projection, attention, output projection) add up.
+    const double budget = 16.0 * (d + c.m + 4) * kEps;
+    CHECK_CLOSE(actual.weights, expected.weights, budget);
+    CHECK_CLOSE(actual.output, expected.output, budget * std::max(1.0, max_abs(expected.output)));
+  }
+}

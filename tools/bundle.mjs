@@ -1,0 +1,37 @@
+// Packs the two wasm builds (build/wasm-simd, build/wasm-scalar) and web/lib's loader into dist/:
+//   attention.mjs, attention-api.mjs          ES-module entry and its shared core (copied as they are)
+//   attention-{simd,scalar}.mjs / .wasm       Emscripten's glue as an ES module, and the wasm it instantiates
+//   attention.umd.js                          one classic script, both wasm builds inlined (works from file://)
+//   attention.d.ts                            the hand-written types
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = `${root}dist`;
+await mkdir(dist, { recursive: true });
+
+for (const flavor of ['simd', 'scalar']) {
+  const from = `${root}build/wasm-${flavor}/cpp/bindings/attention`;
+  // MODULARIZE glue is a classic script defining `var createAttentionModule`, followed by a CommonJS/AMD
+  // footer; without the footer and with an export, it is an ES module.
+  const glue = await readFile(`${from}.js`, 'utf8');
+  const footer = glue.indexOf("if (typeof exports === 'object' && typeof module === 'object')");
+  if (footer < 0) throw new Error(`${from}.js: Emscripten's module footer not found; has the glue changed?`);
+  await writeFile(`${dist}/attention-${flavor}.mjs`, `${glue.slice(0, footer)}export default createAttentionModule;\n`);
+  await copyFile(`${from}.wasm`, `${dist}/attention-${flavor}.wasm`);
+}
+for (const file of ['attention.mjs', 'attention-api.mjs']) await copyFile(`${root}web/lib/${file}`, `${dist}/${file}`);
+await copyFile(`${root}web/lib/attention.d.ts`, `${dist}/attention.d.ts`);
+
+await build({
+  entryPoints: [`${root}web/lib/attention.classic.mjs`],
+  outfile: `${dist}/attention.umd.js`,
+  bundle: true,
+  format: 'iife',
+  target: 'es2020',
+  alias: { '@dist': dist },
+  loader: { '.wasm': 'binary' },
+  banner: { js: '/* attention-playground: classic-script build, defines globalThis.createAttention */' },
+  logLevel: 'warning',
+});

@@ -49,7 +49,7 @@ TEST_CASE("weight rows sum to one within 1e-6", "[attention][softmax]") {
   }
 }
 
-TEST_CASE("causal attention gives exactly zero above the diagonal, also when n != m", "[attention][causal]") {
+TEST_CASE("causal attention gives exactly zero above the diagonal also when n != m", "[attention][causal]") {
   for (auto [n, m] : {std::pair<std::size_t, std::size_t>{7, 7}, {5, 9}, {9, 5}, {17, 17}}) {
     Random random(n * 100 + m);
     const auto q = random.floats(n * 8), k = random.floats(m * 8), v = random.floats(m * 3);
@@ -186,7 +186,7 @@ TEST_CASE("multi-head attention: one head equals single attention after the proj
   CHECK_CLOSE(mha.output, single.output, 8 * kEps);
 }
 
-TEST_CASE("multi-head attention: head h reads and writes only columns [h*dk, (h+1)*dk)", "[multihead]") {
+TEST_CASE("multi-head attention: head h reads and writes only its own block of dk columns", "[multihead]") {
   // Identity projections, 2 heads of dk = 2: head 1's weights depend on columns 2-3 of x alone.
   const std::size_t n = 3, d = 4;
   Random random(11);

@@ -46,7 +46,7 @@ void check_attention_case(std::size_t index, std::size_t n, std::size_t m, std::
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("matmul matches the reference at awkward sizes, with bias and row strides", "[kernel][matmul]",
+TEMPLATE_TEST_CASE("matmul matches the reference at awkward sizes with bias and row strides", "[kernel][matmul]",
                    BuildArch, Emulated2, Emulated8) {
   const std::vector<std::size_t> depths = {1, 3, 17, 64};
   std::size_t index = 0;
@@ -79,7 +79,7 @@ TEMPLATE_TEST_CASE("matmul matches the reference at awkward sizes, with bias and
   }
 }
 
-TEMPLATE_TEST_CASE("masked softmax matches the reference for every length, mask and causal setting",
+TEMPLATE_TEST_CASE("masked softmax matches the reference for every length and mask and causal setting",
                    "[kernel][softmax]", BuildArch, Emulated2, Emulated8) {
   std::size_t index = 0;
   for (std::size_t m : kLengths) {
@@ -134,7 +134,7 @@ TEMPLATE_TEST_CASE("attention matches the reference over every pair of head widt
   }
 }
 
-TEMPLATE_TEST_CASE("multi-head attention matches the reference for 1, 2, 4 and 12 heads", "[kernel][multihead]",
+TEMPLATE_TEST_CASE("multi-head attention matches the reference for 1 2 4 and 12 heads", "[kernel][multihead]",
                    BuildArch, Emulated2, Emulated8) {
   struct Case { std::size_t n, m, dModel, heads; bool cross, causal, masked, biased; };
   const Case cases[] = {

@@ -28,7 +28,7 @@ std::string error_of(F&& call) {
 
 }  // namespace
 
-TEST_CASE("attention rejects bad arguments, naming them", "[validation]") {
+TEST_CASE("attention rejects bad arguments and names them", "[validation]") {
   Valid valid;
   auto in = valid.input();
   auto sdpa = [&] { attn::scaled_dot_product_attention(in); };
@@ -73,7 +73,7 @@ TEST_CASE("attention rejects bad arguments, naming them", "[validation]") {
   }
 }
 
-TEST_CASE("multi-head attention rejects bad arguments, naming them", "[validation][multihead]") {
+TEST_CASE("multi-head attention rejects bad arguments and names them", "[validation][multihead]") {
   const std::size_t n = 3, d = 6;
   const std::vector<float> x(n * d, 0.1f), w(d * d, 0.01f), b(d, 0.0f), context(5 * d, 0.2f);
   attn::MultiHeadInput in;

@@ -1,0 +1,80 @@
+// Static server for the playground: web/ at /, dist/ at /dist/. Same origin only, with the strict
+// Content-Security-Policy every page must work under. Usage: node tools/serve.mjs [--port 8080]
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+export const CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "worker-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+].join('; ');
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ts': 'text/plain; charset=utf-8',
+};
+
+// Maps a URL path to a file under web/ or dist/, refusing anything that escapes them.
+function resolvePath(urlPath) {
+  const [base, rest] = urlPath.startsWith('/dist/') ? ['dist', urlPath.slice(6)] : ['web', urlPath.slice(1)];
+  const folder = join(root, base);
+  const file = normalize(join(folder, decodeURIComponent(rest) || 'index.html'));
+  return file.startsWith(folder + sep) || file === folder ? file : null;
+}
+
+async function handle(request, response) {
+  const path = new URL(request.url, 'http://localhost').pathname;
+  let file = resolvePath(path);
+  try {
+    if (!file) throw Object.assign(new Error('outside the served folders'), { code: 'ENOENT' });
+    if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
+    const body = await readFile(file);
+    response.writeHead(200, {
+      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'Content-Security-Policy': CSP,
+      'Cache-Control': 'no-cache',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    response.end(body);
+  } catch (error) {
+    response.writeHead(error.code === 'ENOENT' ? 404 : 500, { 'Content-Type': 'text/plain; charset=utf-8' });
+    response.end(error.code === 'ENOENT' ? `Not found: ${path}\n` : `Server error\n`);
+  }
+}
+
+// Resolves to the listening server; port 0 picks a free port (the tests use that).
+export function startServer(port = 8080) {
+  return new Promise((resolve, reject) => {
+    const server = createServer(handle);
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const portFlag = process.argv.indexOf('--port');
+  const port = Number(portFlag > 0 ? process.argv[portFlag + 1] : process.env.PORT ?? 8080);
+  startServer(port).then(
+    (server) => console.log(`Attention playground: http://localhost:${server.address().port}/  (Ctrl+C stops it)`),
+    (error) => {
+      console.error(error.code === 'EADDRINUSE' ? `Port ${port} is in use: stop the other server or use --port N` : error.message);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Every test: the C++ suite natively (release, then ASan + UBSan) and as wasm (SIMD and scalar) under node,
+# then the JS API tests and the browser tests. Stops at the first failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NODE_PATH=/usr/share/nodejs  # Debian's emcc needs acorn from here when node is not Debian's
+started=$SECONDS
+
+step() { printf '\n=== %s (%ds)\n' "$*" $((SECONDS - started)); }
+configure() { [ -f "build/$1/build.ninja" ] || cmake --preset "$1" >/dev/null; }
+
+for preset in native-release native-sanitize; do
+  step "C++ suite, $preset (ctest)"
+  configure "$preset"
+  cmake --build --preset "$preset" --target attn_tests
+  ctest --preset "$preset" --parallel 2 2>&1 | tail -n 4
+done
+
+for preset in wasm-simd wasm-scalar; do
+  step "C++ suite, $preset (node)"
+  configure "$preset"
+  cmake --build --preset "$preset" --target attn_tests
+  node "build/$preset/attn_tests.js" --use-colour no | tail -n 2
+done
+
+step "dist/ (both wasm builds, ES module and classic script)"
+bash tools/build.sh
+
+step "JS API and browser tests (node --test)"
+node --test --test-concurrency=1 tests/js/ tests/e2e/
+
+step "all tests passed"

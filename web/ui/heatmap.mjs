@@ -1,0 +1,70 @@
+// Heatmap view of an (n, m) weight matrix: one canvas pixel per cell, scaled up by CSS with crisp edges,
+// token labels on both axes (as text, never HTML), the exact value on hover or keyboard focus.
+import { viridis } from './palette.mjs';
+
+export function renderHeatmap(container, { rows, columns, weights, caption }) {
+  const n = rows.length, m = columns.length;
+  const figure = document.createElement('figure');
+  figure.className = 'heatmap';
+  figure.style.setProperty('--columns', m);
+  figure.style.setProperty('--rows', n);
+
+  const canvas = document.createElement('canvas');
+  canvas.width = m;
+  canvas.height = n;
+  canvas.className = 'heatmap-cells';
+  const context = canvas.getContext('2d');
+  const image = context.createImageData(m, n);
+  for (let i = 0; i < n * m; i++) {
+    const [r, g, b] = viridis(weights[i]);
+    image.data.set([r, g, b, 255], i * 4);
+  }
+  context.putImageData(image, 0, 0);
+  canvas.setAttribute('role', 'img');
+  canvas.setAttribute('aria-label', caption);
+  canvas.tabIndex = 0;
+
+  const label = (text, className) => {
+    const element = document.createElement('span');
+    element.className = className;
+    element.textContent = text;
+    return element;
+  };
+  const rowLabels = document.createElement('div');
+  rowLabels.className = 'heatmap-rows';
+  rows.forEach((text) => rowLabels.append(label(text, 'heatmap-label')));
+  const columnLabels = document.createElement('div');
+  columnLabels.className = 'heatmap-columns';
+  columns.forEach((text) => columnLabels.append(label(text, 'heatmap-label')));
+
+  const readout = document.createElement('figcaption');
+  readout.className = 'heatmap-readout';
+  readout.setAttribute('aria-live', 'polite');
+  const show = (i, j) => {
+    readout.textContent = `“${rows[i]}” → “${columns[j]}”: ${weights[i * m + j].toFixed(4)}`;
+  };
+  const defaultText = `${caption}. Hover a cell, or focus the matrix and use the arrow keys.`;
+  readout.textContent = defaultText;
+  canvas.addEventListener('pointermove', (event) => {
+    const box = canvas.getBoundingClientRect();
+    const j = Math.min(m - 1, Math.floor(((event.clientX - box.left) / box.width) * m));
+    const i = Math.min(n - 1, Math.floor(((event.clientY - box.top) / box.height) * n));
+    if (i >= 0 && j >= 0) show(i, j);
+  });
+  canvas.addEventListener('pointerleave', () => { readout.textContent = defaultText; });
+  let cursor = [0, 0];
+  canvas.addEventListener('keydown', (event) => {
+    const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+    const move = moves[event.key];
+    if (!move) return;
+    event.preventDefault();
+    cursor = [Math.max(0, Math.min(n - 1, cursor[0] + move[0])), Math.max(0, Math.min(m - 1, cursor[1] + move[1]))];
+    show(...cursor);
+  });
+
+  const grid = document.createElement('div');
+  grid.className = 'heatmap-grid';
+  grid.append(document.createElement('span'), columnLabels, rowLabels, canvas);
+  figure.append(grid, readout);
+  container.replaceChildren(figure);
+}

@@ -30,17 +30,21 @@ const TYPES = {
   '.ts': 'text/plain; charset=utf-8',
 };
 
-// Maps a URL path to a file under web/ or dist/, refusing anything that escapes them.
-function resolvePath(urlPath) {
-  const [base, rest] = urlPath.startsWith('/dist/') ? ['dist', urlPath.slice(6)] : ['web', urlPath.slice(1)];
-  const folder = join(root, base);
+// URL prefix -> folder of the repository, longest prefix first. Tests add their own pages.
+const DEFAULT_MOUNTS = { '/dist/': 'dist', '/': 'web' };
+
+// Maps a URL path to a file in a mounted folder, refusing anything that escapes it.
+function resolvePath(urlPath, mounts) {
+  const prefix = Object.keys(mounts).sort((a, b) => b.length - a.length).find((p) => urlPath.startsWith(p));
+  const folder = join(root, mounts[prefix]);
+  const rest = urlPath.slice(prefix.length);
   const file = normalize(join(folder, decodeURIComponent(rest) || 'index.html'));
   return file.startsWith(folder + sep) || file === folder ? file : null;
 }
 
-async function handle(request, response) {
+async function handle(request, response, mounts) {
   const path = new URL(request.url, 'http://localhost').pathname;
-  let file = resolvePath(path);
+  let file = resolvePath(path, mounts);
   try {
     if (!file) throw Object.assign(new Error('outside the served folders'), { code: 'ENOENT' });
     if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
@@ -59,9 +63,11 @@ async function handle(request, response) {
 }
 
 // Resolves to the listening server; port 0 picks a free port (the tests use that).
-export function startServer(port = 8080) {
+// extraMounts adds URL prefixes, e.g. { '/test-pages/': 'tests/e2e/pages' }.
+export function startServer(port = 8080, extraMounts = {}) {
+  const mounts = { ...DEFAULT_MOUNTS, ...extraMounts };
   return new Promise((resolve, reject) => {
-    const server = createServer(handle);
+    const server = createServer((request, response) => handle(request, response, mounts));
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve(server));
   });

@@ -13,7 +13,7 @@ export async function launchBrowser() {
 
 // Starts the playground server on a free port; returns { url, close }.
 export async function serve() {
-  const server = await startServer(0);
+  const server = await startServer(0, { '/test-pages/': 'tests/e2e/pages' });
   return { url: `http://localhost:${server.address().port}`, close: () => new Promise((done) => server.close(done)) };
 }
 

@@ -1,0 +1,26 @@
+// Type-checked against the packed package's attention.d.ts by tests/js/package.test.mjs (tsc --noEmit).
+import createAttention, { type Attention, type AttentionResult } from 'attention-playground';
+
+async function main(): Promise<number> {
+  const attn: Attention = await createAttention({ simd: 'auto' });
+  const simd: boolean = attn.simd;
+  const version: string = attn.version;
+  const result: AttentionResult = attn.scaledDotProductAttention({
+    q: new Float32Array(4), k: new Float32Array(4), v: new Float32Array(4), n: 2, m: 2, dk: 2, dv: 2,
+    causal: true, keyMask: new Uint8Array([1, 1]), scale: 0.5,
+  });
+  const mha = attn.multiHeadAttention({
+    x: new Float32Array(8), n: 2, dModel: 4, heads: 2,
+    wq: new Float32Array(16), wk: new Float32Array(16), wv: new Float32Array(16), wo: new Float32Array(16),
+  });
+  // @ts-expect-error q must be a Float32Array, not number[]
+  attn.scaledDotProductAttention({ q: [1, 2], k: new Float32Array(4), v: new Float32Array(4), n: 2, m: 2, dk: 2, dv: 2 });
+  // @ts-expect-error heads is required
+  attn.multiHeadAttention({ x: new Float32Array(8), n: 2, dModel: 4, wq: new Float32Array(16), wk: new Float32Array(16), wv: new Float32Array(16), wo: new Float32Array(16) });
+  // @ts-expect-error simd takes 'auto' or a boolean
+  await createAttention({ simd: 'fast' });
+  const weights: Float32Array = result.weights;
+  return weights.length + mha.output.length + (simd ? 1 : 0) + version.length;
+}
+
+main().then((count) => console.log(`example ran: ${count}`));

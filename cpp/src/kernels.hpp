@@ -156,16 +156,23 @@ void masked_softmax(float* s, std::size_t lds, std::size_t n, std::size_t m, flo
     }
 
     // Pass 2: exponentiate relative to the largest (so exp <= 1: huge logits cannot overflow) and sum.
-    const B vlargest(largest);
+    // Below kMinExponent, exp is under float's normal range: use 0. Clamping the argument too keeps xsimd's
+    // exp away from -inf (hidden keys), whose exponent arithmetic is undefined behaviour in scalar arches.
+    constexpr float kMinExponent = -87.0f;
+    const B vlargest(largest), vmin(kMinExponent);
     B vsum(0.0f);
     j = 0;
     for (; j + W <= len; j += W) {
-      const B e = xsimd::exp(B::load_unaligned(row + j) - vlargest);
+      const B x = B::load_unaligned(row + j) - vlargest;
+      const B e = xsimd::select(x < vmin, B(0.0f), xsimd::exp(xsimd::max(x, vmin)));
       e.store_unaligned(row + j);
       vsum += e;
     }
     float sum = xsimd::reduce_add(vsum);
-    for (; j < len; ++j) sum += row[j] = std::exp(row[j] - largest);
+    for (; j < len; ++j) {
+      const float x = row[j] - largest;
+      sum += row[j] = x < kMinExponent ? 0.0f : std::exp(x);
+    }
 
     // Pass 3: normalise. sum >= 1 because the largest entry contributes exp(0).
     const float inverse = 1.0f / sum;

@@ -17,6 +17,17 @@ attn::AttentionInput make_input(const std::vector<float>& q, const std::vector<f
   return in;
 }
 
+// Multi-head attention of x (n, d) with identity projections and no biases.
+attn::MultiHeadResult identity_multi_head(const std::vector<float>& x, std::size_t n, std::size_t d,
+                                          std::size_t heads) {
+  std::vector<float> identity(d * d, 0.0f);
+  for (std::size_t i = 0; i < d; ++i) identity[i * d + i] = 1.0f;
+  attn::MultiHeadInput in;
+  in.x = x, in.n = n, in.dModel = d, in.heads = heads;
+  in.wq = identity, in.wk = identity, in.wv = identity, in.wo = identity;
+  return attn::multi_head_attention(in);
+}
+
 }  // namespace
 
 TEST_CASE("a hand-computed two-token example", "[attention][exact]") {
@@ -175,12 +186,7 @@ TEST_CASE("multi-head attention: one head equals single attention after the proj
   const std::size_t n = 4, d = 3;
   Random random(9);
   const auto x = random.floats(n * d);
-  std::vector<float> identity(d * d, 0.0f);
-  for (std::size_t i = 0; i < d; ++i) identity[i * d + i] = 1.0f;
-  attn::MultiHeadInput in;
-  in.x = x, in.n = n, in.dModel = d, in.heads = 1;
-  in.wq = identity, in.wk = identity, in.wv = identity, in.wo = identity;
-  const auto mha = attn::multi_head_attention(in);
+  const auto mha = identity_multi_head(x, n, d, 1);
   const auto single = attn::scaled_dot_product_attention(make_input(x, x, x, n, n, d, d));
   CHECK_CLOSE(mha.weights, single.weights, 8 * kEps);
   CHECK_CLOSE(mha.output, single.output, 8 * kEps);
@@ -191,12 +197,7 @@ TEST_CASE("multi-head attention: head h reads and writes only its own block of d
   const std::size_t n = 3, d = 4;
   Random random(11);
   const auto x = random.floats(n * d);
-  std::vector<float> identity(d * d, 0.0f);
-  for (std::size_t i = 0; i < d; ++i) identity[i * d + i] = 1.0f;
-  attn::MultiHeadInput in;
-  in.x = x, in.n = n, in.dModel = d, in.heads = 2;
-  in.wq = identity, in.wk = identity, in.wv = identity, in.wo = identity;
-  const auto mha = attn::multi_head_attention(in);
+  const auto mha = identity_multi_head(x, n, d, 2);
   for (std::size_t h = 0; h < 2; ++h) {
     std::vector<float> block(n * 2);
     for (std::size_t i = 0; i < n; ++i) std::copy_n(&x[i * d + 2 * h], 2, &block[i * 2]);

@@ -110,3 +110,14 @@ test('returned arrays are copies: they survive later calls and memory growth', (
   assert.deepEqual(first.weights, saved);
   assert.ok(!(first.weights.buffer instanceof SharedArrayBuffer) && first.weights.byteOffset === 0);
 });
+
+test('an engine without SIMD128 gets the scalar build, and simd: true says why it cannot', async (t) => {
+  const validate = WebAssembly.validate;
+  t.after(() => { WebAssembly.validate = validate; });
+  WebAssembly.validate = () => false;  // what the SIMD probe sees on an engine without SIMD
+  const attn = await createAttention();
+  assert.equal(attn.simd, false);
+  assert.equal(attn.arch, 'emulated');
+  assert.equal(attn.scaledDotProductAttention({ q: new Float32Array(2), k: new Float32Array(2), v: new Float32Array(1), n: 1, m: 1, dk: 2, dv: 1 }).weights[0], 1);
+  await assert.rejects(createAttention({ simd: true }), /^Error: simd: true was requested, but this engine does not support WebAssembly SIMD128/);
+});

@@ -8,19 +8,26 @@ started=$SECONDS
 
 step() { printf '\n=== %s (%ds)\n' "$*" $((SECONDS - started)); }
 configure() { [ -f "build/$1/build.ninja" ] || cmake --preset "$1" >/dev/null; }
+# Runs a test command; shows its last $1 lines when it passes and its whole output (last 300 lines) when it fails.
+summary() {
+  local lines=$1 log
+  shift
+  log=$(mktemp)
+  if "$@" >"$log" 2>&1; then tail -n "$lines" "$log"; rm -f "$log"; else tail -n 300 "$log"; rm -f "$log"; return 1; fi
+}
 
 for preset in native-release native-sanitize; do
   step "C++ suite, $preset (ctest)"
   configure "$preset"
   cmake --build --preset "$preset" --target attn_tests
-  ctest --preset "$preset" --parallel 2 2>&1 | tail -n 4
+  summary 3 ctest --preset "$preset" --parallel 2
 done
 
 for preset in wasm-simd wasm-scalar; do
   step "C++ suite, $preset (node)"
   configure "$preset"
   cmake --build --preset "$preset" --target attn_tests
-  node "build/$preset/attn_tests.js" --use-colour no | tail -n 2
+  summary 2 node "build/$preset/attn_tests.js" --use-colour no
 done
 
 step "dist/ (both wasm builds, ES module and classic script)"

@@ -102,8 +102,8 @@ bool bool_arg(const val& args, const char* name) {
 attn::AttentionOptions options_arg(const val& args, std::vector<std::uint8_t>& mask) {
   attn::AttentionOptions options;
   options.causal = bool_arg(args, "causal");
-  mask = array_arg<std::uint8_t>(args, "keyMask", "Uint8Array", true);
-  if (!args["keyMask"].isUndefined() && !args["keyMask"].isNull()) options.keyMask = {mask.data(), mask.size()};
+  mask = array_arg<std::uint8_t>(args, "keyMask", "Uint8Array", true);  // empty only when not given
+  if (!mask.empty()) options.keyMask = mask;
   const val scale = args["scale"];
   if (!scale.isUndefined() && !scale.isNull()) {
     if (!scale.isNumber()) throw JsTypeError("scale: expected a finite number, got " + describe(scale));

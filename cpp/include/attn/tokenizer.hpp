@@ -1,0 +1,53 @@
+// Byte-level BPE tokenizer: any byte string encodes (the 256 single bytes are always in the vocabulary), every
+// token keeps its byte offsets in the input, and merges are learned from a corpus by BpeTokenizer::train.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace attn {
+
+struct Token {
+  std::int32_t id;
+  std::size_t start, end;  // byte offsets [start, end) in the UTF-8 input
+};
+
+// Splits text into the pieces BPE works within, as byte ranges [start, end): runs of word bytes (ASCII letters
+// and digits, and every byte of a non-ASCII character), runs of ASCII punctuation, and runs of whitespace; a
+// single space before a word or punctuation run belongs to it (" cat"), as in GPT-2, so merges learn words with
+// their leading space.
+std::vector<std::pair<std::size_t, std::size_t>> pretokenize(std::string_view text);
+
+class BpeTokenizer {
+ public:
+  using Pair = std::pair<std::int32_t, std::int32_t>;
+  static constexpr std::int32_t kByteTokens = 256;
+
+  // Merge i joins the pair merges[i] into the new token 256 + i; earlier merges take precedence.
+  explicit BpeTokenizer(std::vector<Pair> merges);
+
+  // Learns merges from `texts` until the vocabulary reaches `vocab_size` tokens (or no pair occurs twice).
+  // Deterministic: ties go to the pair with the smaller ids.
+  static BpeTokenizer train(const std::vector<std::string>& texts, std::size_t vocab_size);
+
+  std::vector<Token> encode(std::string_view text) const;
+  std::string decode(const std::vector<std::int32_t>& ids) const;  // throws ArgumentError for unknown ids
+
+  std::size_t vocab_size() const { return bytes_.size(); }
+  const std::string& token_bytes(std::int32_t id) const { return bytes_.at(std::size_t(id)); }
+  const std::vector<Pair>& merges() const { return merges_; }
+
+ private:
+  void encode_piece(std::string_view text, std::size_t offset, std::vector<Token>& out) const;
+
+  std::vector<Pair> merges_;
+  std::vector<std::string> bytes_;                        // the bytes each token stands for
+  std::unordered_map<std::uint64_t, std::int32_t> rank_;  // pair key -> merge index
+};
+
+}  // namespace attn

@@ -1,0 +1,149 @@
+// Byte-level BPE: training by repeated most-frequent-pair merges over the corpus's distinct pieces, and encoding
+// by applying the learned merges in order of rank within each piece.
+#include "attn/tokenizer.hpp"
+
+#include <algorithm>
+#include <map>
+#include <string>
+
+#include "attn/attention.hpp"
+
+namespace attn {
+namespace {
+
+enum class ByteClass { kSpace, kWord, kPunctuation };
+
+ByteClass classify(unsigned char b) {
+  if (b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' || b == '\v') return ByteClass::kSpace;
+  if (b >= 0x80 || (b >= '0' && b <= '9') || ((b | 0x20) >= 'a' && (b | 0x20) <= 'z')) return ByteClass::kWord;
+  return ByteClass::kPunctuation;
+}
+
+std::uint64_t key(std::int32_t a, std::int32_t b) { return (std::uint64_t(std::uint32_t(a)) << 32) | std::uint32_t(b); }
+
+// Replaces every occurrence of (a, b) in `ids` by `merged`, left to right.
+template <class Ids>
+void merge_pair(Ids& ids, std::int32_t a, std::int32_t b, std::int32_t merged) {
+  std::size_t write = 0;
+  for (std::size_t read = 0; read < ids.size(); ++read) {
+    if (read + 1 < ids.size() && ids[read] == a && ids[read + 1] == b) {
+      ids[write++] = merged;
+      ++read;
+    } else {
+      ids[write++] = ids[read];
+    }
+  }
+  ids.resize(write);
+}
+
+}  // namespace
+
+std::vector<std::pair<std::size_t, std::size_t>> pretokenize(std::string_view text) {
+  std::vector<std::pair<std::size_t, std::size_t>> pieces;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const std::size_t start = i;
+    ByteClass kind = classify(text[i]);
+    // A single space followed by a word or punctuation run joins that run.
+    if (text[i] == ' ' && i + 1 < text.size() && classify(text[i + 1]) != ByteClass::kSpace) kind = classify(text[++i]);
+    while (i < text.size() && classify(text[i]) == kind) {
+      // Keep one space back for the next run when whitespace ends in " x".
+      if (kind == ByteClass::kSpace && text[i] == ' ' && i + 1 < text.size() && i > start &&
+          classify(text[i + 1]) != ByteClass::kSpace) {
+        break;
+      }
+      ++i;
+    }
+    pieces.emplace_back(start, i);
+  }
+  return pieces;
+}
+
+BpeTokenizer::BpeTokenizer(std::vector<Pair> merges) : merges_(std::move(merges)) {
+  for (int b = 0; b < kByteTokens; ++b) bytes_.emplace_back(1, char(b));
+  for (std::size_t i = 0; i < merges_.size(); ++i) {
+    const auto [a, b] = merges_[i];
+    const auto known = std::int32_t(bytes_.size());
+    if (a < 0 || b < 0 || a >= known || b >= known) {
+      throw ArgumentError("merges", "merge " + std::to_string(i) + " refers to a token that does not exist yet");
+    }
+    rank_.emplace(key(a, b), std::int32_t(i));
+    bytes_.push_back(bytes_[std::size_t(a)] + bytes_[std::size_t(b)]);
+  }
+}
+
+BpeTokenizer BpeTokenizer::train(const std::vector<std::string>& texts, std::size_t vocab_size) {
+  // Distinct pieces with their counts; BPE then works on each distinct piece once.
+  std::map<std::string, std::int64_t> counts;
+  for (const std::string& text : texts) {
+    for (const auto& [start, end] : pretokenize(text)) ++counts[text.substr(start, end - start)];
+  }
+  std::vector<std::vector<std::int32_t>> words;
+  std::vector<std::int64_t> weights;
+  for (const auto& [piece, count] : counts) {
+    words.emplace_back(piece.begin(), piece.end());
+    for (auto& id : words.back()) id = std::int32_t(static_cast<unsigned char>(id));
+    weights.push_back(count);
+  }
+
+  std::vector<Pair> merges;
+  while (kByteTokens + merges.size() < vocab_size) {
+    std::unordered_map<std::uint64_t, std::int64_t> pair_counts;
+    for (std::size_t w = 0; w < words.size(); ++w) {
+      for (std::size_t i = 0; i + 1 < words[w].size(); ++i) pair_counts[key(words[w][i], words[w][i + 1])] += weights[w];
+    }
+    std::uint64_t best = 0;
+    std::int64_t best_count = 1;  // a pair must occur at least twice to be worth a token
+    for (const auto& [pair, count] : pair_counts) {
+      if (count > best_count || (count == best_count && best_count > 1 && pair < best)) best = pair, best_count = count;
+    }
+    if (best_count < 2) break;
+    const Pair pair{std::int32_t(best >> 32), std::int32_t(best & 0xffffffffu)};
+    const auto merged = std::int32_t(kByteTokens + merges.size());
+    for (auto& word : words) merge_pair(word, pair.first, pair.second, merged);
+    merges.push_back(pair);
+  }
+  return BpeTokenizer(std::move(merges));
+}
+
+void BpeTokenizer::encode_piece(std::string_view text, std::size_t offset, std::vector<Token>& out) const {
+  // tokens[i] covers bytes [starts[i], starts[i + 1]) of the piece.
+  std::vector<std::int32_t> ids(text.begin(), text.end());
+  for (auto& id : ids) id = std::int32_t(static_cast<unsigned char>(id));
+  while (ids.size() > 1) {
+    std::int32_t best_rank = -1;
+    for (std::size_t i = 0; i + 1 < ids.size(); ++i) {
+      const auto found = rank_.find(key(ids[i], ids[i + 1]));
+      if (found != rank_.end() && (best_rank < 0 || found->second < best_rank)) best_rank = found->second;
+    }
+    if (best_rank < 0) break;
+    const Pair pair = merges_[std::size_t(best_rank)];
+    merge_pair(ids, pair.first, pair.second, kByteTokens + best_rank);
+  }
+  std::size_t position = offset;
+  for (const std::int32_t id : ids) {
+    const std::size_t length = bytes_[std::size_t(id)].size();
+    out.push_back({id, position, position + length});
+    position += length;
+  }
+}
+
+std::vector<Token> BpeTokenizer::encode(std::string_view text) const {
+  std::vector<Token> tokens;
+  for (const auto& [start, end] : pretokenize(text)) encode_piece(text.substr(start, end - start), start, tokens);
+  return tokens;
+}
+
+std::string BpeTokenizer::decode(const std::vector<std::int32_t>& ids) const {
+  std::string text;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (ids[i] < 0 || std::size_t(ids[i]) >= bytes_.size()) {
+      throw ArgumentError("ids", "element " + std::to_string(i) + " is " + std::to_string(ids[i]) +
+                                     ", outside the vocabulary of " + std::to_string(bytes_.size()) + " tokens");
+    }
+    text += bytes_[std::size_t(ids[i])];
+  }
+  return text;
+}
+
+}  // namespace attn

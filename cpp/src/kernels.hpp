@@ -101,7 +101,8 @@ inline void transpose(const float* in, std::size_t ld, std::size_t rows, std::si
 
 // The scalar rescue for a row whose scores overflowed float (only inputs near 1e19 and beyond do that): the limit
 // of softmax as the largest logits grow is uniform weight over the +inf entries. If an overflow produced NaN
-// (inf - inf) and no +inf, the visible keys share the weight equally. Either way: no NaN leaves the kernel.
+// (inf · 0 with a scale of 0, or inf − inf where fma is not fused) and no +inf, the visible keys share the weight
+// equally. Either way: no NaN leaves the kernel.
 inline void softmax_overflowed_row(float* row, const float* hidden, std::size_t len) {
   constexpr float kInf = std::numeric_limits<float>::infinity();
   std::size_t infinite = 0, visible = 0;
@@ -133,25 +134,29 @@ void masked_softmax(float* s, std::size_t lds, std::size_t n, std::size_t m, flo
     const std::size_t len = causal ? std::min(m, i + 1) : m;  // keys past len are hidden by the causal mask
     std::fill(row + len, row + m, 0.0f);
 
-    // Pass 1: scale, hide, and find the largest logit.
+    // Pass 1: scale, hide, and find the largest logit (and any NaN, which max() would not pass on).
     B vmax(-kInf);
+    xsimd::batch_bool<float, Arch> vnan(false);
     std::size_t j = 0;
     for (; j + W <= len; j += W) {
       const B x = xsimd::fma(B::load_unaligned(row + j), vscale, B::load_unaligned(hidden + j));
       x.store_unaligned(row + j);
       vmax = xsimd::max(vmax, x);
+      vnan = vnan | (x != x);
     }
     float largest = xsimd::reduce_max(vmax);
+    bool nan = xsimd::any(vnan);
     for (; j < len; ++j) {
       row[j] = std::fma(row[j], scale, hidden[j]);
       largest = std::max(largest, row[j]);
+      nan |= row[j] != row[j];
+    }
+    if (nan || largest == kInf) {
+      softmax_overflowed_row(row, hidden, len);
+      continue;
     }
     if (largest == -kInf) {  // every key hidden: zeros, not 0/0
       std::fill(row, row + len, 0.0f);
-      continue;
-    }
-    if (!(largest < kInf)) {  // +inf or NaN
-      softmax_overflowed_row(row, hidden, len);
       continue;
     }
 

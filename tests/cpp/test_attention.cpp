@@ -139,6 +139,15 @@ TEST_CASE("huge logits stay finite and correct", "[attention][edge]") {
     CHECK(r.weights == std::vector<float>{1, 0, 0});
     CHECK(r.output == std::vector<float>{5});
   }
+  SECTION("an overflowed score times a scale of 0 (inf * 0 = NaN) still gives the right weights") {
+    // Scale 0 makes every logit 0, so the answer is uniform; in float, score 0 is 2e40 = inf and inf * 0 is NaN.
+    const std::vector<float> q4 = {1e20f, 1e20f}, k4 = {1e20f, 1e20f, 1, 1}, v4 = {2, 4};
+    auto in4 = make_input(q4, k4, v4, 1, 2, 2, 1);
+    in4.options.scale = 0.0f;
+    const auto r = attn::scaled_dot_product_attention(in4);
+    CHECK(r.weights == std::vector<float>{0.5f, 0.5f});
+    CHECK(r.output == std::vector<float>{3});
+  }
 }
 
 TEST_CASE("self-attention is permutation-equivariant", "[attention][property]") {

@@ -1,18 +1,9 @@
-// The fast entry points: validate, then run the kernels for the one arch this build targets. WASM SIMD cannot
-// dispatch at run time, so the choice is made here at compile time and the JS loader picks between builds.
+// The fast entry points: validate, then run the kernels for the one arch this build targets (build_arch.hpp).
 #include "attn/attention.hpp"
+#include "build_arch.hpp"
 #include "kernels.hpp"
 
 namespace attn {
-namespace {
-#if defined(__wasm_simd128__)
-using BuildArch = xsimd::wasm;
-#elif defined(__wasm__) || defined(ATTN_NO_SIMD)
-using BuildArch = xsimd::emulated<64>;  // one float per batch: the same kernels with no SIMD instructions
-#else
-using BuildArch = xsimd::default_arch;  // the best arch the compiler targets, e.g. fma3<avx2> with -mavx2 -mfma
-#endif
-}  // namespace
 
 AttentionResult scaled_dot_product_attention(const AttentionInput& in) {
   validate(in);

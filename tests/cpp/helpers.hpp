@@ -12,19 +12,14 @@
 #include <catch2/catch.hpp>
 
 #include "attn/attention.hpp"
+#include "build_arch.hpp"
 #include "kernels.hpp"
 
 namespace testing {
 
 // Every fast kernel runs on the arch of this build and on xsimd's emulated archs of 2 and 8 floats, whose
 // tails differ from the build's. emulated<64> is also what the no-SIMD wasm build uses.
-#if defined(__wasm_simd128__)
-using BuildArch = xsimd::wasm;
-#elif defined(__wasm__)
-using BuildArch = xsimd::emulated<64>;
-#else
-using BuildArch = xsimd::default_arch;
-#endif
+using attn::BuildArch;
 using Emulated2 = xsimd::emulated<64>;
 using Emulated8 = xsimd::emulated<256>;
 

@@ -31,16 +31,17 @@ constexpr std::size_t kRowBlock = 64;
 constexpr std::size_t kTileRows = 6;
 constexpr std::size_t kTileBatches = 2;
 
-// Computes rows [0, R) and columns [col, col + U·W) of c = a · b + bias, entirely in registers.
+// Computes rows [0, R) and columns [col, col + U·W) of c = a · b + bias (or c += a · b when accumulating),
+// entirely in registers.
 template <class Arch, std::size_t R, std::size_t U>
 void matmul_tile(const float* a, std::size_t lda, const float* b, std::size_t ldb, const float* bias,
-                 std::size_t k, float* c, std::size_t ldc, std::size_t col) {
+                 std::size_t k, float* c, std::size_t ldc, std::size_t col, bool accumulate) {
   using B = Batch<Arch>;
   constexpr std::size_t W = B::size;
   B acc[R][U];
   for (std::size_t u = 0; u < U; ++u) {
     const B init = bias ? B::load_unaligned(bias + col + u * W) : B(0.0f);
-    for (std::size_t r = 0; r < R; ++r) acc[r][u] = init;
+    for (std::size_t r = 0; r < R; ++r) acc[r][u] = accumulate ? B::load_unaligned(c + r * ldc + col + u * W) : init;
   }
   for (std::size_t t = 0; t < k; ++t) {
     B row[U];
@@ -58,19 +59,20 @@ void matmul_tile(const float* a, std::size_t lda, const float* b, std::size_t ld
 // Runs matmul_tile over `rows` rows (fewer than kTileRows for the last few), choosing R at compile time.
 template <class Arch, std::size_t U, std::size_t R = kTileRows>
 void matmul_rows(std::size_t rows, const float* a, std::size_t lda, const float* b, std::size_t ldb,
-                 const float* bias, std::size_t k, float* c, std::size_t ldc, std::size_t col) {
+                 const float* bias, std::size_t k, float* c, std::size_t ldc, std::size_t col, bool accumulate) {
   if constexpr (R > 0) {
     for (; rows >= R; rows -= R, a += R * lda, c += R * ldc) {
-      matmul_tile<Arch, R, U>(a, lda, b, ldb, bias, k, c, ldc, col);
+      matmul_tile<Arch, R, U>(a, lda, b, ldb, bias, k, c, ldc, col, accumulate);
     }
-    matmul_rows<Arch, U, R - 1>(rows, a, lda, b, ldb, bias, k, c, ldc, col);
+    matmul_rows<Arch, U, R - 1>(rows, a, lda, b, ldb, bias, k, c, ldc, col, accumulate);
   }
 }
 
 // c (n, p) = a (n, k) · b (k, p) + bias (p); lda, ldb, ldc are row strides; bias may be null.
+// With accumulate, c (n, p) += a · b instead (bias must be null): the gradients of the model's training use that.
 template <class Arch>
 void matmul(const float* a, std::size_t lda, const float* b, std::size_t ldb, const float* bias, std::size_t n,
-            std::size_t k, std::size_t p, float* c, std::size_t ldc) {
+            std::size_t k, std::size_t p, float* c, std::size_t ldc, bool accumulate = false) {
   constexpr std::size_t W = Batch<Arch>::size;
   for (std::size_t i0 = 0; i0 < n; i0 += kRowBlock) {
     const std::size_t rows = std::min(kRowBlock, n - i0);
@@ -78,13 +80,13 @@ void matmul(const float* a, std::size_t lda, const float* b, std::size_t ldb, co
     float* ci = c + i0 * ldc;
     std::size_t col = 0;
     for (; col + kTileBatches * W <= p; col += kTileBatches * W) {
-      matmul_rows<Arch, kTileBatches>(rows, ai, lda, b, ldb, bias, k, ci, ldc, col);
+      matmul_rows<Arch, kTileBatches>(rows, ai, lda, b, ldb, bias, k, ci, ldc, col, accumulate);
     }
-    for (; col + W <= p; col += W) matmul_rows<Arch, 1>(rows, ai, lda, b, ldb, bias, k, ci, ldc, col);
+    for (; col + W <= p; col += W) matmul_rows<Arch, 1>(rows, ai, lda, b, ldb, bias, k, ci, ldc, col, accumulate);
     // Scalar tail: the last p mod W columns.
     for (; col < p; ++col) {
       for (std::size_t i = 0; i < rows; ++i) {
-        float sum = bias ? bias[col] : 0.0f;
+        float sum = accumulate ? ci[i * ldc + col] : bias ? bias[col] : 0.0f;
         for (std::size_t t = 0; t < k; ++t) sum = std::fma(ai[i * lda + t], b[t * ldb + col], sum);
         ci[i * ldc + col] = sum;
       }

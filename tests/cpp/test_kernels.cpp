@@ -77,6 +77,16 @@ TEMPLATE_TEST_CASE("matmul matches the reference at awkward sizes with bias and 
       }
       INFO("n=" << n << " k=" << k << " p=" << p << " arch=" << TestType::name());
       CHECK_CLOSE(actual, expected, 2.0 * (k + 2) * kEps);  // |a|, |b|, |bias| <= 1
+
+      // Accumulating a second product: c += a · b gives twice the product (plus the bias once).
+      attn::kernels::matmul<TestType>(a.data(), k + pad, b.data(), p + pad, nullptr, n, k, p, c.data(), p + pad, true);
+      for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t j = 0; j < p; ++j) {
+          const float twice = 2 * expected[i * p + j] - (with_bias ? bias[j] : 0.0f);
+          REQUIRE(std::fabs(c[i * (p + pad) + j] - twice) <= 4.0 * (k + 2) * kEps);
+        }
+        for (std::size_t j = p; j < p + pad; ++j) REQUIRE(c[i * (p + pad) + j] == -7.0f);
+      }
     }
   }
 }

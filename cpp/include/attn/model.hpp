@@ -1,0 +1,57 @@
+// A small pre-LayerNorm transformer encoder (or, with causal, a GPT-style decoder) built on the attention core:
+// token + learned position embeddings, layers of [LN → multi-head attention → residual, LN → GELU MLP →
+// residual], a final LN and an output layer tied to the token embeddings.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace attn {
+
+struct ModelConfig {
+  std::string name;
+  std::size_t vocabSize = 0, dModel = 0, heads = 0, layers = 0, dFF = 0, maxLength = 0;
+  bool causal = false;
+};
+
+struct TensorInfo {
+  std::string name;
+  std::vector<std::size_t> shape;
+  std::size_t offset = 0, size = 0;  // into Transformer::parameters()
+};
+
+struct ModelOutput {
+  std::vector<float> attentions;  // (layers, heads, n, n)
+  std::vector<float> hidden;      // (layers + 1, n, dModel): the embeddings, then each layer's output; if asked
+  std::vector<float> logits;      // (n, vocabSize); if asked
+};
+
+class Transformer {
+ public:
+  // All parameters zero, LayerNorm gains one. Throws ArgumentError for an impossible config.
+  explicit Transformer(ModelConfig config);
+
+  const ModelConfig& config() const { return config_; }
+  const std::vector<TensorInfo>& tensors() const { return tensors_; }
+  std::vector<float>& parameters() { return parameters_; }
+  const std::vector<float>& parameters() const { return parameters_; }
+  const float* tensor(const std::string& name) const;
+  float* tensor(const std::string& name);
+
+  // ids (n), 1 <= n <= maxLength, each < vocabSize.
+  ModelOutput run(const std::vector<std::int32_t>& ids, bool hidden = false, bool logits = false) const;
+
+  // Cross-entropy of predicting targets[i] at position i (targets[i] < 0: no prediction there), summed and
+  // multiplied by `weight`. With `gradient` (parameters().size() floats) the gradient of that is added to it.
+  float loss(const std::vector<std::int32_t>& ids, const std::vector<std::int32_t>& targets, float weight,
+             float* gradient) const;
+
+ private:
+  ModelConfig config_;
+  std::vector<TensorInfo> tensors_;
+  std::vector<float> parameters_;
+};
+
+}  // namespace attn

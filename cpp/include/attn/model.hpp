@@ -16,6 +16,11 @@ struct ModelConfig {
   bool causal = false;
 };
 
+// Token ids past the tokenizer's own vocabulary, with a meaning for the model.
+struct SpecialTokens {
+  std::int32_t bos = 0, eos = 0, mask = 0;  // beginning of text, end of text, [MASK]
+};
+
 struct TensorInfo {
   std::string name;
   std::vector<std::size_t> shape;

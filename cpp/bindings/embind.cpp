@@ -11,11 +11,14 @@
 #include <malloc.h>
 
 #include <cmath>
+#include <map>
+#include <memory>
 #include <new>
 #include <string>
 #include <vector>
 
 #include "attn/attention.hpp"
+#include "attn/model_file.hpp"
 
 using emscripten::val;
 
@@ -192,6 +195,124 @@ val multi_head_attention(val raw) {
   });
 }
 
+// ---- Models. Loaded models live here, addressed from JS by a handle, until JS disposes of them.
+
+std::map<int, std::unique_ptr<attn::LoadedModel>> models;
+int next_handle = 1;
+
+const attn::LoadedModel& model_arg(int handle) {
+  const auto found = models.find(handle);
+  if (found == models.end()) throw JsRangeError("model: it has been disposed of; load it again");
+  return *found->second;
+}
+
+std::string text_arg(const val& text) {
+  if (!text.isString()) throw JsTypeError("text: expected a string, got " + describe(text));
+  return text.as<std::string>();
+}
+
+// The UTF-16 index (what JS strings count) of each byte offset of a UTF-8 string, for [start, end) ranges:
+// an offset inside a character counts as the character's end, so a character split across byte tokens shows
+// once, in the token that holds its first byte, and the others get empty ranges.
+std::vector<std::int32_t> utf16_positions(const std::string& text) {
+  std::vector<std::int32_t> at(text.size() + 1);
+  std::int32_t units = 0;
+  std::size_t b = 0;
+  while (b < text.size()) {
+    const auto lead = static_cast<unsigned char>(text[b]);
+    const std::size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    const std::int32_t width = length == 4 ? 2 : 1;  // outside the BMP: a surrogate pair
+    at[b] = units;
+    for (std::size_t k = 1; k < length && b + k <= text.size(); ++k) at[b + k] = units + width;
+    units += width;
+    b += length;
+  }
+  at[text.size()] = units;
+  return at;
+}
+
+val int32_copy(const std::vector<std::int32_t>& values) {
+  return val::global("Int32Array").new_(emscripten::typed_memory_view(values.size(), values.data()));
+}
+
+// {ids, offsets}: offsets holds [start, end) per token in UTF-16 units; specials get an empty range at 0.
+val tokens_object(const std::vector<std::int32_t>& ids, const std::vector<attn::Token>& tokens, std::size_t specials,
+                  const std::string& text) {
+  const auto at = utf16_positions(text);
+  std::vector<std::int32_t> offsets(2 * specials, 0);
+  for (const auto& t : tokens) offsets.push_back(at[t.start]), offsets.push_back(at[t.end]);
+  val result = val::object();
+  result.set("ids", int32_copy(ids));
+  result.set("offsets", int32_copy(offsets));
+  return result;
+}
+
+val config_object(const attn::LoadedModel& m) {
+  const attn::ModelConfig& c = m.model.config();
+  val config = val::object();
+  config.set("name", c.name);
+  config.set("layers", double(c.layers));
+  config.set("heads", double(c.heads));
+  config.set("dModel", double(c.dModel));
+  config.set("vocabSize", double(c.vocabSize));
+  config.set("maxLength", double(c.maxLength));
+  config.set("causal", c.causal);
+  return config;
+}
+
+val load_model(val bytes) {
+  return guarded([&] {
+    if (!bytes.instanceof(val::global("Uint8Array"))) {
+      throw JsTypeError("bytes: expected a Uint8Array or ArrayBuffer of a model file, got " + describe(bytes));
+    }
+    std::vector<std::uint8_t> copy(bytes["length"].as<std::size_t>());
+    val(emscripten::typed_memory_view(copy.size(), copy.data())).call<void>("set", bytes);
+    auto model = std::make_unique<attn::LoadedModel>(attn::load_model(copy.data(), copy.size()));
+    val result = val::object();
+    result.set("config", config_object(*model));
+    result.set("handle", next_handle);
+    models.emplace(next_handle++, std::move(model));
+    return result;
+  });
+}
+
+val model_tokenize(int handle, val raw_text) {
+  return guarded([&] {
+    const auto& m = model_arg(handle);
+    const std::string text = text_arg(raw_text);
+    const auto tokens = m.tokenizer.encode(text);
+    std::vector<std::int32_t> ids;
+    for (const auto& t : tokens) ids.push_back(t.id);
+    return tokens_object(ids, tokens, 0, text);
+  });
+}
+
+// [BOS] + the text's tokens, cut to maxLength when `truncate`, else a RangeError when too long.
+val model_run(int handle, val raw_text, bool hidden, bool truncate) {
+  return guarded([&] {
+    const auto& m = model_arg(handle);
+    const std::string text = text_arg(raw_text);
+    auto tokens = m.tokenizer.encode(text);
+    const std::size_t limit = m.model.config().maxLength - 1;
+    const bool cut = tokens.size() > limit;
+    if (cut && !truncate) {
+      throw JsRangeError("text: " + std::to_string(tokens.size()) + " tokens and [BOS] exceed this model's maxLength of " +
+                         std::to_string(limit + 1) + "; shorten it or pass { truncate: true }");
+    }
+    if (cut) tokens.resize(limit);
+    std::vector<std::int32_t> ids{m.special.bos};
+    for (const auto& t : tokens) ids.push_back(t.id);
+    const auto out = m.model.run(ids, hidden, false);
+    val result = tokens_object(ids, tokens, 1, text);
+    result.set("attentions", float32_copy(out.attentions));
+    if (hidden) result.set("hidden", float32_copy(out.hidden));
+    result.set("truncated", cut);
+    return result;
+  });
+}
+
+void model_dispose(int handle) { models.erase(handle); }
+
 // The wasm memory's size and the bytes malloc has handed out, for the memory-flatness tests.
 val heap_stats() {
   val stats = val::object();
@@ -207,5 +328,9 @@ EMSCRIPTEN_BINDINGS(attention) {
   emscripten::function("multiHeadAttention", &multi_head_attention);
   emscripten::function("simdArch", emscripten::optional_override([] { return std::string(attn::simd_arch_name()); }));
   emscripten::function("heapStats", &heap_stats);
+  emscripten::function("loadModel", &load_model);
+  emscripten::function("modelTokenize", &model_tokenize);
+  emscripten::function("modelRun", &model_run);
+  emscripten::function("modelDispose", &model_dispose);
   emscripten::function("version", emscripten::optional_override([] { return std::string(ATTN_VERSION); }));
 }

@@ -133,8 +133,12 @@ LoadedModel load_model(const std::uint8_t* bytes, std::size_t size) {
     const std::string& dtype = jt.at("dtype", what).as_string(what + ".dtype");
     std::vector<std::size_t> shape;
     for (const json::Value& d : jt.at("shape", what).as_array(what + ".shape")) shape.push_back(std::size_t(d.as_size(what + ".shape", kMaxElements)));
-    const std::uint64_t offset = jt.at("offset", what).as_size(what + ".offset", data_size);
-    const std::uint64_t length = jt.at("bytes", what).as_size(what + ".bytes", data_size - offset);
+    const std::uint64_t offset = jt.at("offset", what).as_size(what + ".offset", std::uint64_t(1) << 40);
+    const std::uint64_t length = jt.at("bytes", what).as_size(what + ".bytes", std::uint64_t(1) << 40);
+    if (offset + length > data_size) {
+      throw ArgumentError(kFile, "is truncated or corrupt: " + what + " needs data bytes [" + std::to_string(offset) +
+                                     ", " + std::to_string(offset + length) + "), but there are " + std::to_string(data_size));
+    }
     const std::uint8_t* p = data + offset;
     if (name == kMerges) {
       if (have_merges) throw ArgumentError(what, "appears twice");

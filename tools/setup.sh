@@ -16,6 +16,8 @@ declare -A need=(
   [cmake]=/usr/bin/cmake
   [ninja-build]=/usr/bin/ninja
 )
+# --corpus: also the training corpus of the built-in models (npm run train-model / eval-model).
+[ "${1:-}" = "--corpus" ] && need[wordnet-base]=/usr/share/wordnet/data.noun
 missing=()
 for pkg in "${!need[@]}"; do [ -e "${need[$pkg]}" ] || missing+=("$pkg"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -53,14 +53,12 @@ Layout layout_of(const ModelConfig& c) {
     LayerOffsets o;
     o.ln1_gain = add(p + "ln1.gain", {d});
     o.ln1_bias = add(p + "ln1.bias", {d});
-    o.wq = add(p + "attention.wq", {d, d});
-    o.bq = add(p + "attention.bq", {d});
-    o.wk = add(p + "attention.wk", {d, d});
-    o.bk = add(p + "attention.bk", {d});
-    o.wv = add(p + "attention.wv", {d, d});
-    o.bv = add(p + "attention.bv", {d});
-    o.wo = add(p + "attention.wo", {d, d});
-    o.bo = add(p + "attention.bo", {d});
+    // attention.wq, .bq, .wk, .bk, .wv, .bv, .wo, .bo
+    const std::pair<std::size_t*, std::size_t*> projections[] = {{&o.wq, &o.bq}, {&o.wk, &o.bk}, {&o.wv, &o.bv}, {&o.wo, &o.bo}};
+    for (std::size_t i = 0; i < 4; ++i) {
+      *projections[i].first = add(p + "attention.w" + "qkvo"[i], {d, d});
+      *projections[i].second = add(p + "attention.b" + "qkvo"[i], {d});
+    }
     o.ln2_gain = add(p + "ln2.gain", {d});
     o.ln2_bias = add(p + "ln2.bias", {d});
     o.w1 = add(p + "mlp.w1", {d, f});

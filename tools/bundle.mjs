@@ -3,6 +3,7 @@
 //   attention-{simd,scalar}.mjs / .wasm       Emscripten's glue as an ES module, and the wasm it instantiates
 //   attention.umd.js                          one classic script, both wasm builds inlined (works from file://)
 //   attention.d.ts                            the hand-written types
+//   models/*.attn                             the built-in models
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -22,6 +23,11 @@ for (const flavor of ['simd', 'scalar']) {
   await copyFile(`${from}.wasm`, `${dist}/attention-${flavor}.wasm`);
 }
 for (const file of ['attention.mjs', 'attention-api.mjs']) await copyFile(`${root}web/lib/${file}`, `${dist}/${file}`);
+// The built-in models (trained by npm run train-model, committed in web/models).
+await mkdir(`${dist}/models`, { recursive: true });
+for (const name of ['builtin-bidirectional', 'builtin-causal']) {
+  await copyFile(`${root}web/models/${name}.attn`, `${dist}/models/${name}.attn`);
+}
 await copyFile(`${root}web/lib/attention.d.ts`, `${dist}/attention.d.ts`);
 
 await build({

@@ -16,7 +16,8 @@ test('npm pack holds dist/ only, and a clean project installs it offline', () =>
   const [packed] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', project], root));
   const files = packed.files.map((f) => f.path).sort();
   for (const file of ['dist/attention.mjs', 'dist/attention-api.mjs', 'dist/attention.umd.js', 'dist/attention.d.ts',
-    'dist/attention-simd.wasm', 'dist/attention-scalar.wasm', 'dist/attention-simd.mjs', 'dist/attention-scalar.mjs', 'package.json']) {
+    'dist/attention-simd.wasm', 'dist/attention-scalar.wasm', 'dist/attention-simd.mjs', 'dist/attention-scalar.mjs',
+    'dist/models/builtin-bidirectional.attn', 'dist/models/builtin-causal.attn', 'package.json']) {
     assert.ok(files.includes(file), `${file} is in the package`);
   }
   assert.ok(files.every((f) => f.startsWith('dist/') || ['package.json', 'README.md', 'LICENSE'].includes(f)), files.join(', '));
@@ -30,12 +31,14 @@ test('the installed package imports in node and computes', () => {
     const attn = await createAttention();
     const { weights } = attn.scaledDotProductAttention({ q: new Float32Array([1, 0]), k: new Float32Array([1, 0, 0, 1]),
       v: new Float32Array([1, 2]), n: 1, m: 2, dk: 2, dv: 1 });
-    console.log(JSON.stringify({ simd: attn.simd, version: attn.version, weights: [...weights] }));`);
+    const model = await attn.loadModel('builtin');
+    console.log(JSON.stringify({ simd: attn.simd, version: attn.version, weights: [...weights], tokens: model.run('a cat').tokens }));`);
   const out = JSON.parse(run('node', ['use.mjs']));
   const e = Math.exp(1 / Math.sqrt(2));
   assert.equal(out.simd, true);
   assert.equal(out.version, JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version);
   assert.ok(Math.abs(out.weights[0] - e / (e + 1)) < 1e-6, String(out.weights));
+  assert.deepEqual(out.tokens, ['[BOS]', 'a', ' cat'], 'the built-in model loads from the installed package');
 });
 
 test('the hand-written types check an example that uses the whole API (tsc --noEmit, strict)', () => {

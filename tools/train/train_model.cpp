@@ -18,7 +18,7 @@ namespace {
 
 struct Arguments {
   std::string wordnet = "/usr/share/wordnet", out = "web/models";
-  std::size_t steps = 3000, batch = 32, vocab = 4096;
+  std::size_t steps = 10000, batch = 32, vocab = 4096;  // the shipped models' settings
   unsigned threads = 2;
 };
 

@@ -30,9 +30,37 @@ function unwrap(result) {
   throw new ErrorType(result.message);
 }
 
+// The models that come with the package, by the name loadModel accepts.
+export const BUILTIN_MODELS = {
+  builtin: 'builtin-bidirectional',
+  'builtin-bidirectional': 'builtin-bidirectional',
+  'builtin-causal': 'builtin-causal',
+};
+
+// A loaded transformer. Token 0 of run() is [BOS]; offsets are [start, end) pairs in the text's UTF-16 units
+// (a character split across byte tokens shows in the token that holds its first byte; [BOS] gets [0, 0]).
+function makeModel(module, handle, config) {
+  const withTokens = (text, result, specials) => {
+    const tokens = Array.from({ length: result.ids.length }, (_, i) =>
+      i < specials ? '[BOS]' : text.slice(result.offsets[2 * i], result.offsets[2 * i + 1]));
+    return { ...result, tokens };
+  };
+  return Object.freeze({
+    config: Object.freeze(config),
+    /** { ids: Int32Array(n), tokens: string[], offsets: Int32Array(2n) } for the text alone. */
+    tokenize: (text) => withTokens(text, unwrap(module.modelTokenize(handle, text)), 0),
+    /** { ids, tokens, offsets, attentions: Float32Array (layers, heads, n, n), hidden?, truncated } with [BOS] first. */
+    run(text, { hidden = false, truncate = false } = {}) {
+      return withTokens(text, unwrap(module.modelRun(handle, text, Boolean(hidden), Boolean(truncate))), 1);
+    },
+    /** Frees the model's memory in the wasm heap; the object cannot be used afterwards. */
+    dispose: () => module.modelDispose(handle),
+  });
+}
+
 // createAttention for one packaging: loadFactory(build) resolves to the Emscripten module factory,
-// instantiate(build, imports) to a WebAssembly {instance, module}.
-export async function createAttentionWith({ loadFactory, instantiate }, options = {}) {
+// instantiate(build, imports) to a WebAssembly {instance, module}, readModel(name) to a built-in model's bytes.
+export async function createAttentionWith({ loadFactory, instantiate, readModel }, options = {}) {
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`options: expected an object such as { simd: 'auto' }, got ${String(options)}`);
   }
@@ -59,5 +87,18 @@ export async function createAttentionWith({ loadFactory, instantiate }, options 
     multiHeadAttention: (args) => unwrap(module.multiHeadAttention(args)),
     /** { memoryBytes, allocatedBytes } of the wasm heap, to check that nothing leaks. */
     heapStats: () => module.heapStats(),
+    /** 'builtin' (= 'builtin-bidirectional'), 'builtin-causal', or the bytes of a model file. */
+    async loadModel(source) {
+      let bytes = source;
+      if (typeof source === 'string') {
+        const name = BUILTIN_MODELS[source];
+        if (!name) throw new RangeError(`source: expected ${Object.keys(BUILTIN_MODELS).map((k) => `'${k}'`).join(', ')} or the bytes of a model file, got '${source}'`);
+        bytes = await readModel(name);
+      } else if (source instanceof ArrayBuffer) {
+        bytes = new Uint8Array(source);
+      }
+      const { handle, config } = unwrap(module.loadModel(bytes));
+      return makeModel(module, handle, config);
+    },
   });
 }

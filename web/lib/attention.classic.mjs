@@ -16,6 +16,10 @@ globalThis.createAttention = (options) =>
     {
       loadFactory: async (build) => builds[build].factory,
       instantiate: async (build, imports) => WebAssembly.instantiate(builds[build].wasm, imports),
+      // Kept out of this file to keep it small: pages opened from file:// pass a model file's bytes instead.
+      readModel: async (name) => {
+        throw new Error(`the classic-script build does not include '${name}'; pass the bytes of its .attn file to loadModel`);
+      },
     },
     options,
   );

@@ -57,6 +57,45 @@ export interface HeapStats {
   allocatedBytes: number;
 }
 
+export interface ModelConfig {
+  name: string;
+  layers: number;
+  heads: number;
+  dModel: number;
+  vocabSize: number;
+  /** Most tokens run() accepts, [BOS] included. */
+  maxLength: number;
+  /** True for a GPT-style model: token i attends to tokens 0..i only. */
+  causal: boolean;
+}
+
+export interface Tokens {
+  ids: Int32Array;
+  /** The text of each token: text.slice(offsets[2i], offsets[2i + 1]); '[BOS]' for the special first token. */
+  tokens: string[];
+  /** [start, end) of each token in the text, in UTF-16 code units. */
+  offsets: Int32Array;
+}
+
+export interface ModelRun extends Tokens {
+  /** (layers, heads, n, n): row i of head h in layer l is how token i attends to every token. */
+  attentions: Float32Array;
+  /** (layers + 1, n, dModel): the embeddings, then each layer's output; only with { hidden: true }. */
+  hidden?: Float32Array;
+  /** True when { truncate: true } cut the text to maxLength tokens. */
+  truncated: boolean;
+}
+
+export interface Model {
+  readonly config: Readonly<ModelConfig>;
+  /** The text's tokens, without [BOS]. */
+  tokenize(text: string): Tokens;
+  /** [BOS] and the text's tokens through the model. Throws RangeError past maxLength unless truncate is set. */
+  run(text: string, options?: { hidden?: boolean; truncate?: boolean }): ModelRun;
+  /** Frees the model's wasm memory; the object cannot be used afterwards. */
+  dispose(): void;
+}
+
 export interface Attention {
   /** True when the SIMD128 build is the one running. */
   readonly simd: boolean;
@@ -68,6 +107,11 @@ export interface Attention {
   /** Projections, attention per head, concatenation, output projection. Throws like scaledDotProductAttention. */
   multiHeadAttention(args: MultiHeadAttentionArgs): AttentionResult;
   heapStats(): HeapStats;
+  /**
+   * 'builtin' (= 'builtin-bidirectional', masked-LM) or 'builtin-causal' (next-token), both trained by this
+   * project on WordNet; or the bytes of a model file. The classic-script build accepts bytes only.
+   */
+  loadModel(source: 'builtin' | 'builtin-bidirectional' | 'builtin-causal' | Uint8Array | ArrayBuffer): Promise<Model>;
 }
 
 export interface CreateAttentionOptions {

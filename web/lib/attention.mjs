@@ -4,12 +4,23 @@ import { createAttentionWith } from './attention-api.mjs';
 
 const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
 
-async function instantiate(build, imports) {
-  const url = new URL(`./attention-${build}.wasm`, import.meta.url);
+// The bytes of a file beside this module: read from disk in node, fetched elsewhere.
+async function readBeside(path) {
+  const url = new URL(path, import.meta.url);
   if (isNode && url.protocol === 'file:') {
     const { readFile } = await import('node:fs/promises');
-    return WebAssembly.instantiate(await readFile(url), imports);
+    return new Uint8Array(await readFile(url));
   }
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`could not load ${url}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+const readModel = (name) => readBeside(`./models/${name}.attn`);
+
+async function instantiate(build, imports) {
+  const url = new URL(`./attention-${build}.wasm`, import.meta.url);
+  if (isNode && url.protocol === 'file:') return WebAssembly.instantiate(await readBeside(url.href), imports);
   const response = fetch(url);
   try {
     return await WebAssembly.instantiateStreaming(response, imports);
@@ -26,5 +37,5 @@ async function loadFactory(build) {
 }
 
 export default function createAttention(options) {
-  return createAttentionWith({ loadFactory, instantiate }, options);
+  return createAttentionWith({ loadFactory, instantiate, readModel }, options);
 }

@@ -19,8 +19,16 @@ async function main(): Promise<number> {
   attn.multiHeadAttention({ x: new Float32Array(8), n: 2, dModel: 4, wq: new Float32Array(16), wk: new Float32Array(16), wv: new Float32Array(16), wo: new Float32Array(16) });
   // @ts-expect-error simd takes 'auto' or a boolean
   await createAttention({ simd: 'fast' });
+  const model = await attn.loadModel('builtin-causal');
+  const run = model.run('The cat sat', { hidden: true, truncate: true });
+  const heads: number = model.config.heads;
+  const firstToken: string = run.tokens[0];
+  const attentions: Float32Array = run.attentions;
+  // @ts-expect-error only the built-in names or bytes
+  await attn.loadModel('gpt-5');
+  model.dispose();
   const weights: Float32Array = result.weights;
-  return weights.length + mha.output.length + (simd ? 1 : 0) + version.length;
+  return weights.length + mha.output.length + (simd ? 1 : 0) + version.length + heads + firstToken.length + attentions.length;
 }
 
 main().then((count) => console.log(`example ran: ${count}`));

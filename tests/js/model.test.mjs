@@ -1,0 +1,125 @@
+// The built-in models through the JS API: tokens and offsets for any text, attention shapes and masks,
+// errors that name their argument, and no leaks.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { builds, maxAbs } from './helpers.mjs';
+
+const attn = builds.simd;
+const bidirectional = await attn.loadModel('builtin');
+const causal = await attn.loadModel('builtin-causal');
+
+const TEXTS = [
+  'The cat sat on the mat.',
+  'The animal didn\'t cross the street because it was too tired',
+  '猫がマットの上に座った。',           // CJK
+  'I 💜 emoji 🐈‍⬛ and flags 🇫🇷',       // surrogate pairs and joiners
+  'שלום עולם, مرحبا بالعالم',           // right-to-left
+  '  spaces\tand\nnewlines  ',
+  '<img src=x onerror=alert(1)>',
+  'lone \ud800 surrogate',             // not valid UTF-16, still a JS string
+];
+
+test('config describes the models', () => {
+  for (const [model, isCausal] of [[bidirectional, false], [causal, true]]) {
+    const { config } = model;
+    assert.equal(config.causal, isCausal);
+    assert.equal(config.layers, 3);
+    assert.equal(config.heads, 4);
+    assert.equal(config.dModel, 128);
+    assert.equal(config.maxLength, 128);
+    assert.ok(config.vocabSize >= 4000 && config.vocabSize <= 8192, String(config.vocabSize));
+    assert.match(config.name, /^builtin-/);
+  }
+});
+
+test('tokenize: the tokens, in order, spell the text exactly, with offsets that say where', () => {
+  for (const text of TEXTS) {
+    const { ids, tokens, offsets } = bidirectional.tokenize(text);
+    assert.equal(tokens.join(''), text, text);
+    assert.equal(ids.length, tokens.length);
+    assert.equal(offsets.length, 2 * tokens.length);
+    let position = 0;
+    for (let i = 0; i < tokens.length; i++) {
+      assert.equal(offsets[2 * i], position, `${text}: token ${i} starts where the previous ended`);
+      assert.equal(text.slice(offsets[2 * i], offsets[2 * i + 1]), tokens[i]);
+      position = offsets[2 * i + 1];
+    }
+    assert.equal(position, text.length);
+  }
+  assert.deepEqual(bidirectional.tokenize('').tokens, []);
+});
+
+test('run: [BOS] first, attentions (layers, heads, n, n) with rows summing to 1, causal ones lower-triangular', () => {
+  for (const [model, isCausal] of [[bidirectional, false], [causal, true]]) {
+    for (const text of TEXTS) {
+      const { tokens, attentions, hidden, truncated } = model.run(text, { hidden: true });
+      const n = tokens.length, { layers, heads, dModel } = model.config;
+      assert.equal(tokens[0], '[BOS]');
+      assert.equal(tokens.slice(1).join(''), text);
+      assert.equal(attentions.length, layers * heads * n * n);
+      assert.equal(hidden.length, (layers + 1) * n * dModel);
+      assert.equal(truncated, false);
+      for (let row = 0; row < layers * heads * n; row++) {
+        let sum = 0;
+        for (let j = 0; j < n; j++) {
+          const w = attentions[row * n + j];
+          sum += w;
+          if (isCausal && j > row % n) assert.equal(w, 0);
+        }
+        assert.ok(Math.abs(sum - 1) < 1e-5, `row ${row} sums to ${sum}`);
+      }
+    }
+  }
+});
+
+test('run: long text is refused by name, or cut to maxLength when asked', () => {
+  const long = 'word '.repeat(300);
+  assert.throws(() => bidirectional.run(long), { name: 'RangeError', message: /^text: \d+ tokens and \[BOS\] exceed this model's maxLength of 128/ });
+  const cut = bidirectional.run(long, { truncate: true });
+  assert.equal(cut.tokens.length, 128);
+  assert.equal(cut.truncated, true);
+  assert.equal(bidirectional.run('still works').tokens.length > 1, true);
+});
+
+test('bad arguments throw errors that name them, and the models keep working', async () => {
+  assert.throws(() => bidirectional.run(42), { name: 'TypeError', message: 'text: expected a string, got 42' });
+  assert.throws(() => bidirectional.tokenize(null), { name: 'TypeError', message: 'text: expected a string, got null' });
+  await assert.rejects(attn.loadModel('gpt-2'), { name: 'RangeError', message: /^source: expected 'builtin'/ });
+  await assert.rejects(attn.loadModel(new Uint8Array([1, 2, 3])), { name: 'RangeError', message: /^model file: is not an attention-playground model/ });
+  await assert.rejects(attn.loadModel([1, 2, 3]), { name: 'TypeError', message: /^bytes: expected a Uint8Array or ArrayBuffer/ });
+  const bytes = readFileSync(new URL('../../dist/models/builtin-causal.attn', import.meta.url));
+  await assert.rejects(attn.loadModel(new Uint8Array(bytes.subarray(0, bytes.length - 10))), { name: 'RangeError', message: /^model file: is truncated or corrupt: tensor tokenizer.merges needs data bytes/ });
+  const copy = await attn.loadModel(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+  assert.deepEqual(copy.run('a cat').attentions, causal.run('a cat').attentions);
+  copy.dispose();
+  assert.throws(() => copy.run('a cat'), { name: 'RangeError', message: /^model: it has been disposed of/ });
+  assert.equal(causal.run('a cat').tokens.length, 3);
+});
+
+test('the SIMD and scalar builds give the same attentions within 1e-5', async () => {
+  const scalar = await builds.scalar.loadModel('builtin');
+  for (const text of TEXTS) {
+    const a = bidirectional.run(text).attentions, b = scalar.run(text).attentions;
+    let worst = 0;
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+    assert.ok(worst < 1e-5, `${text}: ${worst}`);
+    assert.ok(maxAbs(a) <= 1);
+  }
+  scalar.dispose();
+});
+
+test('loading, running and disposing leave the heap flat', async () => {
+  const bytes = new Uint8Array(readFileSync(new URL('../../dist/models/builtin-bidirectional.attn', import.meta.url)));
+  for (let i = 0; i < 3; i++) (await attn.loadModel(bytes)).dispose();  // warm-up
+  const before = attn.heapStats();
+  for (let i = 0; i < 20; i++) {
+    const model = await attn.loadModel(bytes);
+    for (const text of TEXTS) model.run(text, { hidden: true });
+    assert.throws(() => model.run('x '.repeat(200)), RangeError);
+    model.dispose();
+  }
+  const after = attn.heapStats();
+  assert.equal(after.allocatedBytes, before.allocatedBytes);
+  assert.equal(after.memoryBytes, before.memoryBytes);
+});

@@ -1,5 +1,5 @@
-// The page `npm start` serves: it loads the wasm core, draws a weight matrix, and follows typing,
-// with no console error, no CSP violation and no request leaving the origin.
+// The page `npm start` serves: it runs the built-in model in the wasm core, draws one head's weights, and
+// follows typing and the controls, with no console error, no CSP violation and no request leaving the origin.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { launchBrowser, serve, watchPage } from './browser.mjs';
@@ -8,22 +8,34 @@ let browser, server;
 before(async () => { browser = await launchBrowser(); server = await serve(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
-test('the playground draws the attention matrix of the sentence and follows typing', async () => {
+const rowLabels = (page) => page.$$eval('.heatmap-rows .heatmap-label', (spans) => spans.map((s) => s.textContent));
+
+test('the playground draws a head of the built-in model and follows typing and the controls', async () => {
   const page = await browser.newPage();
   const problems = watchPage(page, server.url);
   await page.goto(`${server.url}/`);
   await page.waitForSelector('#matrix[data-ready="true"] canvas', { timeout: 15000 });
-  assert.match(await page.textContent('#status'), /^11 tokens · computed in [\d.]+ ms by the SIMD WebAssembly build/);
+  assert.match(await page.textContent('#status'), /^\d+ tokens · builtin-bidirectional · computed in [\d.]+ ms by the SIMD WebAssembly build/);
+  const labels = await rowLabels(page);
+  assert.equal(labels[0], '[BOS]');
+  assert.equal(labels.slice(1).join('').replaceAll('·', ' '), 'The cat sat on the mat because it was tired');
   const size = await page.$eval('#matrix canvas', (canvas) => [canvas.width, canvas.height]);
-  assert.deepEqual(size, [11, 11]);
+  assert.deepEqual(size, [labels.length, labels.length]);
+  assert.match(await page.textContent('.heatmap-readout'), /^Layer 0, head 2:/);
+
+  // The controls, by keyboard-reachable native selects.
+  await page.selectOption('#layer', '2');
+  await page.selectOption('#head', '1');
+  await page.waitForFunction(() => document.querySelector('.heatmap-readout').textContent.startsWith('Layer 2, head 1:'));
+  await page.selectOption('#model', 'builtin-causal');
+  await page.waitForFunction(() => document.getElementById('status').textContent.includes('builtin-causal'));
 
   // User text is inserted as text: markup stays inert and shows literally.
   await page.fill('#sentence', '<img src=x onerror=alert(1)> hello');
-  // 13 tokens: < img src = x onerror = alert ( 1 ) > hello
-  await page.waitForFunction(() => document.querySelector('#matrix canvas')?.width === 13);
+  await page.waitForFunction(() => [...document.querySelectorAll('.heatmap-rows .heatmap-label')]
+    .map((s) => s.textContent).join('').endsWith('hello'));
   assert.equal(await page.$$eval('#matrix img', (images) => images.length), 0);
-  const labels = await page.$$eval('.heatmap-rows .heatmap-label', (spans) => spans.map((s) => s.textContent));
-  assert.deepEqual(labels.slice(0, 3), ['<', 'img', 'src']);
+  assert.equal((await rowLabels(page)).slice(1).join('').replaceAll('·', ' '), '<img src=x onerror=alert(1)> hello');
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -1,5 +1,7 @@
 // Minimal playground: the sentence through a built-in model (in the wasm core), one head's weights as a heatmap.
+// The controls and the text live in location.hash (web/lib/state.mjs), so every view is a permalink.
 import createAttention from './dist/attention.mjs';
+import { parseHash, toHash } from './lib/state.mjs';
 import { renderHeatmap } from './ui/heatmap.mjs';
 import { VIRIDIS_GRADIENT } from './ui/palette.mjs';
 
@@ -12,17 +14,16 @@ const fillOptions = (select, count, selected) => {
   select.replaceChildren(...Array.from({ length: count }, (_, i) => new Option(String(i), String(i), false, i === selected)));
 };
 
-function update(model) {
-  const text = input.value;
-  if (text.trim() === '') {
+function render(model, state, build) {
+  if (state.text.trim() === '') {
     matrix.replaceChildren();
     status.textContent = 'Type at least one word.';
     return;
   }
   const started = performance.now();
-  const { tokens, attentions, truncated } = model.run(text, { truncate: true });
+  const { tokens, attentions, truncated } = model.run(state.text, { truncate: true });
   const elapsed = performance.now() - started;
-  const n = tokens.length, layer = Number(layerSelect.value), head = Number(headSelect.value);
+  const n = tokens.length, { layer, head } = state;
   const start = (layer * model.config.heads + head) * n * n;
   // Leading spaces are part of BPE tokens; show them as a visible middle dot.
   const labels = tokens.map((t) => t.replace(/^ /, '·'));
@@ -31,21 +32,38 @@ function update(model) {
     caption: `Layer ${layer}, head ${head}: attention weights of ${n} tokens`,
   });
   status.textContent = `${n} tokens${truncated ? ` (cut to the model's ${model.config.maxLength})` : ''} · ` +
-    `${model.config.name} · computed in ${elapsed.toFixed(1)} ms by the ${attnBuild} WebAssembly build`;
+    `${model.config.name} · computed in ${elapsed.toFixed(1)} ms by the ${build} WebAssembly build`;
   matrix.dataset.ready = 'true';
 }
 
-let attnBuild = '';
 createAttention().then(async (attn) => {
-  attnBuild = attn.simd ? 'SIMD' : 'scalar';
   const models = {};
-  const current = async () => (models[modelSelect.value] ??= await attn.loadModel(modelSelect.value));
-  const first = await current();
-  fillOptions(layerSelect, first.config.layers, 0);
-  fillOptions(headSelect, first.config.heads, 2);
-  const refresh = async () => update(await current());
-  for (const control of [input, modelSelect, layerSelect, headSelect]) control.addEventListener('input', refresh);
-  update(first);
+  const load = async (name) => (models[name] ??= await attn.loadModel(name));
+
+  // Shows `state` in the controls and the view; layer and head are clamped to what the model has.
+  const show = async (state) => {
+    const model = await load(state.model);
+    state.layer = Math.min(state.layer, model.config.layers - 1);
+    state.head = Math.min(state.head, model.config.heads - 1);
+    if (input.value !== state.text) input.value = state.text;
+    modelSelect.value = state.model;
+    fillOptions(layerSelect, model.config.layers, state.layer);
+    fillOptions(headSelect, model.config.heads, state.head);
+    render(model, state, attn.simd ? 'SIMD' : 'scalar');
+  };
+  const fromControls = () => ({
+    text: input.value, model: modelSelect.value, layer: Number(layerSelect.value), head: Number(headSelect.value),
+  });
+  // Typing replaces the current history entry; a changed control adds one, so Back undoes it.
+  const commit = async (push) => {
+    const state = fromControls();
+    history[push ? 'pushState' : 'replaceState'](null, '', `${location.pathname}${location.search}${toHash(state)}`);
+    await show(state);
+  };
+  input.addEventListener('input', () => commit(false));
+  for (const select of [modelSelect, layerSelect, headSelect]) select.addEventListener('change', () => commit(true));
+  window.addEventListener('popstate', () => show(parseHash(location.hash)));
+  await show(parseHash(location.hash));
 }).catch((error) => {
   status.textContent = `The WebAssembly core could not load: ${error.message}`;
   status.classList.add('error');

@@ -39,3 +39,27 @@ test('the playground draws a head of the built-in model and follows typing and t
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('the state lives in the URL hash: permalinks restore it, and Back undoes a change', async () => {
+  const page = await browser.newPage();
+  const problems = watchPage(page, server.url);
+  const text = 'Un chat 🐈 & a dog';
+  await page.goto(`${server.url}/#text=${encodeURIComponent(text)}&model=builtin-causal&layer=1&head=3`);
+  await page.waitForSelector('#matrix[data-ready="true"] canvas', { timeout: 15000 });
+  assert.equal(await page.inputValue('#sentence'), text);
+  assert.equal(await page.inputValue('#model'), 'builtin-causal');
+  assert.match(await page.textContent('.heatmap-readout'), /^Layer 1, head 3:/);
+
+  await page.selectOption('#head', '0');
+  await page.waitForFunction(() => location.hash.includes('head=0'));
+  assert.match(await page.textContent('.heatmap-readout'), /^Layer 1, head 0:/);
+  await page.goBack();
+  await page.waitForFunction(() => document.querySelector('.heatmap-readout').textContent.startsWith('Layer 1, head 3:'));
+  assert.equal(await page.inputValue('#head'), '3');
+
+  // Out-of-range values from a hand-edited link are clamped to the model, not an error.
+  await page.goto(`${server.url}/#layer=9&head=9`);
+  await page.waitForFunction(() => document.querySelector('.heatmap-readout')?.textContent.startsWith('Layer 2, head 3:'));
+  assert.deepEqual(problems, []);
+  await page.close();
+});

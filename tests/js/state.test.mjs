@@ -1,0 +1,40 @@
+// The playground state <-> URL hash: round trips, defaults left out, anything invalid ignored.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FIELDS, defaultState, parseHash, toHash } from '../../web/lib/state.mjs';
+
+test('the defaults make an empty hash, and an empty hash gives the defaults', () => {
+  assert.equal(toHash(defaultState()), '');
+  assert.deepEqual(parseHash(''), defaultState());
+  assert.deepEqual(parseHash('#'), defaultState());
+});
+
+test('every field round-trips, including any Unicode text and characters that mean something in URLs', () => {
+  const texts = ['a & b = c?#d%', '猫が座った 🐈‍⬛', 'שלום עולם', '  spaces  ', '<img src=x onerror=alert(1)>', 'plus+sign'];
+  for (const text of texts) {
+    const state = { text, model: 'builtin-causal', layer: 2, head: 3 };
+    const hash = toHash(state);
+    assert.match(hash, /^#/);
+    assert.deepEqual(parseHash(hash), state, hash);
+  }
+});
+
+test('only the fields that differ from their defaults are written', () => {
+  assert.equal(toHash({ ...defaultState(), head: 0 }), '#head=0');
+  assert.equal(toHash({ ...defaultState(), model: 'builtin-causal', layer: 1 }), '#model=builtin-causal&layer=1');
+});
+
+test('invalid or unknown entries fall back to the defaults, never throw', () => {
+  const defaults = defaultState();
+  for (const hash of ['#layer=-1', '#layer=1.5', '#layer=abc', '#layer=64', '#head=', '#model=gpt-5', '#model=',
+    '#unknown=1', '#%E0%A4%A', `#text=${'x'.repeat(FIELDS.text.maxLength + 1)}`, '#layer=1e3', '#layer= 2']) {
+    const state = parseHash(hash);
+    for (const name of Object.keys(FIELDS)) {
+      if (!hash.includes(`${name}=`)) assert.equal(state[name], defaults[name], `${hash}: ${name}`);
+    }
+    assert.deepEqual(Object.keys(state), Object.keys(defaults));
+  }
+  assert.equal(parseHash('#layer=64').layer, defaults.layer);
+  assert.equal(parseHash('#layer=2&layer=3').layer, 2, 'the first of repeated entries wins');
+  assert.equal(parseHash('#text=').text, '', 'an empty text is a valid text');
+});

@@ -1,0 +1,44 @@
+// The playground's state: one plain object whose fields are listed in FIELDS, serialised to location.hash so
+// that every view is a permalink. DOM-free: the page reads and writes the hash; this only converts.
+
+export const FIELDS = {
+  text: { kind: 'string', default: 'The cat sat on the mat because it was tired', maxLength: 2000 },
+  model: { kind: 'choice', choices: ['builtin', 'builtin-causal'], default: 'builtin' },
+  layer: { kind: 'integer', min: 0, max: 63, default: 0 },
+  head: { kind: 'integer', min: 0, max: 255, default: 2 },
+};
+
+export function defaultState() {
+  return Object.fromEntries(Object.entries(FIELDS).map(([name, field]) => [name, field.default]));
+}
+
+// The field's value from its hash text, or undefined when the text is not a valid value.
+function parseField(field, text) {
+  if (field.kind === 'string') return text.length <= field.maxLength ? text : undefined;
+  if (field.kind === 'choice') return field.choices.includes(text) ? text : undefined;
+  if (!/^\d+$/.test(text)) return undefined;
+  const value = Number(text);
+  return value >= field.min && value <= field.max ? value : undefined;
+}
+
+// '#text=...&layer=2' -> a full state; missing, unknown or invalid entries fall back to the defaults.
+export function parseHash(hash) {
+  const state = defaultState();
+  const params = new URLSearchParams(String(hash).replace(/^#/, ''));
+  for (const [name, field] of Object.entries(FIELDS)) {
+    if (!params.has(name)) continue;
+    const value = parseField(field, params.get(name));
+    if (value !== undefined) state[name] = value;
+  }
+  return state;
+}
+
+// A state -> '#...' holding only the fields that differ from their defaults ('' when none do).
+export function toHash(state) {
+  const params = new URLSearchParams();
+  for (const [name, field] of Object.entries(FIELDS)) {
+    if (state[name] !== undefined && state[name] !== field.default) params.set(name, String(state[name]));
+  }
+  const text = params.toString();
+  return text ? `#${text}` : '';
+}

@@ -2,21 +2,23 @@
 // The controls and the text live in location.hash (web/lib/state.mjs), so every view is a permalink.
 import createAttention from './dist/attention.mjs';
 import { parseHash, toHash } from './lib/state.mjs';
+import { renderHeadGrid } from './ui/head-grid.mjs';
 import { renderHeatmap } from './ui/heatmap.mjs';
 import { VIRIDIS_GRADIENT } from './ui/palette.mjs';
 
 const $ = (id) => document.getElementById(id);
 const input = $('sentence'), modelSelect = $('model'), layerSelect = $('layer'), headSelect = $('head');
-const status = $('status'), matrix = $('matrix');
+const status = $('status'), matrix = $('matrix'), headGrid = $('heads');
 $('colorbar-gradient').style.background = VIRIDIS_GRADIENT;
 
 const fillOptions = (select, count, selected) => {
   select.replaceChildren(...Array.from({ length: count }, (_, i) => new Option(String(i), String(i), false, i === selected)));
 };
 
-function render(model, state, build) {
+function render(model, state, build, onSelect) {
   if (state.text.trim() === '') {
     matrix.replaceChildren();
+    headGrid.replaceChildren();
     status.textContent = 'Type at least one word.';
     return;
   }
@@ -31,6 +33,7 @@ function render(model, state, build) {
     rows: labels, columns: labels, weights: attentions.subarray(start, start + n * n),
     caption: `Layer ${layer}, head ${head}: attention weights of ${n} tokens`,
   });
+  renderHeadGrid(headGrid, { layers: model.config.layers, heads: model.config.heads, n, attentions, selected: state, onSelect });
   status.textContent = `${n} tokens${truncated ? ` (cut to the model's ${model.config.maxLength})` : ''} · ` +
     `${model.config.name} · computed in ${elapsed.toFixed(1)} ms by the ${build} WebAssembly build`;
   matrix.dataset.ready = 'true';
@@ -49,7 +52,7 @@ createAttention().then(async (attn) => {
     modelSelect.value = state.model;
     fillOptions(layerSelect, model.config.layers, state.layer);
     fillOptions(headSelect, model.config.heads, state.head);
-    render(model, state, attn.simd ? 'SIMD' : 'scalar');
+    render(model, state, attn.simd ? 'SIMD' : 'scalar', selectHead);
   };
   const fromControls = () => ({
     text: input.value, model: modelSelect.value, layer: Number(layerSelect.value), head: Number(headSelect.value),
@@ -59,6 +62,12 @@ createAttention().then(async (attn) => {
     const state = fromControls();
     history[push ? 'pushState' : 'replaceState'](null, '', `${location.pathname}${location.search}${toHash(state)}`);
     await show(state);
+  };
+  // A head chosen in the grid: the same as choosing it in the selects.
+  const selectHead = (layer, head) => {
+    layerSelect.value = String(layer);
+    headSelect.value = String(head);
+    commit(true);
   };
   input.addEventListener('input', () => commit(false));
   for (const select of [modelSelect, layerSelect, headSelect]) select.addEventListener('change', () => commit(true));

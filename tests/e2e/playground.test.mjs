@@ -57,6 +57,16 @@ test('the state lives in the URL hash: permalinks restore it, and Back undoes a 
   await page.waitForFunction(() => document.querySelector('.heatmap-readout').textContent.startsWith('Layer 1, head 3:'));
   assert.equal(await page.inputValue('#head'), '3');
 
+  // The grid of every head: one button per layer and head, the selected one pressed; clicking selects.
+  assert.equal(await page.$$eval('.head-thumb', (buttons) => buttons.length), 12);
+  assert.deepEqual(await page.$$eval('.head-thumb[aria-pressed="true"]', (b) => b.map((x) => x.getAttribute('aria-label').split(':')[0])), ['Layer 1, head 3']);
+  await page.click('.head-thumb[aria-label^="Layer 2, head 2:"]');
+  await page.waitForFunction(() => document.querySelector('.heatmap-readout').textContent.startsWith('Layer 2, head 2:'));
+  assert.match(await page.evaluate(() => location.hash), /layer=2/, 'head 2 is the default, so only the layer shows');
+  await page.focus('.head-thumb[aria-label^="Layer 0, head 1:"]');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('.heatmap-readout').textContent.startsWith('Layer 0, head 1:'));
+
   // Out-of-range values from a hand-edited link are clamped to the model, not an error.
   await page.goto(`${server.url}/#layer=9&head=9`);
   await page.waitForFunction(() => document.querySelector('.heatmap-readout')?.textContent.startsWith('Layer 2, head 3:'));

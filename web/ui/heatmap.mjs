@@ -2,17 +2,11 @@
 // token labels on both axes (as text, never HTML), the exact value on hover or keyboard focus.
 import { viridis } from './palette.mjs';
 
-export function renderHeatmap(container, { rows, columns, weights, caption }) {
-  const n = rows.length, m = columns.length;
-  const figure = document.createElement('figure');
-  figure.className = 'heatmap';
-  figure.style.setProperty('--columns', m);
-  figure.style.setProperty('--rows', n);
-
+// A canvas with one pixel per weight of an (n, m) matrix, in viridis; CSS scales it up with crisp edges.
+export function weightsCanvas(weights, n, m) {
   const canvas = document.createElement('canvas');
   canvas.width = m;
   canvas.height = n;
-  canvas.className = 'heatmap-cells';
   const context = canvas.getContext('2d');
   const image = context.createImageData(m, n);
   for (let i = 0; i < n * m; i++) {
@@ -20,6 +14,18 @@ export function renderHeatmap(container, { rows, columns, weights, caption }) {
     image.data.set([r, g, b, 255], i * 4);
   }
   context.putImageData(image, 0, 0);
+  return canvas;
+}
+
+export function renderHeatmap(container, { rows, columns, weights, caption }) {
+  const n = rows.length, m = columns.length;
+  const figure = document.createElement('figure');
+  figure.className = 'heatmap';
+  figure.style.setProperty('--columns', m);
+  figure.style.setProperty('--rows', n);
+
+  const canvas = weightsCanvas(weights, n, m);
+  canvas.className = 'heatmap-cells';
   canvas.setAttribute('role', 'img');
   canvas.setAttribute('aria-label', caption);
   canvas.tabIndex = 0;

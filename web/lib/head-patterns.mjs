@@ -1,0 +1,25 @@
+// What one attention head does, in numbers: over every query token but [BOS], the mean weight on the previous
+// token, the next one, itself and the first token ([BOS]), the mean entropy, and the dominant pattern's name.
+// DOM-free.
+
+export const PATTERN_THRESHOLD = 0.4;  // a pattern dominates when it takes at least this mean weight
+
+// weights: (n, n) row-major, row i = how token i attends. Returns {previous, next, self, first, entropy, pattern}.
+export function summarizeHead(weights, n) {
+  const sums = { previous: 0, next: 0, self: 0, first: 0, entropy: 0 };
+  const firstQuery = n > 1 ? 1 : 0;  // [BOS] looking at itself says nothing
+  for (let i = firstQuery; i < n; i++) {
+    const row = weights.subarray(i * n, i * n + n);
+    if (i > 0) sums.previous += row[i - 1];
+    if (i + 1 < n) sums.next += row[i + 1];
+    sums.self += row[i];
+    sums.first += row[0];
+    for (const w of row) if (w > 0) sums.entropy -= w * Math.log(w);
+  }
+  const queries = n - firstQuery;
+  const summary = Object.fromEntries(Object.entries(sums).map(([key, total]) => [key, total / queries]));
+  const candidates = ['previous', 'next', 'self', 'first'];
+  const best = candidates.reduce((a, b) => (summary[b] > summary[a] ? b : a));
+  summary.pattern = summary[best] >= PATTERN_THRESHOLD ? best : 'broad';
+  return summary;
+}

@@ -67,6 +67,14 @@ test('the state lives in the URL hash: permalinks restore it, and Back undoes a 
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.querySelector('.heatmap-readout').textContent.startsWith('Layer 0, head 1:'));
 
+  // Across heads and layers: the average of a layer's heads, and the rollout.
+  await page.selectOption('#head', 'average');
+  await page.waitForFunction(() => document.querySelector('.heatmap-readout').textContent.startsWith('Layer 0, average of its 4 heads:'));
+  await page.selectOption('#layer', '2');
+  await page.selectOption('#head', 'rollout');
+  await page.waitForFunction(() => document.querySelector('.heatmap-readout').textContent.startsWith('Attention rollout through layers 0–2:'));
+  assert.match(await page.evaluate(() => location.hash), /head=rollout/);
+
   // Out-of-range values from a hand-edited link are clamped to the model, not an error.
   await page.goto(`${server.url}/#layer=9&head=9`);
   await page.waitForFunction(() => document.querySelector('.heatmap-readout')?.textContent.startsWith('Layer 2, head 3:'));

@@ -37,4 +37,8 @@ test('invalid or unknown entries fall back to the defaults, never throw', () => 
   assert.equal(parseHash('#layer=64').layer, defaults.layer);
   assert.equal(parseHash('#layer=2&layer=3').layer, 2, 'the first of repeated entries wins');
   assert.equal(parseHash('#text=').text, '', 'an empty text is a valid text');
+  assert.equal(parseHash('#head=average').head, 'average');
+  assert.equal(parseHash('#head=rollout').head, 'rollout');
+  assert.equal(parseHash('#head=median').head, defaults.head);
+  assert.equal(toHash({ ...defaults, head: 'rollout', layer: 2 }), '#layer=2&head=rollout');
 });

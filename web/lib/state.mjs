@@ -5,7 +5,8 @@ export const FIELDS = {
   text: { kind: 'string', default: 'The cat sat on the mat because it was tired', maxLength: 2000 },
   model: { kind: 'choice', choices: ['builtin', 'builtin-causal'], default: 'builtin' },
   layer: { kind: 'integer', min: 0, max: 63, default: 0 },
-  head: { kind: 'integer', min: 0, max: 255, default: 2 },
+  // A head's number, or 'average' (of the layer's heads) or 'rollout' (through layers 0..layer).
+  head: { kind: 'integer', min: 0, max: 255, words: ['average', 'rollout'], default: 2 },
 };
 
 export function defaultState() {
@@ -16,6 +17,7 @@ export function defaultState() {
 function parseField(field, text) {
   if (field.kind === 'string') return text.length <= field.maxLength ? text : undefined;
   if (field.kind === 'choice') return field.choices.includes(text) ? text : undefined;
+  if (field.words?.includes(text)) return text;
   if (!/^\d+$/.test(text)) return undefined;
   const value = Number(text);
   return value >= field.min && value <= field.max ? value : undefined;

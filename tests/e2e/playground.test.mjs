@@ -23,6 +23,16 @@ test('the playground draws a head of the built-in model and follows typing and t
   assert.deepEqual(size, [labels.length, labels.length]);
   assert.match(await page.textContent('.heatmap-readout'), /^Layer 0, head 2:/);
 
+  // The table view holds the same numbers, with the tokens as row and column headers.
+  await page.click('.heatmap-table summary');
+  const table = await page.$$eval('.heatmap-table tbody tr', (rows) => rows.map((r) => [...r.children].map((c) => c.textContent)));
+  assert.equal(table.length, labels.length);
+  assert.equal(table[2][0], '·cat');
+  for (const row of table) {
+    const sum = row.slice(1).reduce((total, cell) => total + Number(cell), 0);
+    assert.ok(Math.abs(sum - 1) < 0.01 * labels.length, `row ${row[0]} sums to ${sum}`);
+  }
+
   // The controls, by keyboard-reachable native selects.
   await page.selectOption('#layer', '2');
   await page.selectOption('#head', '1');

@@ -71,6 +71,37 @@ export function renderHeatmap(container, { rows, columns, weights, caption }) {
   const grid = document.createElement('div');
   grid.className = 'heatmap-grid';
   grid.append(document.createElement('span'), columnLabels, rowLabels, canvas);
-  figure.append(grid, readout);
+  figure.append(grid, readout, weightsTable(rows, columns, weights, caption));
   container.replaceChildren(figure);
+}
+
+// The same numbers as a table (for screen readers, and for reading exact values): rows attend to columns.
+function weightsTable(rows, columns, weights, caption) {
+  const details = document.createElement('details');
+  details.className = 'heatmap-table';
+  const summary = document.createElement('summary');
+  summary.textContent = 'Show the weights as a table';
+  const table = document.createElement('table');
+  const title = document.createElement('caption');
+  title.textContent = `${caption} (row: the token that attends; column: the token attended to)`;
+  const head = table.createTHead().insertRow();
+  head.append(document.createElement('td'));
+  for (const text of columns) {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    th.textContent = text;
+    head.append(th);
+  }
+  const body = table.createTBody();
+  rows.forEach((text, i) => {
+    const row = body.insertRow();
+    const th = document.createElement('th');
+    th.scope = 'row';
+    th.textContent = text;
+    row.append(th);
+    for (let j = 0; j < columns.length; j++) row.insertCell().textContent = weights[i * columns.length + j].toFixed(3);
+  });
+  table.prepend(title);
+  details.append(summary, table);
+  return details;
 }

@@ -7,6 +7,7 @@
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { BUILTIN_MODELS } from '../web/lib/attention-api.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = `${root}dist`;
@@ -25,7 +26,7 @@ for (const flavor of ['simd', 'scalar']) {
 for (const file of ['attention.mjs', 'attention-api.mjs']) await copyFile(`${root}web/lib/${file}`, `${dist}/${file}`);
 // The built-in models (trained by npm run train-model, committed in web/models).
 await mkdir(`${dist}/models`, { recursive: true });
-for (const name of ['builtin-bidirectional', 'builtin-causal']) {
+for (const name of new Set(Object.values(BUILTIN_MODELS))) {
   await copyFile(`${root}web/models/${name}.attn`, `${dist}/models/${name}.attn`);
 }
 await copyFile(`${root}web/lib/attention.d.ts`, `${dist}/attention.d.ts`);

@@ -58,4 +58,15 @@ Split split(std::vector<std::string> sentences, std::size_t every, unsigned long
   return result;
 }
 
+std::vector<std::vector<std::int32_t>> encode(const BpeTokenizer& tokenizer, const std::vector<std::string>& sentences) {
+  std::vector<std::vector<std::int32_t>> out;
+  for (const std::string& sentence : sentences) {
+    std::vector<std::int32_t> ids;
+    for (const Token& t : tokenizer.encode(sentence)) ids.push_back(t.id);
+    if (ids.size() > 126) ids.resize(126);
+    out.push_back(std::move(ids));
+  }
+  return out;
+}
+
 }  // namespace attn::corpus

@@ -2,8 +2,11 @@
 // wordnet-base package (WordNet 3.0 licence: use, copy, modify and distribute with its notice).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
+
+#include "attn/tokenizer.hpp"
 
 namespace attn::corpus {
 
@@ -16,5 +19,9 @@ struct Split {
   std::vector<std::string> train, held_out;
 };
 Split split(std::vector<std::string> sentences, std::size_t every, unsigned long long seed);
+
+// Each sentence's token ids, at most 126 of them (room for [BOS] and [EOS] within the models' maxLength of 128).
+// Sentences are never empty, so neither is any result.
+std::vector<std::vector<std::int32_t>> encode(const BpeTokenizer& tokenizer, const std::vector<std::string>& sentences);
 
 }  // namespace attn::corpus

@@ -19,24 +19,13 @@ using namespace attn;
 
 namespace {
 
-std::vector<std::vector<std::int32_t>> encode_all(const BpeTokenizer& tokenizer, const std::vector<std::string>& texts) {
-  std::vector<std::vector<std::int32_t>> out;
-  for (const auto& text : texts) {
-    std::vector<std::int32_t> ids;
-    for (const Token& t : tokenizer.encode(text)) ids.push_back(t.id);
-    if (ids.size() > 126) ids.resize(126);
-    if (!ids.empty()) out.push_back(std::move(ids));
-  }
-  return out;
-}
-
 void evaluate(const std::string& path, const corpus::Split& split) {
   std::ifstream file(path, std::ios::binary);
   if (!file) throw std::runtime_error("cannot read " + path + " (run npm run train-model)");
   const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
   const LoadedModel m = load_model(bytes.data(), bytes.size());
   const ModelConfig& c = m.model.config();
-  const auto train = encode_all(m.tokenizer, split.train), held_out = encode_all(m.tokenizer, split.held_out);
+  const auto train = corpus::encode(m.tokenizer, split.train), held_out = corpus::encode(m.tokenizer, split.held_out);
 
   // Unigram baseline: always predict the training data's most frequent token (of the kind being predicted).
   std::map<std::int32_t, std::size_t> counts;

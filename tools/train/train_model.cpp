@@ -98,15 +98,9 @@ int main(int argc, char** argv) {
     std::printf("corpus: %zu sentences (%zu for training, %zu held out)\n", sentences.size(), split.train.size(), split.held_out.size());
     const auto tokenizer = BpeTokenizer::train(split.train, args.vocab - 3);
     std::printf("tokenizer: %zu tokens learned in %.1f s\n", tokenizer.vocab_size(), seconds_since(start));
-    std::vector<std::vector<std::int32_t>> data;
+    const auto data = corpus::encode(tokenizer, split.train);
     std::size_t total = 0;
-    for (const std::string& s : split.train) {
-      std::vector<std::int32_t> ids;
-      for (const Token& t : tokenizer.encode(s)) ids.push_back(t.id);
-      if (ids.size() > 126) ids.resize(126);  // room for [BOS] and [EOS] within maxLength
-      total += ids.size();
-      data.push_back(std::move(ids));
-    }
+    for (const auto& ids : data) total += ids.size();
     std::printf("training data: %zu tokens, %.1f per sentence\n", total, double(total) / double(data.size()));
     train_variant("builtin-bidirectional", false, data, tokenizer, args);
     train_variant("builtin-causal", true, data, tokenizer, args);

@@ -42,8 +42,6 @@ class Transformer {
   const std::vector<TensorInfo>& tensors() const { return tensors_; }
   std::vector<float>& parameters() { return parameters_; }
   const std::vector<float>& parameters() const { return parameters_; }
-  const float* tensor(const std::string& name) const;
-  float* tensor(const std::string& name);
 
   // ids (n), 1 <= n <= maxLength, each < vocabSize.
   ModelOutput run(const std::vector<std::int32_t>& ids, bool hidden = false, bool logits = false) const;

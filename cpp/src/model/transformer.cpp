@@ -214,6 +214,17 @@ void forward(const ModelConfig& c, const Layout& layout, const float* p, const s
              tape.rstd.data());
 }
 
+// The tied output layer for `count` rows of the final LayerNorm's output (count, d):
+// logits (count, V) = rows · token_embeddingᵀ + output_bias.
+std::vector<float> tied_logits(const ModelConfig& c, const Layout& layout, const float* p, const float* rows,
+                               std::size_t count) {
+  const std::size_t d = c.dModel, V = c.vocabSize;
+  const auto embeddingT = transposed(p + layout.token_embedding, d, V, d);
+  std::vector<float> logits(count * V);
+  matmul(rows, d, embeddingT.data(), V, p + layout.output_bias, count, d, V, logits.data(), V);
+  return logits;
+}
+
 // The gradient of one head's attention. dout (n, dk) with row stride d; q, k, v likewise; weights (n, n).
 // Writes dq, dk, dv (row stride d) for this head's columns.
 void attention_backward(const float* q, const float* k, const float* v, const float* weights, const float* dout,
@@ -267,36 +278,19 @@ Transformer::Transformer(ModelConfig config) : config_(std::move(config)) {
   }
 }
 
-const float* Transformer::tensor(const std::string& name) const {
-  for (const TensorInfo& t : tensors_) {
-    if (t.name == name) return parameters_.data() + t.offset;
-  }
-  throw ArgumentError("name", "no tensor called '" + name + "'");
-}
-
-float* Transformer::tensor(const std::string& name) {
-  return const_cast<float*>(static_cast<const Transformer&>(*this).tensor(name));
-}
-
 ModelOutput Transformer::run(const std::vector<std::int32_t>& ids, bool hidden, bool logits) const {
   check_ids(config_, ids);
   const Layout layout = layout_of(config_);
   Tape tape;
   forward(config_, layout, parameters_.data(), ids, tape);
-  const std::size_t n = ids.size(), d = config_.dModel, V = config_.vocabSize;
+  const std::size_t n = ids.size();
   ModelOutput out;
   for (const LayerTape& t : tape.layers) out.attentions.insert(out.attentions.end(), t.weights.begin(), t.weights.end());
   if (hidden) {
     for (const LayerTape& t : tape.layers) out.hidden.insert(out.hidden.end(), t.input.begin(), t.input.end());
     out.hidden.insert(out.hidden.end(), tape.output.begin(), tape.output.end());
   }
-  if (logits) {
-    // Tied output layer: logits = normed · token_embeddingᵀ + output_bias.
-    const auto embeddingT = transposed(parameters_.data() + layout.token_embedding, d, V, d);
-    out.logits.resize(n * V);
-    matmul(tape.normed.data(), d, embeddingT.data(), V, parameters_.data() + layout.output_bias, n, d, V,
-           out.logits.data(), V);
-  }
+  if (logits) out.logits = tied_logits(config_, layout, parameters_.data(), tape.normed.data(), n);
   return out;
 }
 
@@ -324,11 +318,10 @@ float Transformer::loss(const std::vector<std::int32_t>& ids, const std::vector<
   }
   const std::size_t t = rows.size();
   if (t == 0) return 0.0f;
-  std::vector<float> selected(t * d), logits(t * V);  // (t, d), (t, V)
+  std::vector<float> selected(t * d);  // (t, d)
   for (std::size_t r = 0; r < t; ++r) std::copy_n(&tape.normed[rows[r] * d], d, &selected[r * d]);
+  std::vector<float> logits = tied_logits(c, layout, p, selected.data(), t);  // (t, V)
   const float* embedding = p + layout.token_embedding;
-  const auto embeddingT = transposed(embedding, d, V, d);
-  matmul(selected.data(), d, embeddingT.data(), V, p + layout.output_bias, t, d, V, logits.data(), V);
 
   // Cross-entropy; dlogits = (softmax - one-hot) · weight, computed in place.
   double total = 0;

@@ -92,9 +92,9 @@ std::vector<float> floats_arg(const val& args, const char* name, bool optional =
   return array_arg<float>(args, name, "Float32Array", optional);
 }
 
-bool bool_arg(const val& args, const char* name) {
+bool bool_arg(const val& args, const char* name, bool fallback = false) {
   const val value = args[name];
-  if (value.isUndefined() || value.isNull()) return false;
+  if (value.isUndefined() || value.isNull()) return fallback;
   if (value.typeOf().as<std::string>() != "boolean") {
     throw JsTypeError(std::string(name) + ": expected true or false, got " + describe(value));
   }
@@ -287,26 +287,55 @@ val model_tokenize(int handle, val raw_text) {
   });
 }
 
+// model.run's options: what to return, and the what-if changes to the attention (attn::RunOptions).
+attn::RunOptions run_options_arg(const val& raw) {
+  attn::RunOptions run;
+  if (raw.isUndefined() || raw.isNull()) return run;
+  const val args = object_arg(raw, "options");
+  run.hidden = bool_arg(args, "hidden");
+  run.projections = bool_arg(args, "projections");
+  if (!args["causal"].isUndefined() && !args["causal"].isNull()) run.causal = bool_arg(args, "causal");
+  run.scaled = bool_arg(args, "scaled", true);
+  const val temperature = args["temperature"];
+  if (!temperature.isUndefined() && !temperature.isNull()) {
+    if (!temperature.isNumber()) throw JsTypeError("temperature: expected a number above 0, got " + describe(temperature));
+    const double t = temperature.as<double>();
+    if (!(t > 0 && float(t) > 0 && std::isfinite(float(t)))) {  // also refuses NaN and what float cannot hold
+      throw JsRangeError("temperature: expected a finite number above 0, got " + describe(temperature));
+    }
+    run.temperature = float(t);
+  }
+  return run;
+}
+
 // [BOS] + the text's tokens, cut to maxLength when `truncate`, else a RangeError when too long.
-val model_run(int handle, val raw_text, bool hidden, bool truncate) {
+val model_run(int handle, val raw_text, val raw_options) {
   return guarded([&] {
     const auto& m = model_arg(handle);
     const std::string text = text_arg(raw_text);
+    const attn::RunOptions run = run_options_arg(raw_options);
+    const bool truncate = !raw_options.isUndefined() && !raw_options.isNull() && bool_arg(raw_options, "truncate");
     auto tokens = m.tokenizer.encode(text);
     const std::size_t limit = m.model.config().maxLength - 1;
-    const bool cut = tokens.size() > limit;
-    if (cut && !truncate) {
-      throw JsRangeError("text: " + std::to_string(tokens.size()) + " tokens and [BOS] exceed this model's maxLength of " +
+    const std::size_t total = tokens.size();
+    if (total > limit && !truncate) {
+      throw JsRangeError("text: " + std::to_string(total) + " tokens and [BOS] exceed this model's maxLength of " +
                          std::to_string(limit + 1) + "; shorten it or pass { truncate: true }");
     }
-    if (cut) tokens.resize(limit);
+    if (total > limit) tokens.resize(limit);
     std::vector<std::int32_t> ids{m.special.bos};
     for (const auto& t : tokens) ids.push_back(t.id);
-    const auto out = m.model.run(ids, hidden, false);
+    const auto out = m.model.run(ids, run);
     val result = tokens_object(ids, tokens, 1, text);
     result.set("attentions", float32_copy(out.attentions));
-    if (hidden) result.set("hidden", float32_copy(out.hidden));
-    result.set("truncated", cut);
+    if (run.hidden) result.set("hidden", float32_copy(out.hidden));
+    if (run.projections) {
+      result.set("queries", float32_copy(out.queries));
+      result.set("keys", float32_copy(out.keys));
+      result.set("values", float32_copy(out.values));
+    }
+    result.set("truncated", total > limit);
+    result.set("textTokens", double(total));
     return result;
   });
 }

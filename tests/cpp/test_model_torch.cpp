@@ -25,7 +25,9 @@ TEST_CASE("the transformer's forward pass agrees with PyTorch", "[model][torch]"
   for (const auto& c : kCases) {
     INFO(c.name);
     const auto loaded = attn::load_model(c.file.data(), c.file.size());
-    const auto out = loaded.model.run(c.ids, true, true);
+    attn::RunOptions options;
+    options.hidden = options.logits = true;
+    const auto out = loaded.model.run(c.ids, options);
     // Two float32 layers of sums over d = 16 and dFF = 32 terms of magnitude ~1: a few hundred eps of the values.
     CHECK_CLOSE(out.attentions, c.attentions, 1e-5);
     CHECK_CLOSE(out.hidden, c.hidden, 1e-4 * std::max(1.0, max_abs(c.hidden)));

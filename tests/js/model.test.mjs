@@ -82,7 +82,49 @@ test('run: long text is refused by name, or cut to maxLength when asked', () => 
   assert.equal(bidirectional.run('still works').tokens.length > 1, true);
 });
 
+test('run: projections, and what-if options that change only the mask and the scale', () => {
+  const text = 'The bank by the river';
+  const { config } = bidirectional, { layers, heads, dModel } = config, dk = dModel / heads;
+  const base = bidirectional.run(text, { projections: true });
+  const n = base.tokens.length;
+  assert.equal(base.queries.length, layers * n * dModel);
+  // Layer 0 sees the same input whatever the options, so its projections must not change.
+  const options = [{ causal: true }, { scaled: false }, { temperature: 0.5 }, { causal: true, scaled: false, temperature: 4 }];
+  for (const option of options) {
+    const run = bidirectional.run(text, { projections: true, ...option });
+    const scale = (option.scaled === false ? 1 : 1 / Math.sqrt(dk)) / (option.temperature ?? 1);
+    assert.deepEqual(run.queries.subarray(0, n * dModel), base.queries.subarray(0, n * dModel));
+    // Recompute layer 0's heads from its projections through the core's plain attention call.
+    for (let h = 0; h < heads; h++) {
+      const slice = (all) => Float32Array.from({ length: n * dk }, (_, i) => all[Math.floor(i / dk) * dModel + h * dk + (i % dk)]);
+      const { weights } = attn.scaledDotProductAttention({
+        q: slice(run.queries), k: slice(run.keys), v: slice(run.values), n, m: n, dk, dv: dk,
+        causal: option.causal ?? false, scale,
+      });
+      const got = run.attentions.subarray(h * n * n, (h + 1) * n * n);
+      assert.ok(maxAbs(got.map((w, i) => w - weights[i])) < 1e-6, JSON.stringify(option));
+    }
+  }
+  const causalOff = causal.run(text, { causal: false });
+  assert.ok(causalOff.attentions[1] > 0, 'the causal model without its mask lets [BOS] see the next token');
+  assert.equal(base.textTokens, n - 1);
+  const long = 'word '.repeat(300);
+  assert.equal(bidirectional.run(long, { truncate: true }).textTokens, bidirectional.tokenize(long).tokens.length);
+});
+
 test('bad arguments throw errors that name them, and the models keep working', async () => {
+  for (const [options, name, message] of [
+    [{ temperature: 0 }, 'RangeError', 'temperature: expected a finite number above 0, got 0'],
+    [{ temperature: -1 }, 'RangeError', 'temperature: expected a finite number above 0, got -1'],
+    [{ temperature: NaN }, 'RangeError', 'temperature: expected a finite number above 0, got NaN'],
+    [{ temperature: 1e300 }, 'RangeError', 'temperature: expected a finite number above 0, got 1e+300'],
+    [{ temperature: '2' }, 'TypeError', 'temperature: expected a number above 0, got a string'],
+    [{ causal: 1 }, 'TypeError', 'causal: expected true or false, got 1'],
+    [{ scaled: 'no' }, 'TypeError', 'scaled: expected true or false, got a string'],
+    ['hidden', 'TypeError', 'options: expected an object of named arguments, got a string'],
+  ]) {
+    assert.throws(() => bidirectional.run('a cat', options), { name, message });
+  }
   assert.throws(() => bidirectional.run(42), { name: 'TypeError', message: 'text: expected a string, got 42' });
   assert.throws(() => bidirectional.tokenize(null), { name: 'TypeError', message: 'text: expected a string, got null' });
   await assert.rejects(attn.loadModel('gpt-2'), { name: 'RangeError', message: /^source: expected 'builtin'/ });

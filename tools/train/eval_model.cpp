@@ -40,7 +40,9 @@ void evaluate(const std::string& path, const corpus::Split& split) {
   std::vector<Stats> stats(L * H);
   for (const auto& tokens : held_out) {
     const Example e = make_example(tokens, c.causal, m.special, m.tokenizer.vocab_size(), 0.15f, random);
-    const auto out = m.model.run(e.ids, false, true);
+    attn::RunOptions with_logits;
+    with_logits.logits = true;
+    const auto out = m.model.run(e.ids, with_logits);
     const std::size_t n = e.ids.size(), V = c.vocabSize;
     for (std::size_t i = 0; i < n; ++i) {
       if (e.targets[i] < 0) continue;

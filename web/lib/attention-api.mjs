@@ -49,10 +49,9 @@ function makeModel(module, handle, config) {
     config: Object.freeze(config),
     /** { ids: Int32Array(n), tokens: string[], offsets: Int32Array(2n) } for the text alone. */
     tokenize: (text) => withTokens(text, unwrap(module.modelTokenize(handle, text)), 0),
-    /** { ids, tokens, offsets, attentions: Float32Array (layers, heads, n, n), hidden?, truncated } with [BOS] first. */
-    run(text, { hidden = false, truncate = false } = {}) {
-      return withTokens(text, unwrap(module.modelRun(handle, text, Boolean(hidden), Boolean(truncate))), 1);
-    },
+    /** { ids, tokens, offsets, attentions: Float32Array (layers, heads, n, n), hidden?, queries?, keys?, values?,
+     *  truncated, textTokens } with [BOS] first; options are checked by the bindings (see attention.d.ts). */
+    run: (text, options) => withTokens(text, unwrap(module.modelRun(handle, text, options)), 1),
     /** Frees the model's memory in the wasm heap; the object cannot be used afterwards. */
     dispose: () => module.modelDispose(handle),
   });

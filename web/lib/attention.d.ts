@@ -82,8 +82,30 @@ export interface ModelRun extends Tokens {
   attentions: Float32Array;
   /** (layers + 1, n, dModel): the embeddings, then each layer's output; only with { hidden: true }. */
   hidden?: Float32Array;
+  /** (layers, n, dModel) each: every layer's queries, keys and values; head h owns columns [h·dk, (h+1)·dk).
+   *  Only with { projections: true }. */
+  queries?: Float32Array;
+  keys?: Float32Array;
+  values?: Float32Array;
   /** True when { truncate: true } cut the text to maxLength tokens. */
   truncated: boolean;
+  /** How many tokens the whole text has (without [BOS]), before any cut. */
+  textTokens: number;
+}
+
+export interface RunOptions {
+  /** Also return the hidden states. */
+  hidden?: boolean;
+  /** Also return every layer's queries, keys and values. */
+  projections?: boolean;
+  /** Cut the text to maxLength tokens instead of throwing a RangeError. */
+  truncate?: boolean;
+  /** What-if: override the model's mask (true: causal, false: every token sees every token). */
+  causal?: boolean;
+  /** What-if: false leaves QKᵀ unscaled instead of dividing it by √d_k. Default true. */
+  scaled?: boolean;
+  /** What-if: divide the scores by this (finite, > 0) before the softmax; above 1 flattens, below 1 sharpens. */
+  temperature?: number;
 }
 
 export interface Model {
@@ -91,7 +113,7 @@ export interface Model {
   /** The text's tokens, without [BOS]. */
   tokenize(text: string): Tokens;
   /** [BOS] and the text's tokens through the model. Throws RangeError past maxLength unless truncate is set. */
-  run(text: string, options?: { hidden?: boolean; truncate?: boolean }): ModelRun;
+  run(text: string, options?: RunOptions): ModelRun;
   /** Frees the model's wasm memory; the object cannot be used afterwards. */
   dispose(): void;
 }

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,10 +28,21 @@ struct TensorInfo {
   std::size_t offset = 0, size = 0;  // into Transformer::parameters()
 };
 
+// What run() returns besides the attention weights, and what-if changes to the attention (for exploring how a
+// model depends on them; the model was trained with the defaults).
+struct RunOptions {
+  bool hidden = false, logits = false;
+  bool projections = false;    // the queries, keys and values of every layer
+  std::optional<bool> causal;  // override the model's own mask
+  bool scaled = true;          // divide QKᵀ by sqrt(dk); false leaves the dot products unscaled
+  float temperature = 1.0f;    // divide the (scaled) scores by this before the softmax; finite, > 0
+};
+
 struct ModelOutput {
-  std::vector<float> attentions;  // (layers, heads, n, n)
-  std::vector<float> hidden;      // (layers + 1, n, dModel): the embeddings, then each layer's output; if asked
-  std::vector<float> logits;      // (n, vocabSize); if asked
+  std::vector<float> attentions;              // (layers, heads, n, n)
+  std::vector<float> hidden;                  // (layers + 1, n, dModel): the embeddings, then each layer's output
+  std::vector<float> logits;                  // (n, vocabSize)
+  std::vector<float> queries, keys, values;   // (layers, n, dModel) each; head h owns columns [h·dk, (h+1)·dk)
 };
 
 class Transformer {
@@ -43,8 +55,9 @@ class Transformer {
   std::vector<float>& parameters() { return parameters_; }
   const std::vector<float>& parameters() const { return parameters_; }
 
-  // ids (n), 1 <= n <= maxLength, each < vocabSize.
-  ModelOutput run(const std::vector<std::int32_t>& ids, bool hidden = false, bool logits = false) const;
+  // ids (n), 1 <= n <= maxLength, each < vocabSize. Fields of ModelOutput other than attentions are filled only
+  // when `options` asks for them.
+  ModelOutput run(const std::vector<std::int32_t>& ids, const RunOptions& options = {}) const;
 
   // Cross-entropy of predicting targets[i] at position i (targets[i] < 0: no prediction there), summed and
   // multiplied by `weight`. With `gradient` (parameters().size() floats) the gradient of that is added to it.

@@ -169,7 +169,7 @@ void check_ids(const ModelConfig& c, const std::vector<std::int32_t>& ids) {
 }
 
 void forward(const ModelConfig& c, const Layout& layout, const float* p, const std::vector<std::int32_t>& ids,
-             Tape& tape) {
+             const AttentionOptions& options, Tape& tape) {
   const std::size_t n = ids.size(), d = c.dModel, f = c.dFF, dk = d / c.heads;
   std::vector<float> x(n * d);
   for (std::size_t i = 0; i < n; ++i) {
@@ -177,8 +177,6 @@ void forward(const ModelConfig& c, const Layout& layout, const float* p, const s
     const float* position = p + layout.position_embedding + i * d;
     for (std::size_t col = 0; col < d; ++col) x[i * d + col] = token[col] + position[col];
   }
-  AttentionOptions options;
-  options.causal = c.causal;
   kernels::Scratch scratch;
   tape.layers.resize(c.layers);
   for (std::size_t l = 0; l < c.layers; ++l) {
@@ -278,19 +276,27 @@ Transformer::Transformer(ModelConfig config) : config_(std::move(config)) {
   }
 }
 
-ModelOutput Transformer::run(const std::vector<std::int32_t>& ids, bool hidden, bool logits) const {
+ModelOutput Transformer::run(const std::vector<std::int32_t>& ids, const RunOptions& run) const {
   check_ids(config_, ids);
+  if (!(std::isfinite(run.temperature) && run.temperature > 0)) {
+    throw ArgumentError("temperature", "expected a finite number above 0, got " + std::to_string(run.temperature));
+  }
+  AttentionOptions options;
+  options.causal = run.causal.value_or(config_.causal);
+  options.scale = (run.scaled ? 1.0f / std::sqrt(float(config_.dModel / config_.heads)) : 1.0f) / run.temperature;
   const Layout layout = layout_of(config_);
   Tape tape;
-  forward(config_, layout, parameters_.data(), ids, tape);
+  forward(config_, layout, parameters_.data(), ids, options, tape);
   const std::size_t n = ids.size();
   ModelOutput out;
-  for (const LayerTape& t : tape.layers) out.attentions.insert(out.attentions.end(), t.weights.begin(), t.weights.end());
-  if (hidden) {
-    for (const LayerTape& t : tape.layers) out.hidden.insert(out.hidden.end(), t.input.begin(), t.input.end());
-    out.hidden.insert(out.hidden.end(), tape.output.begin(), tape.output.end());
+  const auto append = [](std::vector<float>& to, const std::vector<float>& from) { to.insert(to.end(), from.begin(), from.end()); };
+  for (const LayerTape& t : tape.layers) {
+    append(out.attentions, t.weights);
+    if (run.hidden) append(out.hidden, t.input);
+    if (run.projections) append(out.queries, t.q), append(out.keys, t.k), append(out.values, t.v);
   }
-  if (logits) out.logits = tied_logits(config_, layout, parameters_.data(), tape.normed.data(), n);
+  if (run.hidden) append(out.hidden, tape.output);
+  if (run.logits) out.logits = tied_logits(config_, layout, parameters_.data(), tape.normed.data(), n);
   return out;
 }
 
@@ -305,8 +311,10 @@ float Transformer::loss(const std::vector<std::int32_t>& ids, const std::vector<
   const Layout layout = layout_of(c);
   const float* p = parameters_.data();
   const std::size_t n = ids.size(), d = c.dModel, f = c.dFF, V = c.vocabSize, dk = d / c.heads;
+  AttentionOptions options;
+  options.causal = c.causal;
   Tape tape;
-  forward(c, layout, p, ids, tape);
+  forward(c, layout, p, ids, options, tape);
 
   // Only the positions with a target go through the (large) output layer.
   std::vector<std::size_t> rows;

@@ -1,16 +1,38 @@
-// Minimal playground: the sentence through a built-in model (in the wasm core), one head's weights as a heatmap.
-// The controls and the text live in location.hash (web/lib/state.mjs), so every view is a permalink.
+// The playground page: one state object (web/lib/state.mjs, kept in location.hash) drives every view. The
+// model runs in a Web Worker (web/worker.mjs), newest request only, so typing never waits; changing only the
+// layer, head or token re-renders from the last result without computing again.
 import createAttention from './dist/attention.mjs';
-import { averageHeads, rollout } from './lib/aggregate.mjs';
+import { averageHeads, rollout, withoutFirstToken } from './lib/aggregate.mjs';
+import { onThisThread, startWorker } from './lib/compute.mjs';
 import { parseHash, toHash } from './lib/state.mjs';
+import { attentionSteps } from './lib/steps.mjs';
+import { renderBeams } from './ui/beams.mjs';
 import { renderHeadGrid } from './ui/head-grid.mjs';
 import { renderHeatmap } from './ui/heatmap.mjs';
 import { VIRIDIS_GRADIENT } from './ui/palette.mjs';
+import { renderSteps } from './ui/steps.mjs';
+
+const EXAMPLES = [
+  { label: 'The cat sat on the mat', text: 'The cat sat on the mat because it was tired' },
+  { label: 'bank: river or money? (compare)', text: 'The bank by the river was peaceful', compare: 'I deposited cash at the bank' },
+  { label: 'What does “it” refer to?', text: 'The animal didn\'t cross the street because it was too tired' },
+  { label: 'A longer passage', text: 'Attention lets every word look at every other word. The word bank means one thing by a river and another in a city, and the words around it tell the model which. Each head learns its own way of looking: one follows the previous word, another the next, others gather meaning from the whole sentence.' },
+  { label: 'Japanese (CJK)', text: '猫がマットの上に座った' },
+  { label: 'Arabic (right to left)', text: 'جلست القطة على السجادة' },
+  { label: 'Emoji', text: 'I ❤️ my 🐈 and she ❤️ her 🐟' },
+];
 
 const $ = (id) => document.getElementById(id);
-const input = $('sentence'), modelSelect = $('model'), layerSelect = $('layer'), headSelect = $('head');
-const status = $('status'), matrix = $('matrix'), headGrid = $('heads');
-$('colorbar-gradient').style.background = VIRIDIS_GRADIENT;
+const controls = {
+  text: $('sentence'), model: $('model'), layer: $('layer'), head: $('head'), mask: $('mask'),
+  scaled: $('scaled'), temperature: $('temperature'), hideBos: $('hide-bos'), compare: $('compare'),
+};
+const status = $('status'), lengthNote = $('length-note'), examples = $('examples');
+for (const bar of document.querySelectorAll('.colorbar-gradient')) bar.style.background = VIRIDIS_GRADIENT;
+for (const [i, example] of EXAMPLES.entries()) examples.append(new Option(example.label, String(i)));
+
+// How a token shows: spaces and line breaks made visible; '…' for the later bytes of a character that BPE split.
+const display = (token) => (token === '' ? '…' : token.replace(/^ /, '·').replace(/\n/g, '⏎').replace(/\t/g, '⇥'));
 
 // Options 0..count-1, then any [value, label] extras; `selected` is a number or an extra's value.
 const fillOptions = (select, count, selected, extras = []) => {
@@ -18,71 +40,198 @@ const fillOptions = (select, count, selected, extras = []) => {
   select.replaceChildren(...[...numbered, ...extras].map(([value, label]) => new Option(label, String(value), false, value === selected)));
 };
 
-// The (n, n) weights the heatmap shows, and their caption, for the chosen layer and head (or aggregate).
+// The (n, n) weights for the chosen layer and head (or aggregate), and their title.
 function chosenWeights(attentions, config, n, { layer, head }) {
   if (head === 'average') return [averageHeads(attentions, config.heads, n, layer), `Layer ${layer}, average of its ${config.heads} heads`];
   if (head === 'rollout') return [rollout(attentions, config.heads, n, layer), `Attention rollout through layers 0–${layer}`];
-  const start = (layer * config.heads + head) * n * n;
-  return [attentions.subarray(start, start + n * n), `Layer ${layer}, head ${head}`];
+  return [headSlice(attentions, config, n, n, layer, head), `Layer ${layer}, head ${head}`];
+}
+const headSlice = (all, config, n, m, layer, head) =>
+  all.subarray((layer * config.heads + head) * n * m, (layer * config.heads + head + 1) * n * m);
+
+// A matrix ready to draw, without [BOS] (rows rescaled) when hideBos: { rows, columns, weights }.
+function shown(state, rowTokens, columnTokens, weights) {
+  const rows = rowTokens.map(display), columns = columnTokens.map(display);
+  if (!state.hideBos) return { rows, columns, weights, offset: 0 };
+  return { rows: rows.slice(1), columns: columns.slice(1), weights: withoutFirstToken(weights, rows.length, columns.length), offset: 1 };
 }
 
-function render(model, state, build, onSelect) {
+let state = parseHash(location.hash);
+let compute, build = '';
+let last = { key: null, result: null }, pending = { key: null, promise: null };
+let keystroke = null;  // when the newest unpainted keystroke happened (performance.now() time base)
+
+const computeKey = (s) => JSON.stringify([s.model, s.text, s.compare, s.mask, s.scaled, s.temperature]);
+
+// The state into the controls (they may be out of step after Back or a permalink).
+function showControls() {
+  for (const name of ['text', 'compare', 'model', 'mask']) if (controls[name].value !== state[name]) controls[name].value = state[name];
+  controls.scaled.checked = state.scaled;
+  controls.hideBos.checked = state.hideBos;
+  controls.temperature.value = String(state.temperature);
+  $('temperature-value').textContent = state.temperature.toFixed(1);
+}
+
+function fromControls() {
+  return {
+    ...state,
+    text: controls.text.value, compare: controls.compare.value, model: controls.model.value, mask: controls.mask.value,
+    layer: Number(controls.layer.value), head: /^\d+$/.test(controls.head.value) ? Number(controls.head.value) : controls.head.value,
+    scaled: controls.scaled.checked, temperature: Number(controls.temperature.value), hideBos: controls.hideBos.checked,
+  };
+}
+
+// A new state: into the hash (a new history entry when `push`, so Back undoes it), then onto the page.
+function commit(next, push) {
+  state = next;
+  const url = `${location.pathname}${location.search}${toHash(state)}`;
+  if (url !== `${location.pathname}${location.search}${location.hash}`) history[push ? 'pushState' : 'replaceState'](null, '', url);
+  refresh();
+}
+
+async function refresh() {
+  showControls();
   if (state.text.trim() === '') {
-    matrix.replaceChildren();
-    headGrid.replaceChildren();
+    for (const id of ['beams', 'matrix', 'steps', 'heads', 'compare-views']) $(id).replaceChildren();
     status.textContent = 'Type at least one word.';
+    lengthNote.hidden = true;
     return;
   }
-  const started = performance.now();
-  const { tokens, attentions, truncated } = model.run(state.text, { truncate: true });
-  const elapsed = performance.now() - started;
-  const n = tokens.length;
-  const [weights, title] = chosenWeights(attentions, model.config, n, state);
-  // Leading spaces are part of BPE tokens; show them as a visible middle dot.
-  const labels = tokens.map((t) => t.replace(/^ /, '·'));
-  renderHeatmap(matrix, { rows: labels, columns: labels, weights, caption: `${title}: attention weights of ${n} tokens` });
-  renderHeadGrid(headGrid, { layers: model.config.layers, heads: model.config.heads, n, attentions, selected: state, onSelect });
-  status.textContent = `${n} tokens${truncated ? ` (cut to the model's ${model.config.maxLength})` : ''} · ` +
-    `${model.config.name} · computed in ${elapsed.toFixed(1)} ms by the ${build} WebAssembly build`;
-  matrix.dataset.ready = 'true';
+  const key = computeKey(state);
+  if (last.key !== key) {
+    if (pending.key !== key) pending = { key, promise: compute(requestOf(state)) };
+    let result;
+    try {
+      result = await pending.promise;
+    } catch (error) {
+      status.textContent = `Could not compute: ${error.message}`;
+      status.classList.add('error');
+      return;
+    }
+    if (result === null || computeKey(state) !== key) return;  // a newer request is on its way
+    last = { key, result };
+  }
+  status.classList.remove('error');
+  const focused = document.activeElement?.dataset?.focus;
+  render(last.result);
+  if (focused) document.querySelector(`[data-focus="${focused}"]`)?.focus({ preventScroll: true });
+  if (keystroke !== null) {
+    performance.measure('keystroke to views rendered', { start: keystroke, end: performance.now() });
+    const start = keystroke;
+    requestAnimationFrame(() => performance.measure('keystroke to next frame', { start, end: performance.now() }));
+    keystroke = null;
+  }
 }
 
-createAttention().then(async (attn) => {
-  const models = {};
-  const load = async (name) => (models[name] ??= await attn.loadModel(name));
+const requestOf = ({ model, text, compare, mask, scaled, temperature }) => ({ model, text, compare, mask, scaled, temperature });
 
-  // Shows `state` in the controls and the view; layer and head are clamped to what the model has.
-  const show = async (state) => {
-    const model = await load(state.model);
-    state.layer = Math.min(state.layer, model.config.layers - 1);
-    if (typeof state.head === 'number') state.head = Math.min(state.head, model.config.heads - 1);
-    if (input.value !== state.text) input.value = state.text;
-    modelSelect.value = state.model;
-    fillOptions(layerSelect, model.config.layers, state.layer);
-    fillOptions(headSelect, model.config.heads, state.head, [['average', 'average of heads'], ['rollout', 'rollout (layers 0 to this one)']]);
-    render(model, state, attn.simd ? 'SIMD' : 'scalar', selectHead);
-  };
-  const fromControls = () => ({
-    text: input.value, model: modelSelect.value, layer: Number(layerSelect.value),
-    head: /^\d+$/.test(headSelect.value) ? Number(headSelect.value) : headSelect.value,
+function render({ config, main, compare, cross, milliseconds }) {
+  const { n } = main;
+  // Clamp what a hand-edited link or a shorter text left out of range.
+  state.layer = Math.min(state.layer, config.layers - 1);
+  if (typeof state.head === 'number') state.head = Math.min(state.head, config.heads - 1);
+  state.token = Math.max(state.hideBos ? 1 : 0, Math.min(state.token, n - 1));
+  fillOptions(controls.layer, config.layers, state.layer);
+  fillOptions(controls.head, config.heads, state.head, [['average', 'average of heads'], ['rollout', 'rollout to this layer']]);
+
+  const causal = state.mask === 'trained' ? config.causal : state.mask === 'causal';
+  const [weights, title] = chosenWeights(main.attentions, config, n, state);
+  const view = shown(state, main.tokens, main.tokens, weights);
+  const what = `${title}${state.hideBos ? ', [BOS] hidden, rows rescaled' : ''}`;
+  renderBeams($('beams'), {
+    labels: view.rows, weights: view.weights, selected: state.token - view.offset, caption: what,
+    onSelect: (i) => commit({ ...state, token: i + view.offset }, false),
   });
-  // Typing replaces the current history entry; a changed control adds one, so Back undoes it.
-  const commit = async (push) => {
-    const state = fromControls();
-    history[push ? 'pushState' : 'replaceState'](null, '', `${location.pathname}${location.search}${toHash(state)}`);
-    await show(state);
-  };
-  // A head chosen in the grid: the same as choosing it in the selects.
-  const selectHead = (layer, head) => {
-    layerSelect.value = String(layer);
-    headSelect.value = String(head);
-    commit(true);
-  };
-  input.addEventListener('input', () => commit(false));
-  for (const select of [modelSelect, layerSelect, headSelect]) select.addEventListener('change', () => commit(true));
-  window.addEventListener('popstate', () => show(parseHash(location.hash)));
-  await show(parseHash(location.hash));
-}).catch((error) => {
+  renderHeatmap($('matrix'), { ...view, caption: `${what}: attention weights of ${view.rows.length} tokens` });
+
+  if (typeof state.head === 'number') {
+    const steps = attentionSteps(main, config, { ...state, causal });
+    const coreRow = weights.subarray(state.token * n, (state.token + 1) * n);
+    renderSteps($('steps'), { steps, labels: main.tokens.map(display), token: state.token, coreWeights: coreRow, ...state });
+  } else {
+    const note = document.createElement('p');
+    note.className = 'note';
+    note.textContent = 'The steps belong to one head: choose a head number to see them.';
+    $('steps').replaceChildren(note);
+  }
+
+  renderHeadGrid($('heads'), {
+    layers: config.layers, heads: config.heads, n, attentions: main.attentions, selected: state,
+    onSelect: (layer, head) => commit({ ...state, layer, head }, true),
+  });
+  renderComparison(config, main, compare, cross);
+
+  const mode = [state.mask !== 'trained' && `mask: ${state.mask}`, !state.scaled && 'not divided by √dk',
+    state.temperature !== 1 && `temperature ${state.temperature}`].filter(Boolean);
+  status.textContent = `${n} tokens · ${config.name}${mode.length ? ` (${mode.join(', ')})` : ''} · computed in ` +
+    `${milliseconds.toFixed(1)} ms by the ${build}`;
+  const cut = [main, compare].filter((s) => s?.truncated);
+  lengthNote.hidden = cut.length === 0;
+  lengthNote.textContent = cut.map((s) => `The text has ${s.textTokens} tokens; the model reads at most ` +
+    `${config.maxLength - 1} after [BOS], so the views show the first ${s.n - 1}.`).join(' ');
+  $('matrix').dataset.ready = 'true';
+}
+
+function renderComparison(config, main, compare, cross) {
+  const container = $('compare-views');
+  if (!compare) {
+    container.replaceChildren();
+    return;
+  }
+  const { layer, head } = state;
+  // Rollout has no meaning across two sentences: the aggregates show the layer's average there.
+  const perHead = (all, n, m) => (typeof head === 'number' ? headSlice(all, config, n, m, layer, head)
+    : averageHeads(all, config.heads, n, layer, m));
+  const which = typeof head === 'number' ? `layer ${layer}, head ${head}` : `layer ${layer}, average of heads`;
+  const panels = [
+    ['First sentence', main.tokens, main.tokens, perHead(main.attentions, main.n, main.n)],
+    ['Second sentence', compare.tokens, compare.tokens, perHead(compare.attentions, compare.n, compare.n)],
+    ['Cross-attention: first → second', main.tokens, compare.tokens, perHead(cross, main.n, compare.n)],
+  ].map(([title, rows, columns, weights]) => {
+    const panel = document.createElement('div');
+    panel.className = 'compare-panel';
+    const heading = document.createElement('h3');
+    heading.textContent = title;
+    const body = document.createElement('div');
+    renderHeatmap(body, { ...shown(state, rows, columns, weights), caption: `${title}, ${which}` });
+    panel.append(heading, body);
+    return panel;
+  });
+  container.replaceChildren(...panels);
+}
+
+// Typing replaces the current history entry; any other change adds one.
+controls.text.addEventListener('input', (event) => { keystroke = event.timeStamp; commit(fromControls(), false); });
+controls.compare.addEventListener('input', () => commit(fromControls(), false));
+controls.temperature.addEventListener('input', () => commit(fromControls(), false));
+for (const name of ['model', 'layer', 'head', 'mask', 'scaled', 'hideBos']) {
+  controls[name].addEventListener('change', () => commit(fromControls(), true));
+}
+examples.addEventListener('change', () => {
+  const example = EXAMPLES[Number(examples.value)];
+  examples.value = '';
+  if (example) commit({ ...state, text: example.text, compare: example.compare ?? '', token: 1 }, true);
+});
+window.addEventListener('popstate', () => { state = parseHash(location.hash); refresh(); });
+
+// The worker when it starts; otherwise (file://, old browsers) the same computation on this thread.
+async function start() {
+  const simd = new URLSearchParams(location.search).get('simd') === '0' ? false : 'auto';
+  let engine;
+  try {
+    engine = startWorker(new URL(`./worker.mjs${location.search}`, import.meta.url));
+    build = describe(await engine.ready, 'in a worker');
+  } catch {
+    engine?.terminate?.();
+    engine = onThisThread(createAttention, { simd });
+    build = describe(await engine.ready, 'on the page');
+  }
+  compute = engine.compute;
+  await refresh();
+}
+const describe = ({ simd }, where) => `${simd ? 'SIMD' : 'scalar'} WebAssembly build ${where}`;
+
+start().catch((error) => {
   status.textContent = `The WebAssembly core could not load: ${error.message}`;
   status.classList.add('error');
 });

@@ -25,6 +25,7 @@ test('the playground draws a head of the built-in model and follows typing and t
 
   // The table view holds the same numbers, with the tokens as row and column headers.
   await page.click('.heatmap-table summary');
+  await page.waitForSelector('.heatmap-table tbody tr');
   const table = await page.$$eval('.heatmap-table tbody tr', (rows) => rows.map((r) => [...r.children].map((c) => c.textContent)));
   assert.equal(table.length, labels.length);
   assert.equal(table[2][0], '·cat');
@@ -90,4 +91,148 @@ test('the state lives in the URL hash: permalinks restore it, and Back undoes a 
   await page.waitForFunction(() => document.querySelector('.heatmap-readout')?.textContent.startsWith('Layer 2, head 3:'));
   assert.deepEqual(problems, []);
   await page.close();
+});
+
+// The numbers of the main heatmap, read from its table view.
+async function weightsTable(page) {
+  if (!(await page.$eval('#matrix .heatmap-table', (d) => d.open))) await page.click('#matrix .heatmap-table summary');
+  await page.waitForSelector('#matrix .heatmap-table tbody tr');
+  return page.$$eval('#matrix .heatmap-table tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((c) => Number(c.textContent))));
+}
+const ready = (page) => page.waitForSelector('#matrix[data-ready="true"] canvas', { timeout: 15000 });
+
+test('typing changes the weights; a clicked token drives the beams and the four steps', async () => {
+  const page = await browser.newPage();
+  const problems = watchPage(page, server.url);
+  await page.goto(`${server.url}/#text=${encodeURIComponent('The cat sat')}&layer=1&head=0`);
+  await ready(page);
+  const before = await weightsTable(page);
+  await page.focus('#sentence');
+  await page.keyboard.press('End');
+  await page.keyboard.type(' on');
+  await page.waitForFunction(() => document.querySelectorAll('#matrix .heatmap-rows .heatmap-label').length === 5);
+  const after = await weightsTable(page);
+  assert.notDeepEqual(after.slice(0, 4).map((r) => r.slice(0, 4)), before, 'a new token changes the earlier rows (bidirectional)');
+  assert.match(await page.evaluate(() => location.hash), /text=The\+cat\+sat\+on/);
+
+  // Beams: one button per token; clicking one selects it, draws one line per visible key and names it in the steps.
+  assert.equal(await page.$$eval('.beams-queries button', (b) => b.length), 5);
+  await page.click('.beams-queries button:nth-child(3)');
+  await page.waitForFunction(() => location.hash.includes('token=2'));
+  assert.equal(await page.getAttribute('.beams-queries button:nth-child(3)', 'aria-pressed'), 'true');
+  assert.equal(await page.$$eval('.beams-lines line', (lines) => lines.length), 5);
+  assert.match(await page.textContent('.steps-query'), /^1\. Project\. The query of “·cat” is q = \[/);
+  const check = await page.textContent('.steps-output');
+  const [, difference] = check.match(/to within ([\d.e+-]+)\./);
+  assert.ok(Number(difference) < 1e-5, check);
+  // The steps' softmax column is row 2 of the heatmap.
+  const softmax = await page.$$eval('.steps-weight', (cells) => cells.map((c) => Number(c.textContent)));
+  const table = await weightsTable(page);
+  assert.deepEqual(softmax, table[2]);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('what-if controls: a causal mask empties the upper triangle; hide [BOS]; the √d_k box and temperature', async () => {
+  const page = await browser.newPage();
+  const problems = watchPage(page, server.url);
+  await page.goto(`${server.url}/#text=${encodeURIComponent('The bank by the river')}&layer=1&head=1`);
+  await ready(page);
+  const open = await weightsTable(page);
+  assert.ok(open.some((row, i) => row.some((w, j) => j > i && w > 0.001)), 'the bidirectional model looks ahead');
+
+  await page.selectOption('#mask', 'causal');
+  await page.waitForFunction(() => location.hash.includes('mask=causal'));
+  await page.waitForFunction(() => document.getElementById('status').textContent.includes('mask: causal'));
+  const masked = await weightsTable(page);
+  masked.forEach((row, i) => row.forEach((w, j) => { if (j > i) assert.equal(w, 0, `row ${i}, column ${j}`); }));
+  assert.ok(await page.$$eval('.steps-table td', (cells) => cells.some((c) => c.textContent.startsWith('masked'))));
+
+  await page.selectOption('#mask', 'trained');
+  await page.uncheck('#scaled');
+  await page.waitForFunction(() => location.hash.includes('scaled=off'));
+  await page.waitForFunction(() => document.querySelector('.steps-table caption').textContent.includes('Divide by 1 = 1.00'));
+  await page.check('#scaled');
+  await page.$eval('#temperature', (range) => { range.value = '2'; range.dispatchEvent(new Event('input', { bubbles: true })); });
+  await page.waitForFunction(() => location.hash.includes('temperature=2'));
+  await page.waitForFunction(() => document.querySelector('.steps-table caption').textContent.includes('√32 × 2 = 11.31'));
+
+  await page.check('#hide-bos');
+  await page.waitForFunction(() => location.hash.includes('hideBos=on'));
+  const labels = await rowLabels(page);
+  assert.equal(labels.includes('[BOS]'), false);
+  assert.equal(labels.length, 5);
+  for (const row of await weightsTable(page)) assert.ok(Math.abs(row.reduce((a, b) => a + b) - 1) < 0.01);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('compare and cross-attention; long input keeps working with a note; the examples menu', async () => {
+  const page = await browser.newPage();
+  const problems = watchPage(page, server.url);
+  await page.goto(`${server.url}/`);
+  await ready(page);
+  await page.selectOption('#examples', { label: 'bank: river or money? (compare)' });
+  await page.waitForFunction(() => document.querySelectorAll('.compare-panel').length === 3);
+  assert.equal(await page.inputValue('#compare'), 'I deposited cash at the bank');
+  const sizes = await page.$$eval('.compare-panel canvas', (canvases) => canvases.map((c) => [c.height, c.width]));
+  const [a, b] = await page.$$eval('.compare-panel', (panels) => panels.slice(0, 2).map((p) => p.querySelectorAll('.heatmap-rows .heatmap-label').length));
+  assert.deepEqual(sizes, [[a, a], [b, b], [a, b]], 'cross-attention: the first sentence\'s queries by the second\'s keys');
+
+  const long = Array.from({ length: 500 }, (_, i) => ['the', 'cat', 'sat', 'on', 'mat'][i % 5]).join(' ');
+  await page.fill('#sentence', long);
+  await page.waitForSelector('#length-note:not([hidden])');
+  assert.match(await page.textContent('#length-note'), /^The text has \d+ tokens; the model reads at most 127 after \[BOS\], so the views show the first 127\./);
+  assert.deepEqual(await page.$eval('#matrix canvas', (c) => [c.width, c.height]), [128, 128]);
+  assert.equal(await page.$$eval('.beams-rows', (f) => f.length), 1, 'long input: the beams turn into rows');
+  await page.fill('#sentence', 'short again');
+  await page.waitForSelector('#length-note[hidden]', { state: 'attached' });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('keyboard only: controls, beams and the head grid, with a visible focus', async () => {
+  const page = await browser.newPage();
+  const problems = watchPage(page, server.url);
+  await page.goto(`${server.url}/#text=${encodeURIComponent('a cat and a dog')}`);
+  await ready(page);
+  await page.focus('#sentence');
+  const tabTo = async (selector) => {
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate((s) => document.activeElement.matches(s), selector)) return;
+    }
+    throw new Error(`Tab never reached ${selector}`);
+  };
+  await tabTo('#layer');
+  await page.keyboard.press('ArrowDown');  // a focused closed select changes value with the arrow keys
+  await page.waitForFunction(() => location.hash.includes('layer=1'));
+  await tabTo('.beams-queries button');
+  assert.notEqual(await page.$eval('.beams-queries button[tabindex="0"]', (b) => getComputedStyle(b).outlineStyle), 'none');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => location.hash.includes('token=5'));
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.focus), 'beam-5', 'focus survives the re-render');
+  await tabTo('.head-thumb');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => location.hash.includes('head=0'));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('?simd=0 runs the scalar build, in the worker, with the same numbers', async () => {
+  const tables = [];
+  for (const search of ['', '?simd=0']) {
+    const page = await browser.newPage();
+    const problems = watchPage(page, server.url);
+    await page.goto(`${server.url}/${search}#text=${encodeURIComponent('Attention is all you need')}&layer=2&head=3`);
+    await ready(page);
+    assert.match(await page.textContent('#status'), new RegExp(`by the ${search ? 'scalar' : 'SIMD'} WebAssembly build in a worker`));
+    tables.push(await weightsTable(page));
+    assert.deepEqual(problems, []);
+    await page.close();
+  }
+  const worst = Math.max(...tables[0].flatMap((row, i) => row.map((w, j) => Math.abs(w - tables[1][i][j]))));
+  assert.ok(worst <= 0.0011, `SIMD and scalar differ by ${worst} (3 decimals shown)`);
 });

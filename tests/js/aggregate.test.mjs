@@ -1,7 +1,7 @@
 // Averages over heads and attention rollout on matrices where the answer is known by hand.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { averageHeads, rollout } from '../../web/lib/aggregate.mjs';
+import { averageHeads, rollout, withoutFirstToken } from '../../web/lib/aggregate.mjs';
 
 const close = (actual, expected, what) => {
   assert.equal(actual.length, expected.length);
@@ -31,4 +31,12 @@ test('rollout of heads that only attend to themselves is the identity', () => {
   const n = 3, identity = [1, 0, 0, 0, 1, 0, 0, 0, 1];
   const attentions = Float32Array.from([...identity, ...identity, ...identity]);  // 3 layers x 1 head
   close(rollout(attentions, 1, n, 2), identity, 'identity');
+});
+
+test('withoutFirstToken drops [BOS] as query and key and rescales the rows; all-[BOS] rows stay zero', () => {
+  // 3 queries x 3 keys: [BOS] row; a row splitting 0.5 / 0.25 / 0.25; a row entirely on [BOS].
+  const weights = Float32Array.from([1, 0, 0, 0.5, 0.25, 0.25, 1, 0, 0]);
+  close(withoutFirstToken(weights, 3, 3), [0.5, 0.5, 0, 0], 'square');
+  // Cross-attention shapes: 2 queries x 3 keys.
+  close(withoutFirstToken(Float32Array.from([0.2, 0.4, 0.4, 0.6, 0.1, 0.3]), 2, 3), [0.25, 0.75], '2 x 3');
 });

@@ -12,7 +12,7 @@ test('the defaults make an empty hash, and an empty hash gives the defaults', ()
 test('every field round-trips, including any Unicode text and characters that mean something in URLs', () => {
   const texts = ['a & b = c?#d%', '猫が座った 🐈‍⬛', 'שלום עולם', '  spaces  ', '<img src=x onerror=alert(1)>', 'plus+sign'];
   for (const text of texts) {
-    const state = { text, model: 'builtin-causal', layer: 2, head: 3 };
+    const state = { text, model: 'builtin-causal', layer: 2, head: 3, token: 7, mask: 'none', scaled: false, temperature: 2.5, hideBos: true, compare: text };
     const hash = toHash(state);
     assert.match(hash, /^#/);
     assert.deepEqual(parseHash(hash), state, hash);
@@ -41,4 +41,12 @@ test('invalid or unknown entries fall back to the defaults, never throw', () => 
   assert.equal(parseHash('#head=rollout').head, 'rollout');
   assert.equal(parseHash('#head=median').head, defaults.head);
   assert.equal(toHash({ ...defaults, head: 'rollout', layer: 2 }), '#layer=2&head=rollout');
+  assert.equal(parseHash('#scaled=off').scaled, false);
+  assert.equal(parseHash('#scaled=no').scaled, true);
+  assert.equal(parseHash('#temperature=0.25').temperature, 0.25);
+  for (const bad of ['0', '0.05', '11', '-1', '1e0', 'NaN', 'Infinity', '.5', '2.']) {
+    assert.equal(parseHash(`#temperature=${bad}`).temperature, 1, bad);
+  }
+  assert.equal(parseHash('#mask=causal').mask, 'causal');
+  assert.equal(parseHash('#mask=half').mask, 'trained');
 });

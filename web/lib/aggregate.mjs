@@ -1,11 +1,11 @@
 // Attention across heads and layers. DOM-free. attentions: (layers, heads, n, n) row-major.
 
-// The heads of one layer averaged: (n, n).
-export function averageHeads(attentions, heads, n, layer) {
-  const out = new Float32Array(n * n);
+// The heads of one layer averaged: (n, m); m = n for self-attention, more or fewer keys for cross-attention.
+export function averageHeads(attentions, heads, n, layer, m = n) {
+  const out = new Float32Array(n * m);
   for (let h = 0; h < heads; h++) {
-    const start = (layer * heads + h) * n * n;
-    for (let i = 0; i < n * n; i++) out[i] += attentions[start + i] / heads;
+    const start = (layer * heads + h) * n * m;
+    for (let i = 0; i < n * m; i++) out[i] += attentions[start + i] / heads;
   }
   return out;
 }
@@ -35,4 +35,17 @@ export function rollout(attentions, heads, n, layer) {
     result = next;
   }
   return result;
+}
+
+// An (n, m) matrix without its first row and column ([BOS] as query and as key), each row rescaled to sum to 1
+// again (rows that put all their weight on [BOS] stay zero): the weight the other tokens share among themselves.
+export function withoutFirstToken(weights, n, m) {
+  const out = new Float32Array((n - 1) * (m - 1));
+  for (let i = 1; i < n; i++) {
+    const row = weights.subarray(i * m + 1, (i + 1) * m);
+    let total = 0;
+    for (const w of row) total += w;
+    for (let j = 0; j < m - 1; j++) out[(i - 1) * (m - 1) + j] = total > 0 ? row[j] / total : 0;
+  }
+  return out;
 }

@@ -2,11 +2,20 @@
 // that every view is a permalink. DOM-free: the page reads and writes the hash; this only converts.
 
 export const FIELDS = {
-  text: { kind: 'string', default: 'The cat sat on the mat because it was tired', maxLength: 2000 },
+  text: { kind: 'string', default: 'The cat sat on the mat because it was tired', maxLength: 4000 },
   model: { kind: 'choice', choices: ['builtin', 'builtin-causal'], default: 'builtin' },
   layer: { kind: 'integer', min: 0, max: 63, default: 0 },
   // A head's number, or 'average' (of the layer's heads) or 'rollout' (through layers 0..layer).
   head: { kind: 'integer', min: 0, max: 255, words: ['average', 'rollout'], default: 2 },
+  // The query token the beams and the four steps show (0 is [BOS]).
+  token: { kind: 'integer', min: 0, max: 511, default: 3 },
+  // What-if controls: the mask the model was trained with, or forced causal, or none; √d_k scaling; temperature.
+  mask: { kind: 'choice', choices: ['trained', 'causal', 'none'], default: 'trained' },
+  scaled: { kind: 'boolean', default: true },
+  temperature: { kind: 'number', min: 0.1, max: 10, default: 1 },
+  hideBos: { kind: 'boolean', default: false },
+  // A second sentence: shown beside the first on the same head, and as the keys and values of cross-attention.
+  compare: { kind: 'string', default: '', maxLength: 4000 },
 };
 
 export function defaultState() {
@@ -17,6 +26,11 @@ export function defaultState() {
 function parseField(field, text) {
   if (field.kind === 'string') return text.length <= field.maxLength ? text : undefined;
   if (field.kind === 'choice') return field.choices.includes(text) ? text : undefined;
+  if (field.kind === 'boolean') return { on: true, off: false }[text];
+  if (field.kind === 'number') {
+    const value = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+    return value >= field.min && value <= field.max ? value : undefined;
+  }
   if (field.words?.includes(text)) return text;
   if (!/^\d+$/.test(text)) return undefined;
   const value = Number(text);
@@ -39,7 +53,9 @@ export function parseHash(hash) {
 export function toHash(state) {
   const params = new URLSearchParams();
   for (const [name, field] of Object.entries(FIELDS)) {
-    if (state[name] !== undefined && state[name] !== field.default) params.set(name, String(state[name]));
+    const value = state[name];
+    if (value === undefined || value === field.default) continue;
+    params.set(name, field.kind === 'boolean' ? (value ? 'on' : 'off') : String(value));
   }
   const text = params.toString();
   return text ? `#${text}` : '';

@@ -29,6 +29,7 @@ export function renderHeadGrid(container, { layers, heads, n, attentions, select
       const button = document.createElement('button');
       button.type = 'button';
       button.className = 'head-thumb';
+      button.dataset.focus = `head-${l}-${h}`;  // the page puts focus back here after a re-render
       button.setAttribute('aria-pressed', String(l === selected.layer && h === selected.head));
       button.setAttribute('aria-label', `Layer ${l}, head ${h}: ${PATTERN_NAMES[summary.pattern]}${share}, entropy ${summary.entropy.toFixed(2)} nats`);
       const label = document.createElement('span');

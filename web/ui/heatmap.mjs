@@ -71,16 +71,29 @@ export function renderHeatmap(container, { rows, columns, weights, caption }) {
   const grid = document.createElement('div');
   grid.className = 'heatmap-grid';
   grid.append(document.createElement('span'), columnLabels, rowLabels, canvas);
-  figure.append(grid, readout, weightsTable(rows, columns, weights, caption));
+  const wasOpen = container.querySelector('.heatmap-table')?.open ?? false;
+  figure.append(grid, readout, weightsTable(rows, columns, weights, caption, wasOpen));
   container.replaceChildren(figure);
 }
 
 // The same numbers as a table (for screen readers, and for reading exact values): rows attend to columns.
-function weightsTable(rows, columns, weights, caption) {
+// Built only while open (128 tokens make 16,384 cells, too many to rebuild on every keystroke unseen).
+function weightsTable(rows, columns, weights, caption, open) {
   const details = document.createElement('details');
   details.className = 'heatmap-table';
   const summary = document.createElement('summary');
   summary.textContent = 'Show the weights as a table';
+  details.append(summary);
+  const build = () => {
+    if (details.open && details.childElementCount === 1) details.append(tableOf(rows, columns, weights, caption));
+  };
+  details.addEventListener('toggle', build);
+  details.open = open;
+  build();
+  return details;
+}
+
+function tableOf(rows, columns, weights, caption) {
   const table = document.createElement('table');
   const title = document.createElement('caption');
   title.textContent = `${caption} (row: the token that attends; column: the token attended to)`;
@@ -102,6 +115,5 @@ function weightsTable(rows, columns, weights, caption) {
     for (let j = 0; j < columns.length; j++) row.insertCell().textContent = weights[i * columns.length + j].toFixed(3);
   });
   table.prepend(title);
-  details.append(summary, table);
-  return details;
+  return table;
 }

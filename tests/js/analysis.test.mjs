@@ -1,0 +1,84 @@
+// The playground's computations (web/lib/analysis.mjs, web/lib/steps.mjs) against the core: cross-attention,
+// the four steps redone in float64, and the latest-only scheduling that keeps typing responsive.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { analyse, headColumns, latestOnly, runOptions } from '../../web/lib/analysis.mjs';
+import { attentionSteps } from '../../web/lib/steps.mjs';
+import { builds, maxAbs } from './helpers.mjs';
+
+const attn = builds.simd;
+const model = await attn.loadModel('builtin');
+const defaults = { mask: 'trained', scaled: true, temperature: 1 };
+const headOf = (attentions, config, n, m, layer, head) =>
+  attentions.subarray((layer * config.heads + head) * n * m, (layer * config.heads + head + 1) * n * m);
+
+test('runOptions: the mask choice maps to the causal override only when it differs from training', () => {
+  assert.equal('causal' in runOptions(defaults), false);
+  assert.equal(runOptions({ ...defaults, mask: 'causal' }).causal, true);
+  assert.equal(runOptions({ ...defaults, mask: 'none' }).causal, false);
+});
+
+test('analyse: one sentence alone, or two with cross-attention of every head', () => {
+  const alone = analyse(attn, model, { ...defaults, text: 'The cat sat', compare: '  ' });
+  assert.equal(alone.compare, undefined);
+  assert.equal(alone.main.n, 4);
+  const { config, main, compare, cross } = analyse(attn, model, { ...defaults, text: 'The bank by the river', compare: 'I deposited cash at the bank', temperature: 2 });
+  assert.equal(cross.length, config.layers * config.heads * main.n * compare.n);
+  const dk = config.dModel / config.heads;
+  // Layer 1, head 3 by hand: softmax(q kᵀ / (√dk · T)) over the other sentence's keys, in float64.
+  const q = headColumns(main.queries, { ...config, n: main.n }, 1, 3);
+  const k = headColumns(compare.keys, { ...config, n: compare.n }, 1, 3);
+  const got = headOf(cross, config, main.n, compare.n, 1, 3);
+  for (let i = 0; i < main.n; i++) {
+    const scores = Array.from({ length: compare.n }, (_, j) => {
+      let s = 0;
+      for (let c = 0; c < dk; c++) s += q[i * dk + c] * k[j * dk + c];
+      return s / (Math.sqrt(dk) * 2);
+    });
+    const largest = Math.max(...scores), exps = scores.map((s) => Math.exp(s - largest));
+    const total = exps.reduce((a, b) => a + b);
+    for (let j = 0; j < compare.n; j++) assert.ok(Math.abs(got[i * compare.n + j] - exps[j] / total) < 1e-6);
+  }
+});
+
+test('attentionSteps: float64 steps from the projections reproduce the core weights and head output', () => {
+  for (const options of [defaults, { ...defaults, mask: 'causal' }, { ...defaults, scaled: false }, { ...defaults, temperature: 0.3 }]) {
+    const { config, main } = analyse(attn, model, { ...options, text: 'The animal didn\'t cross the street', compare: '' });
+    const causal = options.mask === 'causal';
+    const dk = config.dModel / config.heads;
+    for (const [layer, head, token] of [[0, 2, 3], [2, 1, main.n - 1], [1, 0, 0]]) {
+      const steps = attentionSteps(main, config, { ...options, layer, head, token, causal });
+      const core = headOf(main.attentions, config, main.n, main.n, layer, head).subarray(token * main.n, (token + 1) * main.n);
+      assert.ok(maxAbs(core.map((w, j) => w - steps.rows[j].weight)) < 1e-6, JSON.stringify(options));
+      assert.equal(steps.divisor, (options.scaled ? Math.sqrt(dk) : 1) * options.temperature);
+      if (causal) assert.ok(steps.rows.every((r, j) => r.visible === (j <= token)));
+      // The weighted sum of values: the same as the core's attention output for that row.
+      const shape = { ...config, n: main.n };
+      const { output } = attn.scaledDotProductAttention({
+        q: headColumns(main.queries, shape, layer, head), k: headColumns(main.keys, shape, layer, head),
+        v: headColumns(main.values, shape, layer, head), n: main.n, m: main.n, dk, dv: dk, causal, scale: 1 / steps.divisor,
+      });
+      const row = output.subarray(token * dk, (token + 1) * dk);
+      assert.ok(maxAbs(row.map((x, c) => x - steps.output[c])) < 1e-5);
+    }
+  }
+});
+
+test('latestOnly: while one computation runs, only the newest waiting request is computed', async () => {
+  const computed = [];
+  let release;
+  const compute = latestOnly(async (request) => {
+    computed.push(request);
+    if (request === 1) await new Promise((resolve) => { release = resolve; });
+    return request * 10;
+  });
+  const results = [1, 2, 3, 4].map((r) => compute(r));
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  release();
+  assert.deepEqual(await Promise.all(results), [10, null, null, 40]);
+  assert.deepEqual(computed, [1, 4]);
+  // A failure reaches its caller and does not stop the queue.
+  const failing = latestOnly(async (request) => { if (request === 'bad') throw new Error('no'); return request; });
+  await assert.rejects(failing('bad'), /no/);
+  assert.equal(await failing('good'), 'good');
+});

@@ -1,0 +1,102 @@
+// Everything the playground's views show, computed in one go from the model and the core (in a Web Worker,
+// or on the page when workers are unavailable). DOM-free. Typed arrays are row-major:
+// attentions (layers, heads, n, n); queries, keys, values (layers, n, dModel); cross (layers, heads, nA, nB).
+
+// The run options for the playground's what-if controls: mask 'trained' | 'causal' | 'none', scaled, temperature.
+export function runOptions({ mask, scaled, temperature }) {
+  return {
+    truncate: true, projections: true, scaled, temperature,
+    ...(mask === 'trained' ? {} : { causal: mask === 'causal' }),
+  };
+}
+
+// Head h's columns of layer l's (n, dModel) projections, as an (n, dk) matrix.
+export function headColumns(projections, { n, dModel, heads }, layer, head) {
+  const dk = dModel / heads, out = new Float32Array(n * dk);
+  for (let i = 0; i < n; i++) {
+    const start = (layer * n + i) * dModel + head * dk;
+    out.set(projections.subarray(start, start + dk), i * dk);
+  }
+  return out;
+}
+
+const sentence = ({ tokens, offsets, attentions, queries, keys, values, truncated, textTokens }) =>
+  ({ tokens, offsets, attentions, queries, keys, values, truncated, textTokens, n: tokens.length });
+
+// Cross-attention between two runs of one model: in every layer and head, the queries of `a` against the keys
+// and values of `b` (no mask: every token of a sees every token of b), through the core's attention.
+export function crossAttention(attn, config, a, b, { scaled, temperature }) {
+  const { layers, heads, dModel } = config, dk = dModel / heads;
+  const out = new Float32Array(layers * heads * a.n * b.n);
+  const scale = (scaled ? 1 / Math.sqrt(dk) : 1) / temperature;
+  for (let l = 0; l < layers; l++) {
+    for (let h = 0; h < heads; h++) {
+      const { weights } = attn.scaledDotProductAttention({
+        q: headColumns(a.queries, { n: a.n, dModel, heads }, l, h),
+        k: headColumns(b.keys, { n: b.n, dModel, heads }, l, h),
+        v: headColumns(b.values, { n: b.n, dModel, heads }, l, h),
+        n: a.n, m: b.n, dk, dv: dk, scale,
+      });
+      out.set(weights, (l * heads + h) * a.n * b.n);
+    }
+  }
+  return out;
+}
+
+// request: { text, compare, mask, scaled, temperature }. Returns { config, main, compare?, cross? } where main and
+// compare are { tokens, offsets, n, attentions, queries, keys, values, truncated, textTokens }.
+export function analyse(attn, model, request) {
+  const options = runOptions(request);
+  const main = sentence(model.run(request.text, options));
+  const result = { config: { ...model.config }, main };
+  if (request.compare.trim() !== '') {
+    result.compare = sentence(model.run(request.compare, options));
+    result.cross = crossAttention(attn, model.config, main, result.compare, request);
+  }
+  return result;
+}
+
+// request -> result with the core `attn`, loading each model once (by name, as attn.loadModel takes it), and
+// saying how long the computation took. Used by the worker, and on the page when workers are unavailable.
+export function createAnalyser(attn) {
+  const models = new Map();
+  const load = (name) => {
+    if (!models.has(name)) models.set(name, attn.loadModel(name).catch((error) => { models.delete(name); throw error; }));
+    return models.get(name);
+  };
+  return async (request) => {
+    const model = await load(request.model);
+    const started = performance.now();
+    const result = analyse(attn, model, request);
+    result.milliseconds = performance.now() - started;
+    return result;
+  };
+}
+
+// The typed arrays of a result, to transfer rather than copy between threads.
+export function transferables(result) {
+  return [result.main, result.compare].filter(Boolean)
+    .flatMap((s) => [s.attentions, s.queries, s.keys, s.values, s.offsets].map((a) => a.buffer))
+    .concat(result.cross ? [result.cross.buffer] : []);
+}
+
+// Runs `compute` (request -> Promise) on the newest request only: while one computation is under way, a newer
+// request replaces the one waiting, whose promise resolves to null. Typing never queues up stale work.
+export function latestOnly(compute) {
+  let busy = false, waiting = null;
+  const start = (job) => {
+    busy = true;
+    Promise.resolve().then(() => compute(job.request)).then(job.resolve, job.reject).finally(() => {
+      busy = false;
+      const next = waiting;
+      waiting = null;
+      if (next) start(next);
+    });
+  };
+  return (request) => new Promise((resolve, reject) => {
+    const job = { request, resolve, reject };
+    if (!busy) return start(job);
+    waiting?.resolve(null);
+    waiting = job;
+  });
+}

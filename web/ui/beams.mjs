@@ -1,0 +1,110 @@
+// Token beams: the tokens twice, as queries (left, or top for long input) and keys (right, or bottom), with a
+// line from the chosen query to every key, as thick and as bright as its weight. Hovering or focusing a query
+// previews its beams; clicking it (or Enter) chooses it; hovering a key, or a key's line, reads the value.
+import { viridis } from './palette.mjs';
+
+const SVG = 'http://www.w3.org/2000/svg';
+export const ROWS_FROM = 33;  // from this many tokens on, the columns turn into two scrolling rows
+const FAINTEST = { columns: 0.002, rows: 0.01 };  // thinner beams than this are not drawn
+
+// labels: the tokens' texts; weights (n, n); selected: the chosen query; onSelect(i) when another is chosen.
+export function renderBeams(container, { labels, weights, selected, onSelect, caption }) {
+  const n = labels.length;
+  const layout = n >= ROWS_FROM ? 'rows' : 'columns';
+  const figure = document.createElement('figure');
+  figure.className = `beams beams-${layout}`;
+  figure.style.setProperty('--n', n);
+
+  const readout = document.createElement('figcaption');
+  readout.className = 'beams-readout';
+  readout.setAttribute('aria-live', 'polite');
+
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('class', 'beams-lines');
+  svg.setAttribute('viewBox', layout === 'columns' ? `0 0 1 ${n}` : `0 0 ${n} 1`);
+  svg.setAttribute('preserveAspectRatio', 'none');
+  svg.setAttribute('aria-hidden', 'true');
+
+  const queries = document.createElement('div');
+  queries.className = 'beams-queries';
+  queries.setAttribute('role', 'group');
+  queries.setAttribute('aria-label', 'Queries: choose the token whose attention to show');
+  const keys = document.createElement('div');
+  keys.className = 'beams-keys';
+
+  const buttons = labels.map((text, i) => {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'beams-token';
+    button.textContent = text;
+    button.dataset.focus = `beam-${i}`;  // the page puts focus back here after a re-render
+    button.tabIndex = i === selected ? 0 : -1;  // one tab stop; the arrow keys move within
+    button.setAttribute('aria-pressed', String(i === selected));
+    button.addEventListener('pointerenter', () => draw(i));
+    button.addEventListener('focus', () => draw(i));
+    button.addEventListener('pointerleave', () => { if (document.activeElement !== button) draw(selected); });
+    button.addEventListener('blur', () => draw(selected));
+    button.addEventListener('click', () => onSelect(i));
+    button.addEventListener('keydown', (event) => {
+      const step = { ArrowUp: -1, ArrowLeft: -1, ArrowDown: 1, ArrowRight: 1 }[event.key];
+      const target = event.key === 'Home' ? 0 : event.key === 'End' ? n - 1 : step === undefined ? null : i + step;
+      if (target === null || target < 0 || target >= n) return;
+      event.preventDefault();
+      button.tabIndex = -1;
+      buttons[target].tabIndex = 0;
+      buttons[target].focus();
+    });
+    return button;
+  });
+  const keySpans = labels.map((text) => {
+    const span = document.createElement('span');
+    span.className = 'beams-token beams-key';
+    const label = document.createElement('span');
+    label.textContent = text;
+    const value = document.createElement('span');
+    value.className = 'beams-value';
+    span.append(label, value);
+    return span;
+  });
+  queries.append(...buttons);
+  keys.append(...keySpans);
+
+  let shown = selected;
+  const say = (i, j) => { readout.textContent = `“${labels[i]}” → “${labels[j]}”: ${weights[i * n + j].toFixed(4)}`; };
+  keySpans.forEach((span, j) => span.addEventListener('pointerenter', () => say(shown, j)));
+
+  // Draws query i's beams, and writes each key's weight beside it.
+  function draw(i) {
+    shown = i;
+    const lines = [];
+    for (let j = 0; j < n; j++) {
+      const w = weights[i * n + j];
+      keySpans[j].lastChild.textContent = w >= 0.005 ? w.toFixed(2) : '';
+      keySpans[j].setAttribute('aria-label', `${labels[j]}: ${w.toFixed(3)}`);
+      if (w < FAINTEST[layout]) continue;
+      const line = document.createElementNS(SVG, 'line');
+      const [x1, y1, x2, y2] = layout === 'columns' ? [0, i + 0.5, 1, j + 0.5] : [i + 0.5, 0, j + 0.5, 1];
+      line.setAttribute('x1', x1), line.setAttribute('y1', y1), line.setAttribute('x2', x2), line.setAttribute('y2', y2);
+      line.setAttribute('stroke', `rgb(${viridis(0.2 + 0.8 * w).join(',')})`);  // the darkest purples vanish on a dark page
+      line.setAttribute('stroke-width', (0.75 + 9 * w).toFixed(2));
+      line.setAttribute('stroke-opacity', (0.35 + 0.65 * w).toFixed(2));
+      line.setAttribute('vector-effect', 'non-scaling-stroke');
+      const title = document.createElementNS(SVG, 'title');
+      title.textContent = `“${labels[i]}” → “${labels[j]}”: ${w.toFixed(4)}`;
+      line.append(title);
+      line.addEventListener('pointerenter', () => say(i, j));
+      lines.push([w, line]);
+    }
+    lines.sort((a, b) => a[0] - b[0]);  // the strongest beams on top
+    svg.replaceChildren(...lines.map(([, line]) => line));
+    buttons.forEach((b, k) => b.classList.toggle('beams-shown', k === i));
+    readout.textContent = `${caption}. Beams from “${labels[i]}”; hover a key for its exact weight.`;
+  }
+
+  const body = document.createElement('div');
+  body.className = 'beams-body';
+  body.append(queries, svg, keys);
+  figure.append(body, readout);
+  container.replaceChildren(figure);
+  draw(selected);
+}

@@ -101,8 +101,10 @@ async function refresh() {
   if (last.key !== key) {
     if (pending.key !== key) pending = { key, promise: compute(requestOf(state)) };
     let result;
+    const asked = performance.now();
     try {
       result = await pending.promise;
+      performance.measure('worker round trip', { start: asked, end: performance.now() });
     } catch (error) {
       status.textContent = `Could not compute: ${error.message}`;
       status.classList.add('error');
@@ -123,6 +125,13 @@ async function refresh() {
   }
 }
 
+// Runs one view's rendering under a performance measure ('render beams', ...), for bench/page.mjs.
+function timed(name, render) {
+  const start = performance.now();
+  render();
+  performance.measure(`render ${name}`, { start, end: performance.now() });
+}
+
 const requestOf = ({ model, text, compare, mask, scaled, temperature }) => ({ model, text, compare, mask, scaled, temperature });
 
 function render({ config, main, compare, cross, milliseconds }) {
@@ -138,28 +147,17 @@ function render({ config, main, compare, cross, milliseconds }) {
   const [weights, title] = chosenWeights(main.attentions, config, n, state);
   const view = shown(state, main.tokens, main.tokens, weights);
   const what = `${title}${state.hideBos ? ', [BOS] hidden, rows rescaled' : ''}`;
-  renderBeams($('beams'), {
+  timed('beams', () => renderBeams($('beams'), {
     labels: view.rows, weights: view.weights, selected: state.token - view.offset, caption: what,
     onSelect: (i) => commit({ ...state, token: i + view.offset }, false),
-  });
-  renderHeatmap($('matrix'), { ...view, caption: `${what}: attention weights of ${view.rows.length} tokens` });
-
-  if (typeof state.head === 'number') {
-    const steps = attentionSteps(main, config, { ...state, causal });
-    const coreRow = weights.subarray(state.token * n, (state.token + 1) * n);
-    renderSteps($('steps'), { steps, labels: main.tokens.map(display), token: state.token, coreWeights: coreRow, ...state });
-  } else {
-    const note = document.createElement('p');
-    note.className = 'note';
-    note.textContent = 'The steps belong to one head: choose a head number to see them.';
-    $('steps').replaceChildren(note);
-  }
-
-  renderHeadGrid($('heads'), {
+  }));
+  timed('heatmap', () => renderHeatmap($('matrix'), { ...view, caption: `${what}: attention weights of ${view.rows.length} tokens` }));
+  timed('steps', () => renderStepsView(main, config, weights, causal));
+  timed('head grid', () => renderHeadGrid($('heads'), {
     layers: config.layers, heads: config.heads, n, attentions: main.attentions, selected: state,
     onSelect: (layer, head) => commit({ ...state, layer, head }, true),
-  });
-  renderComparison(config, main, compare, cross);
+  }));
+  timed('comparison', () => renderComparison(config, main, compare, cross));
 
   const mode = [state.mask !== 'trained' && `mask: ${state.mask}`, !state.scaled && 'not divided by √dk',
     state.temperature !== 1 && `temperature ${state.temperature}`].filter(Boolean);
@@ -170,6 +168,20 @@ function render({ config, main, compare, cross, milliseconds }) {
   lengthNote.textContent = cut.map((s) => `The text has ${s.textTokens} tokens; the model reads at most ` +
     `${config.maxLength - 1} after [BOS], so the views show the first ${s.n - 1}.`).join(' ');
   $('matrix').dataset.ready = 'true';
+}
+
+// The four steps need one head: for the average or rollout, a note says so.
+function renderStepsView(main, config, weights, causal) {
+  if (typeof state.head !== 'number') {
+    const note = document.createElement('p');
+    note.className = 'note';
+    note.textContent = 'The steps belong to one head: choose a head number to see them.';
+    $('steps').replaceChildren(note);
+    return;
+  }
+  const steps = attentionSteps(main, config, { ...state, causal });
+  const coreWeights = weights.subarray(state.token * main.n, (state.token + 1) * main.n);
+  renderSteps($('steps'), { steps, labels: main.tokens.map(display), token: state.token, coreWeights, ...state });
 }
 
 function renderComparison(config, main, compare, cross) {

@@ -212,6 +212,25 @@ void attend(const float* q, std::size_t ldq, const float* k, std::size_t ldk, co
   matmul<Arch>(weights, m, v, ldv, nullptr, n, m, dv, output, ldo);
 }
 
+// GELU, tanh approximation (as torch.nn.GELU(approximate='tanh')): 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
+// gelu_scalar is the plain version (and the tail); gelu<Arch> maps `count` floats with xsimd's vectorised tanh,
+// a third of a small transformer's forward time when done one float at a time.
+constexpr float kGeluC = 0.7978845608028654f;  // sqrt(2 / pi)
+inline float gelu_scalar(float x) { return 0.5f * x * (1.0f + std::tanh(kGeluC * (x + 0.044715f * x * x * x))); }
+
+template <class Arch>
+void gelu(const float* in, float* out, std::size_t count) {
+  using B = Batch<Arch>;
+  constexpr std::size_t W = B::size;
+  const B half(0.5f), one(1.0f), c(kGeluC), cubic(0.044715f);
+  std::size_t i = 0;
+  for (; i + W <= count; i += W) {
+    const B x = B::load_unaligned(in + i);
+    (half * x * (one + xsimd::tanh(c * xsimd::fma(cubic * x * x, x, x)))).store_unaligned(out + i);
+  }
+  for (; i < count; ++i) out[i] = gelu_scalar(in[i]);
+}
+
 // The two public operations for one arch; arguments must already be validated.
 template <class Arch>
 AttentionResult scaled_dot_product_attention(const AttentionInput& in) {

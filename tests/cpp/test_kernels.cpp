@@ -124,6 +124,31 @@ TEMPLATE_TEST_CASE("masked softmax matches the reference for every length and ma
   }
 }
 
+TEMPLATE_TEST_CASE("gelu matches the formula in double at every length and at extreme values", "[kernel][gelu]",
+                   BuildArch, Emulated2, Emulated8) {
+  const auto expected_of = [](float x) {
+    const double v = x;
+    return float(0.5 * v * (1.0 + std::tanh(0.7978845608028654 * (v + 0.044715 * v * v * v))));
+  };
+  for (std::size_t count : kLengths) {
+    Random random(count);
+    auto in = random.floats(count, -8.0f, 8.0f);
+    std::vector<float> out(count), expected(count);
+    attn::kernels::gelu<TestType>(in.data(), out.data(), count);
+    for (std::size_t i = 0; i < count; ++i) expected[i] = expected_of(in[i]);
+    INFO("count=" << count << " arch=" << TestType::name());
+    CHECK_CLOSE(out, expected, 8.0 * 8.0 * kEps);  // |x| <= 8: a few eps of the largest output
+  }
+  // Far tails (tanh saturates: x or 0), zero, tiny values, in every lane position.
+  const std::vector<float> extremes = {0.0f, -0.0f, 1e-30f, -1e-30f, 40.0f, -40.0f, 1e4f, -1e4f, 3.0f, -3.0f, 0.5f};
+  std::vector<float> out(extremes.size());
+  attn::kernels::gelu<TestType>(extremes.data(), out.data(), extremes.size());
+  for (std::size_t i = 0; i < extremes.size(); ++i) {
+    INFO("x=" << extremes[i] << " arch=" << TestType::name());
+    CHECK(std::fabs(out[i] - expected_of(extremes[i])) <= 4 * kEps * std::max(1.0f, std::fabs(extremes[i])));
+  }
+}
+
 TEMPLATE_TEST_CASE("attention matches the reference over every pair of sequence lengths", "[kernel][attention]",
                    BuildArch, Emulated2, Emulated8) {
   std::size_t index = 0;

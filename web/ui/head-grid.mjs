@@ -1,44 +1,47 @@
 // Every head of every layer at once: a thumbnail of each head's weights, labelled with its dominant pattern
-// and entropy (web/lib/head-patterns.mjs); clicking or pressing Enter on one selects it.
+// and entropy (web/lib/head-patterns.mjs); clicking or pressing Enter on one selects it. The grid is built once
+// per model shape and then repainted in place, so typing does not recreate a dozen canvases per keystroke.
 import { summarizeHead } from '../lib/head-patterns.mjs';
-import { weightsCanvas } from './heatmap.mjs';
+import { paintWeights } from './heatmap.mjs';
 
 const PATTERN_NAMES = { previous: 'previous token', next: 'next token', self: 'itself', first: '[BOS]', broad: 'broad' };
 
-// attentions: (layers, heads, n, n). selected: {layer, head}. onSelect(layer, head) is called on a choice.
-export function renderHeadGrid(container, { layers, heads, n, attentions, selected, onSelect }) {
+// The grid's skeleton: titles, and one button (canvas + label) per head, calling onSelect through `grid.onSelect`.
+function buildGrid(layers, heads) {
   const grid = document.createElement('div');
   grid.className = 'head-grid';
+  grid.dataset.shape = `${layers}x${heads}`;
   grid.style.setProperty('--heads', heads);
-  grid.append(document.createElement('span'));
-  for (let h = 0; h < heads; h++) {
-    const title = document.createElement('span');
-    title.className = 'head-grid-title';
-    title.textContent = `head ${h}`;
-    grid.append(title);
-  }
+  const title = (text) => Object.assign(document.createElement('span'), { className: 'head-grid-title', textContent: text });
+  grid.append(document.createElement('span'), ...Array.from({ length: heads }, (_, h) => title(`head ${h}`)));
   for (let l = 0; l < layers; l++) {
-    const title = document.createElement('span');
-    title.className = 'head-grid-title';
-    title.textContent = `layer ${l}`;
-    grid.append(title);
+    grid.append(title(`layer ${l}`));
     for (let h = 0; h < heads; h++) {
-      const weights = attentions.subarray((l * heads + h) * n * n, (l * heads + h + 1) * n * n);
-      const summary = summarizeHead(weights, n);
-      const share = summary.pattern === 'broad' ? '' : ` ${summary[summary.pattern].toFixed(2)}`;
       const button = document.createElement('button');
       button.type = 'button';
       button.className = 'head-thumb';
-      button.dataset.focus = `head-${l}-${h}`;  // the page puts focus back here after a re-render
-      button.setAttribute('aria-pressed', String(l === selected.layer && h === selected.head));
-      button.setAttribute('aria-label', `Layer ${l}, head ${h}: ${PATTERN_NAMES[summary.pattern]}${share}, entropy ${summary.entropy.toFixed(2)} nats`);
-      const label = document.createElement('span');
-      label.className = 'head-thumb-label';
-      label.textContent = `${PATTERN_NAMES[summary.pattern]}${share} · H ${summary.entropy.toFixed(2)}`;
-      button.append(weightsCanvas(weights, n, n), label);
-      button.addEventListener('click', () => onSelect(l, h));
+      button.dataset.focus = `head-${l}-${h}`;
+      button.append(document.createElement('canvas'), Object.assign(document.createElement('span'), { className: 'head-thumb-label' }));
+      button.addEventListener('click', () => grid.onSelect(l, h));
       grid.append(button);
     }
   }
-  container.replaceChildren(grid);
+  return grid;
+}
+
+// attentions: (layers, heads, n, n). selected: {layer, head}. onSelect(layer, head) is called on a choice.
+export function renderHeadGrid(container, { layers, heads, n, attentions, selected, onSelect }) {
+  let grid = container.firstElementChild;
+  if (grid?.dataset.shape !== `${layers}x${heads}`) container.replaceChildren(grid = buildGrid(layers, heads));
+  grid.onSelect = onSelect;
+  grid.querySelectorAll('.head-thumb').forEach((button, index) => {
+    const l = Math.floor(index / heads), h = index % heads;
+    const weights = attentions.subarray(index * n * n, (index + 1) * n * n);
+    const summary = summarizeHead(weights, n);
+    const share = summary.pattern === 'broad' ? '' : ` ${summary[summary.pattern].toFixed(2)}`;
+    button.setAttribute('aria-pressed', String(l === selected.layer && h === selected.head));
+    button.setAttribute('aria-label', `Layer ${l}, head ${h}: ${PATTERN_NAMES[summary.pattern]}${share}, entropy ${summary.entropy.toFixed(2)} nats`);
+    paintWeights(button.firstChild, weights, n, n);
+    button.lastChild.textContent = `${PATTERN_NAMES[summary.pattern]}${share} · H ${summary.entropy.toFixed(2)}`;
+  });
 }

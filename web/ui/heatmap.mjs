@@ -1,21 +1,25 @@
 // Heatmap view of an (n, m) weight matrix: one canvas pixel per cell, scaled up by CSS with crisp edges,
 // token labels on both axes (as text, never HTML), the exact value on hover or keyboard focus.
-import { viridis } from './palette.mjs';
+import { VIRIDIS_LEVELS, VIRIDIS_RGBA } from './palette.mjs';
 
-// A canvas with one pixel per weight of an (n, m) matrix, in viridis; CSS scales it up with crisp edges.
-export function weightsCanvas(weights, n, m) {
-  const canvas = document.createElement('canvas');
-  canvas.width = m;
-  canvas.height = n;
+const COLOURS = new Uint32Array(VIRIDIS_RGBA.buffer);
+
+// Paints an (n, m) matrix into `canvas` at one pixel per weight, in viridis; CSS scales it up with crisp edges.
+export function paintWeights(canvas, weights, n, m) {
+  if (canvas.width !== m) canvas.width = m;
+  if (canvas.height !== n) canvas.height = n;
   const context = canvas.getContext('2d');
   const image = context.createImageData(m, n);
+  const pixels = new Uint32Array(image.data.buffer);  // one RGBA pixel per element, in the platform's byte order
   for (let i = 0; i < n * m; i++) {
-    const [r, g, b] = viridis(weights[i]);
-    image.data.set([r, g, b, 255], i * 4);
+    const w = weights[i] >= 0 ? Math.min(weights[i], 1) : 0;  // NaN too
+    pixels[i] = COLOURS[Math.round(w * (VIRIDIS_LEVELS - 1))];
   }
   context.putImageData(image, 0, 0);
   return canvas;
 }
+
+export const weightsCanvas = (weights, n, m) => paintWeights(document.createElement('canvas'), weights, n, m);
 
 export function renderHeatmap(container, { rows, columns, weights, caption }) {
   const n = rows.length, m = columns.length;

@@ -111,13 +111,10 @@ void layer_norm_backward(const float* x, const float* dy, std::size_t n, std::si
   }
 }
 
-// ---- GELU, tanh approximation (as torch.nn.GELU(approximate='tanh')).
-
-constexpr float kGeluC = 0.7978845608028654f;  // sqrt(2 / pi)
-
-float gelu(float h) { return 0.5f * h * (1.0f + std::tanh(kGeluC * (h + 0.044715f * h * h * h))); }
+// ---- GELU, tanh approximation (forward: kernels::gelu).
 
 float gelu_derivative(float h) {
+  using kernels::kGeluC;
   const float t = std::tanh(kGeluC * (h + 0.044715f * h * h * h));
   return 0.5f * (1.0f + t) + 0.5f * h * (1.0f - t * t) * kGeluC * (1.0f + 3.0f * 0.044715f * h * h);
 }
@@ -202,7 +199,7 @@ void forward(const ModelConfig& c, const Layout& layout, const float* p, const s
     layer_norm(x.data(), n, d, p + o.ln2_gain, p + o.ln2_bias, t.ln2.data(), t.mean2.data(), t.rstd2.data());
     t.pre_gelu.resize(n * f), t.post_gelu.resize(n * f);
     matmul(t.ln2.data(), d, p + o.w1, f, p + o.b1, n, d, f, t.pre_gelu.data(), f);
-    for (std::size_t i = 0; i < n * f; ++i) t.post_gelu[i] = gelu(t.pre_gelu[i]);
+    kernels::gelu<BuildArch>(t.pre_gelu.data(), t.post_gelu.data(), n * f);
     matmul(t.post_gelu.data(), f, p + o.w2, d, p + o.b2, n, f, d, x.data(), d);
     for (std::size_t i = 0; i < n * d; ++i) x[i] += t.middle[i];
   }

@@ -1,0 +1,42 @@
+// Writes the screenshots under docs/screenshots/ (desktop 1280×800 and phone 390×844, light and one dark), each a
+// window-sized view scrolled to one part of the playground.  Usage: node tools/docs-screenshots.mjs
+import { mkdir } from 'node:fs/promises';
+import { launchBrowser, serve } from '../tests/e2e/browser.mjs';
+
+const out = new URL('../docs/screenshots/', import.meta.url);
+const hash = (fields) => `#${new URLSearchParams(fields)}`;
+const animal = { text: 'The animal didn\'t cross the street because it was too tired', token: '11', layer: '1', head: '1' };
+const bank = { text: 'The bank by the river was peaceful', compare: 'I deposited cash at the bank', token: '2', layer: '2', head: '0' };
+const SHOTS = [
+  // [name, hash, heading to scroll to (none: the top), devices]
+  ['overview', hash({ ...animal, layer: '0', head: '2', token: '3' }), null, ['desktop', 'phone']],
+  ['beams', hash({ ...animal, layer: '0', head: '2', token: '3' }), '#beams-title', ['phone']],
+  ['heatmap', hash({ ...animal, layer: '0', head: '3' }), '#matrix-title', ['phone']],
+  ['steps', hash(animal), '#steps-title', ['desktop', 'phone']],
+  ['heads', hash(animal), '#heads-title', ['desktop', 'phone']],
+  ['compare', hash(bank), '#compare-title', ['desktop', 'phone']],
+  ['overview-dark', hash({ ...bank, compare: '', layer: '0', head: '3' }), null, ['desktop']],
+];
+const DEVICES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
+
+await mkdir(out, { recursive: true });
+const server = await serve();
+const browser = await launchBrowser();
+try {
+  for (const [name, state, heading, devices] of SHOTS) {
+    for (const device of devices) {
+      const page = await browser.newPage({ viewport: DEVICES[device], colorScheme: name.endsWith('dark') ? 'dark' : 'light', deviceScaleFactor: 1 });
+      await page.goto(`${server.url}/${state}`);
+      await page.waitForSelector('#matrix[data-ready="true"]', { timeout: 15000 });
+      if (heading) await page.$eval(heading, (h) => window.scrollTo(0, h.getBoundingClientRect().top + window.scrollY - 16));
+      await page.waitForTimeout(300);
+      const file = new URL(`${name}-${device}.png`, out);
+      await page.screenshot({ path: file.pathname });
+      console.log(`wrote docs/screenshots/${name}-${device}.png`);
+      await page.close();
+    }
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}

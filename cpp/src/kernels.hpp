@@ -222,11 +222,14 @@ template <class Arch>
 void gelu(const float* in, float* out, std::size_t count) {
   using B = Batch<Arch>;
   constexpr std::size_t W = B::size;
-  const B half(0.5f), one(1.0f), c(kGeluC), cubic(0.044715f);
+  // tanh is ±1 in float beyond |z| = 10; clamping there also keeps xsimd's scalar-arch exp (inside its tanh) away
+  // from exponent shifts that overflow, which are undefined behaviour (UBSan caught x = 1e4).
+  const B half(0.5f), one(1.0f), c(kGeluC), cubic(0.044715f), limit(10.0f);
   std::size_t i = 0;
   for (; i + W <= count; i += W) {
     const B x = B::load_unaligned(in + i);
-    (half * x * (one + xsimd::tanh(c * xsimd::fma(cubic * x * x, x, x)))).store_unaligned(out + i);
+    const B z = xsimd::clip(c * xsimd::fma(cubic * x * x, x, x), -limit, limit);
+    (half * x * (one + xsimd::tanh(z))).store_unaligned(out + i);
   }
   for (; i < count; ++i) out[i] = gelu_scalar(in[i]);
 }

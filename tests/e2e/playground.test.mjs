@@ -40,6 +40,14 @@ test('the playground draws a head of the built-in model and follows typing and t
   await page.waitForFunction(() => document.querySelector('.heatmap-readout').textContent.startsWith('Layer 2, head 1:'));
   await page.selectOption('#model', 'builtin-causal');
   await page.waitForFunction(() => document.getElementById('status').textContent.includes('builtin-causal'));
+  // The lens model's hand-set heads, named by the head grid; its single layer clamps the layer control.
+  await page.selectOption('#model', 'builtin-lens');
+  await page.waitForFunction(() => document.querySelectorAll('.head-thumb').length === 4);
+  assert.equal(await page.inputValue('#layer'), '0');
+  const named = await page.$$eval('.head-thumb-label', (spans) => spans.map((s) => s.textContent.split(' ')[0]));
+  assert.deepEqual(named, ['previous', 'next', 'itself', '[BOS]']);
+  await page.selectOption('#model', 'builtin-causal');
+  await page.waitForFunction(() => document.getElementById('status').textContent.includes('builtin-causal'));
 
   // User text is inserted as text: markup stays inert and shows literally.
   await page.fill('#sentence', '<img src=x onerror=alert(1)> hello');

@@ -165,3 +165,28 @@ test('loading, running and disposing leave the heap flat', async () => {
   assert.equal(after.allocatedBytes, before.allocatedBytes);
   assert.equal(after.memoryBytes, before.memoryBytes);
 });
+
+test('the lens model: each hand-set head does exactly its one thing, at every length up to maxLength', async () => {
+  const { summarizeHead } = await import('../../web/lib/head-patterns.mjs');
+  const lens = await attn.loadModel('builtin-lens');
+  assert.equal(lens.config.layers, 1);
+  assert.deepEqual(lens.tokenize(TEXTS[0]).ids, bidirectional.tokenize(TEXTS[0]).ids, 'shares the tokenizer');
+  const long = 'the cat sat on the mat and the dog ran after it '.repeat(40);
+  for (const text of [...TEXTS, long]) {
+    const { attentions, ids } = lens.run(text, { truncate: true });
+    const n = ids.length;
+    const head = (h) => summarizeHead(attentions.subarray(h * n * n, (h + 1) * n * n), n);
+    const [previous, next, same, first] = [0, 1, 2, 3].map(head);
+    assert.ok(previous.previous > 0.95, `${text}: previous ${previous.previous}`);
+    // The last token has no next one: summarizeHead averages over n - 1 queries, of which n - 2 have one.
+    if (n > 2) assert.ok(next.next > 0.95 * (n - 2) / (n - 1), `${text}: next ${next.next}`);
+    assert.ok(first.first > 0.95, `${text}: first ${first.first}`);
+    // The same-token head splits its weight over every copy of the token, so count those.
+    let onCopies = 0;
+    for (let i = 1; i < n; i++) {
+      for (let j = 0; j < n; j++) if (ids[j] === ids[i]) onCopies += attentions[2 * n * n + i * n + j];
+    }
+    assert.ok(onCopies / (n - 1) > 0.9, `${text}: same token ${onCopies / (n - 1)}`);
+  }
+  lens.dispose();
+});

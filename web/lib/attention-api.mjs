@@ -35,6 +35,7 @@ export const BUILTIN_MODELS = {
   builtin: 'builtin-bidirectional',
   'builtin-bidirectional': 'builtin-bidirectional',
   'builtin-causal': 'builtin-causal',
+  'builtin-lens': 'builtin-lens',
 };
 
 // A loaded transformer. Token 0 of run() is [BOS]; offsets are [start, end) pairs in the text's UTF-16 units
@@ -86,7 +87,7 @@ export async function createAttentionWith({ loadFactory, instantiate, readModel 
     multiHeadAttention: (args) => unwrap(module.multiHeadAttention(args)),
     /** { memoryBytes, allocatedBytes } of the wasm heap, to check that nothing leaks. */
     heapStats: () => module.heapStats(),
-    /** 'builtin' (= 'builtin-bidirectional'), 'builtin-causal', or the bytes of a model file. */
+    /** 'builtin' (= 'builtin-bidirectional'), 'builtin-causal', 'builtin-lens', or the bytes of a model file. */
     async loadModel(source) {
       let bytes = source;
       if (typeof source === 'string') {

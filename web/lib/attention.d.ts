@@ -131,9 +131,10 @@ export interface Attention {
   heapStats(): HeapStats;
   /**
    * 'builtin' (= 'builtin-bidirectional', masked-LM) or 'builtin-causal' (next-token), both trained by this
-   * project on WordNet; or the bytes of a model file. The classic-script build accepts bytes only.
+   * project on WordNet; 'builtin-lens', one layer of four heads set by hand (previous token, next token, same
+   * token, first token); or the bytes of a model file. The classic-script build accepts bytes only.
    */
-  loadModel(source: 'builtin' | 'builtin-bidirectional' | 'builtin-causal' | Uint8Array | ArrayBuffer): Promise<Model>;
+  loadModel(source: 'builtin' | 'builtin-bidirectional' | 'builtin-causal' | 'builtin-lens' | Uint8Array | ArrayBuffer): Promise<Model>;
 }
 
 export interface CreateAttentionOptions {

@@ -3,7 +3,7 @@
 
 export const FIELDS = {
   text: { kind: 'string', default: 'The cat sat on the mat because it was tired', maxLength: 4000 },
-  model: { kind: 'choice', choices: ['builtin', 'builtin-causal'], default: 'builtin' },
+  model: { kind: 'choice', choices: ['builtin', 'builtin-causal', 'builtin-lens'], default: 'builtin' },
   layer: { kind: 'integer', min: 0, max: 63, default: 0 },
   // A head's number, or 'average' (of the layer's heads) or 'rollout' (through layers 0..layer).
   head: { kind: 'integer', min: 0, max: 255, words: ['average', 'rollout'], default: 2 },

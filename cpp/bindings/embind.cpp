@@ -101,10 +101,11 @@ bool bool_arg(const val& args, const char* name, bool fallback = false) {
   return value.as<bool>();
 }
 
-// causal, keyMask and scale, shared by both functions. The mask's storage must outlive the options.
+// causal, keyMask, scale and weights, shared by every function. The mask's storage must outlive the options.
 attn::AttentionOptions options_arg(const val& args, std::vector<std::uint8_t>& mask) {
   attn::AttentionOptions options;
   options.causal = bool_arg(args, "causal");
+  options.weights = bool_arg(args, "weights", true);
   mask = array_arg<std::uint8_t>(args, "keyMask", "Uint8Array", true);  // empty only when not given
   if (!mask.empty()) options.keyMask = mask;
   const val scale = args["scale"];
@@ -123,10 +124,11 @@ val float32_copy(const std::vector<float>& values) {
   return val::global("Float32Array").new_(emscripten::typed_memory_view(values.size(), values.data()));
 }
 
-val result_object(const std::vector<float>& output, const std::vector<float>& weights) {
+// weights: null when { weights: false } asked for none.
+val result_object(const std::vector<float>& output, const std::vector<float>& weights, bool with_weights) {
   val result = val::object();
   result.set("output", float32_copy(output));
-  result.set("weights", float32_copy(weights));
+  result.set("weights", with_weights ? float32_copy(weights) : val::null());
   return result;
 }
 
@@ -163,37 +165,85 @@ val scaled_dot_product_attention(val raw) {
     in.m = size_arg(args, "m");
     in.dk = size_arg(args, "dk");
     in.dv = size_arg(args, "dv");
+    in.heads = size_arg(args, "heads", 1);
     const auto q = floats_arg(args, "q"), k = floats_arg(args, "k"), v = floats_arg(args, "v");
     in.q = q, in.k = k, in.v = v;
     std::vector<std::uint8_t> mask;
     in.options = options_arg(args, mask);
     const auto result = attn::scaled_dot_product_attention(in);
-    return result_object(result.output, result.weights);
+    return result_object(result.output, result.weights, in.options.weights);
   });
+}
+
+// The projections of a multi-head call: dModel, heads, wq..wo, bq..bo. `storage` owns the copies.
+attn::MultiHeadInput projections_arg(const val& args, std::vector<std::vector<float>>& storage) {
+  attn::MultiHeadInput in;
+  in.dModel = size_arg(args, "dModel");
+  in.heads = size_arg(args, "heads");
+  attn::View<float>* views[] = {&in.wq, &in.wk, &in.wv, &in.wo, &in.bq, &in.bk, &in.bv, &in.bo};
+  const char* names[] = {"wq", "wk", "wv", "wo", "bq", "bk", "bv", "bo"};
+  storage.reserve(8);  // no reallocation: the views point into the vectors
+  for (std::size_t i = 0; i < 8; ++i) *views[i] = storage.emplace_back(floats_arg(args, names[i], i >= 4));
+  return in;
+}
+
+// x, context, n, m and the options of a multi-head call.
+struct MultiHeadInputs {
+  std::vector<float> x, context;
+  std::vector<std::uint8_t> mask;
+  std::size_t n, m;
+  attn::AttentionOptions options;
+};
+
+MultiHeadInputs inputs_arg(const val& args) {
+  MultiHeadInputs in;
+  in.n = size_arg(args, "n");
+  in.m = size_arg(args, "m", in.n);
+  in.x = floats_arg(args, "x"), in.context = floats_arg(args, "context", true);
+  in.options = options_arg(args, in.mask);
+  return in;
 }
 
 val multi_head_attention(val raw) {
   return guarded([&] {
     const val args = object_arg(raw, "arguments");
-    attn::MultiHeadInput in;
-    in.n = size_arg(args, "n");
-    in.m = size_arg(args, "m", in.n);
-    in.dModel = size_arg(args, "dModel");
-    in.heads = size_arg(args, "heads");
-    const auto x = floats_arg(args, "x"), context = floats_arg(args, "context", true);
-    const auto wq = floats_arg(args, "wq"), wk = floats_arg(args, "wk"), wv = floats_arg(args, "wv"),
-               wo = floats_arg(args, "wo");
-    const auto bq = floats_arg(args, "bq", true), bk = floats_arg(args, "bk", true),
-               bv = floats_arg(args, "bv", true), bo = floats_arg(args, "bo", true);
-    in.x = x, in.context = context;
-    in.wq = wq, in.wk = wk, in.wv = wv, in.wo = wo;
-    in.bq = bq, in.bk = bk, in.bv = bv, in.bo = bo;
-    std::vector<std::uint8_t> mask;
-    in.options = options_arg(args, mask);
+    std::vector<std::vector<float>> storage;
+    const MultiHeadInputs inputs = inputs_arg(args);
+    attn::MultiHeadInput in = projections_arg(args, storage);
+    in.x = inputs.x, in.context = inputs.context, in.n = inputs.n, in.m = inputs.m, in.options = inputs.options;
     const auto result = attn::multi_head_attention(in);
-    return result_object(result.output, result.weights);
+    return result_object(result.output, result.weights, in.options.weights);
   });
 }
+
+// ---- Prepared multi-head attention: projections copied into wasm memory once (attn.prepareMultiHeadAttention),
+// addressed from JS by a handle until disposed of.
+
+std::map<int, std::unique_ptr<attn::PreparedMultiHead>> prepared;
+int next_prepared = 1;
+
+val prepare_multi_head(val raw) {
+  return guarded([&] {
+    std::vector<std::vector<float>> storage;
+    const attn::MultiHeadInput projections = projections_arg(object_arg(raw, "arguments"), storage);
+    val result = val::object();
+    result.set("handle", next_prepared);
+    prepared.emplace(next_prepared++, std::make_unique<attn::PreparedMultiHead>(projections));
+    return result;
+  });
+}
+
+val prepared_run(int handle, val raw) {
+  return guarded([&] {
+    const auto found = prepared.find(handle);
+    if (found == prepared.end()) throw JsRangeError("prepared: it has been disposed of; prepare it again");
+    const MultiHeadInputs in = inputs_arg(object_arg(raw, "arguments"));
+    const auto result = found->second->run(in.x, in.context, in.n, in.m, in.options);
+    return result_object(result.output, result.weights, in.options.weights);
+  });
+}
+
+void prepared_dispose(int handle) { prepared.erase(handle); }
 
 // ---- Models. Loaded models live here, addressed from JS by a handle, until JS disposes of them.
 
@@ -355,6 +405,9 @@ val heap_stats() {
 EMSCRIPTEN_BINDINGS(attention) {
   emscripten::function("scaledDotProductAttention", &scaled_dot_product_attention);
   emscripten::function("multiHeadAttention", &multi_head_attention);
+  emscripten::function("prepareMultiHead", &prepare_multi_head);
+  emscripten::function("preparedRun", &prepared_run);
+  emscripten::function("preparedDispose", &prepared_dispose);
   emscripten::function("simdArch", emscripten::optional_override([] { return std::string(attn::simd_arch_name()); }));
   emscripten::function("heapStats", &heap_stats);
   emscripten::function("loadModel", &load_model);

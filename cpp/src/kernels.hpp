@@ -119,11 +119,12 @@ inline void softmax_overflowed_row(float* row, const float* hidden, std::size_t 
 }
 
 // In place over s (n, m) with row stride lds: s = softmax(scale · s) per row, where masked keys (keyMask[j] == 0)
-// and, with causal, keys j > i get weight exactly 0. A row with no visible key becomes all zeros.
+// and, with causal, keys j > first_row + i get weight exactly 0 (row i of s is query first_row + i). Entries a
+// causal row cannot see are only written (zeros), never read. A row with no visible key becomes all zeros.
 // hidden (m) is scratch.
 template <class Arch>
 void masked_softmax(float* s, std::size_t lds, std::size_t n, std::size_t m, float scale,
-                    const std::uint8_t* keyMask, bool causal, float* hidden) {
+                    const std::uint8_t* keyMask, bool causal, std::size_t first_row, float* hidden) {
   using B = Batch<Arch>;
   constexpr std::size_t W = B::size;
   constexpr float kInf = std::numeric_limits<float>::infinity();
@@ -133,7 +134,7 @@ void masked_softmax(float* s, std::size_t lds, std::size_t n, std::size_t m, flo
 
   for (std::size_t i = 0; i < n; ++i) {
     float* row = s + i * lds;
-    const std::size_t len = causal ? std::min(m, i + 1) : m;  // keys past len are hidden by the causal mask
+    const std::size_t len = causal ? std::min(m, first_row + i + 1) : m;  // keys past len: hidden by the causal mask
     std::fill(row + len, row + m, 0.0f);
 
     // Pass 1: scale, hide, and find the largest logit (and any NaN, which max() would not pass on).
@@ -194,22 +195,39 @@ void masked_softmax(float* s, std::size_t lds, std::size_t n, std::size_t m, flo
 struct Scratch {
   std::vector<float> keysT;   // (dk, m): Kᵀ of one head
   std::vector<float> hidden;  // (m): the key mask as 0 / -inf
+  std::vector<float> scores;  // (rows, m): one block of score rows, when the weights are not kept
 };
 
-// One head of attention. q (n, dk), k (m, dk), v (m, dv) with row strides ldq, ldk, ldv;
-// writes weights (n, m) and output (n, dv) with row stride ldo.
+// Query rows per block: enough rows that each pass over Kᵀ and V serves many of them, few enough that a block of
+// scores (rows × m floats, at most about 256 KiB) stays in cache between the three steps.
+inline std::size_t rows_per_block(std::size_t m) {
+  constexpr std::size_t kScoreBlockFloats = std::size_t(1) << 16;
+  return std::clamp(kScoreBlockFloats / m / kTileRows * kTileRows, kTileRows, kRowBlock);
+}
+
+// One head of attention. q (n, dk), k (m, dk), v (m, dv) with row strides ldq, ldk, ldv; writes output (n, dv)
+// with row stride ldo, and weights (n, m) unless it is null. Block by block of query rows: scores, softmax, then
+// the weighted sum of V, so without weights nothing n × m exists. With causal, a block computes and reads only
+// the keys its last row can see (about half the work).
 template <class Arch>
 void attend(const float* q, std::size_t ldq, const float* k, std::size_t ldk, const float* v, std::size_t ldv,
             std::size_t n, std::size_t m, std::size_t dk, std::size_t dv, const AttentionOptions& options,
             float* weights, float* output, std::size_t ldo, Scratch& scratch) {
   const float scale = options.scale ? *options.scale : 1.0f / std::sqrt(float(dk));
+  const std::size_t block = rows_per_block(m);
   scratch.keysT.resize(dk * m);
   scratch.hidden.resize(m);
+  if (!weights) scratch.scores.resize(std::min(block, n) * m);
   transpose(k, ldk, m, dk, scratch.keysT.data());
-  matmul<Arch>(q, ldq, scratch.keysT.data(), m, nullptr, n, dk, m, weights, m);
-  masked_softmax<Arch>(weights, m, n, m, scale, options.keyMask.empty() ? nullptr : options.keyMask.data,
-                       options.causal, scratch.hidden.data());
-  matmul<Arch>(weights, m, v, ldv, nullptr, n, m, dv, output, ldo);
+  for (std::size_t i0 = 0; i0 < n; i0 += block) {
+    const std::size_t rows = std::min(block, n - i0);
+    const std::size_t keys = options.causal ? std::min(m, i0 + rows) : m;
+    float* s = weights ? weights + i0 * m : scratch.scores.data();
+    matmul<Arch>(q + i0 * ldq, ldq, scratch.keysT.data(), m, nullptr, rows, dk, keys, s, m);
+    masked_softmax<Arch>(s, m, rows, m, scale, options.keyMask.empty() ? nullptr : options.keyMask.data,
+                         options.causal, i0, scratch.hidden.data());
+    matmul<Arch>(s, m, v, ldv, nullptr, rows, keys, dv, output + i0 * ldo, ldo);
+  }
 }
 
 // GELU, tanh approximation (as torch.nn.GELU(approximate='tanh')): 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
@@ -237,10 +255,14 @@ void gelu(const float* in, float* out, std::size_t count) {
 // The two public operations for one arch; arguments must already be validated.
 template <class Arch>
 AttentionResult scaled_dot_product_attention(const AttentionInput& in) {
-  AttentionResult result{std::vector<float>(in.n * in.dv), std::vector<float>(in.n * in.m)};
+  const std::size_t h = in.heads, n = in.n, m = in.m, dk = in.dk, dv = in.dv;
+  AttentionResult result{std::vector<float>(n * h * dv), std::vector<float>(in.options.weights ? h * n * m : 0)};
   Scratch scratch;
-  attend<Arch>(in.q.data, in.dk, in.k.data, in.dk, in.v.data, in.dv, in.n, in.m, in.dk, in.dv, in.options,
-               result.weights.data(), result.output.data(), in.dv, scratch);
+  for (std::size_t head = 0; head < h; ++head) {
+    attend<Arch>(in.q.data + head * dk, h * dk, in.k.data + head * dk, h * dk, in.v.data + head * dv, h * dv, n, m,
+                 dk, dv, in.options, in.options.weights ? result.weights.data() + head * n * m : nullptr,
+                 result.output.data() + head * dv, h * dv, scratch);
+  }
   return result;
 }
 
@@ -255,12 +277,12 @@ MultiHeadResult multi_head_attention(const MultiHeadInput& in) {
   matmul<Arch>(in.context.data, d, in.wk.data, d, bias(in.bk), m, d, d, k.data(), d);
   matmul<Arch>(in.context.data, d, in.wv.data, d, bias(in.bv), m, d, d, v.data(), d);
 
-  MultiHeadResult result{std::vector<float>(n * d), std::vector<float>(in.heads * n * m)};
+  MultiHeadResult result{std::vector<float>(n * d), std::vector<float>(in.options.weights ? in.heads * n * m : 0)};
   Scratch scratch;
   for (std::size_t h = 0; h < in.heads; ++h) {
     const std::size_t col = h * dk;  // head h owns columns [h*dk, (h+1)*dk)
     attend<Arch>(q.data() + col, d, k.data() + col, d, v.data() + col, d, n, m, dk, dk, in.options,
-                 result.weights.data() + h * n * m, heads.data() + col, d, scratch);
+                 in.options.weights ? result.weights.data() + h * n * m : nullptr, heads.data() + col, d, scratch);
   }
   matmul<Arch>(heads.data(), d, in.wo.data, d, bias(in.bo), n, d, d, result.output.data(), d);
   return result;

@@ -70,9 +70,13 @@ void attend(const float* q, std::size_t ldq, const float* k, std::size_t ldk, co
 
 AttentionResult scaled_dot_product_attention(const AttentionInput& in) {
   validate(in);
-  AttentionResult result{std::vector<float>(in.n * in.dv), std::vector<float>(in.n * in.m)};
-  attend(in.q.data, in.dk, in.k.data, in.dk, in.v.data, in.dv, in.n, in.m, in.dk, in.dv, in.options,
-         result.weights.data(), result.output.data(), in.dv);
+  const std::size_t h = in.heads, n = in.n, m = in.m, dk = in.dk, dv = in.dv;
+  AttentionResult result{std::vector<float>(n * h * dv), std::vector<float>(h * n * m)};
+  for (std::size_t head = 0; head < h; ++head) {
+    attend(in.q.data + head * dk, h * dk, in.k.data + head * dk, h * dk, in.v.data + head * dv, h * dv, n, m, dk,
+           dv, in.options, result.weights.data() + head * n * m, result.output.data() + head * dv, h * dv);
+  }
+  if (!in.options.weights) result.weights.clear();
   return result;
 }
 
@@ -95,6 +99,7 @@ MultiHeadResult multi_head_attention(const MultiHeadInput& given) {
            result.weights.data() + h * n * m, heads.data() + col, d);
   }
   matmul(heads.data(), in.wo.data, bias(in.bo), n, d, d, result.output.data());
+  if (!in.options.weights) result.weights.clear();
   return result;
 }
 

@@ -61,18 +61,21 @@ void validate(const AttentionInput& in) {
   check_dimension("m", in.m);
   check_dimension("dk", in.dk);
   check_dimension("dv", in.dv);
-  check_elements("weights", "n*m", in.n, in.m);
-  check_elements("q", "n*dk", in.n, in.dk);
-  check_elements("k", "m*dk", in.m, in.dk);
-  check_elements("v", "m*dv", in.m, in.dv);
-  check_elements("output", "n*dv", in.n, in.dv);
-  check_floats("q", in.q, "n*dk", in.n * in.dk);
-  check_floats("k", in.k, "m*dk", in.m * in.dk);
-  check_floats("v", in.v, "m*dv", in.m * in.dv);
+  check_dimension("heads", in.heads);
+  // Shapes are named as the caller knows them: with one head, q is (n, dk).
+  const bool one = in.heads == 1;
+  if (in.options.weights) check_elements("weights", one ? "n*m" : "heads*n*m", in.heads, in.n, in.m);
+  check_elements("q", one ? "n*dk" : "n*heads*dk", in.n, in.heads, in.dk);
+  check_elements("k", one ? "m*dk" : "m*heads*dk", in.m, in.heads, in.dk);
+  check_elements("v", one ? "m*dv" : "m*heads*dv", in.m, in.heads, in.dv);
+  check_elements("output", one ? "n*dv" : "n*heads*dv", in.n, in.heads, in.dv);
+  check_floats("q", in.q, one ? "n*dk" : "n*heads*dk", in.n * in.heads * in.dk);
+  check_floats("k", in.k, one ? "m*dk" : "m*heads*dk", in.m * in.heads * in.dk);
+  check_floats("v", in.v, one ? "m*dv" : "m*heads*dv", in.m * in.heads * in.dv);
   check_options(in.options, in.m);
 }
 
-MultiHeadInput validated(const MultiHeadInput& given) {
+MultiHeadInput validated(const MultiHeadInput& given, bool check_projections) {
   MultiHeadInput in = given;
   if (in.m == 0) in.m = in.n;
   check_dimension("n", in.n);
@@ -86,7 +89,7 @@ MultiHeadInput validated(const MultiHeadInput& given) {
   check_elements("x", "n*dModel", in.n, in.dModel);
   check_elements("context", "m*dModel", in.m, in.dModel);
   check_elements("wq", "dModel*dModel", in.dModel, in.dModel);
-  check_elements("weights", "heads*n*m", in.heads, in.n, in.m);
+  if (in.options.weights) check_elements("weights", "heads*n*m", in.heads, in.n, in.m);
   check_floats("x", in.x, "n*dModel", in.n * in.dModel);
   if (in.context.empty()) {
     if (in.m != in.n) {
@@ -97,15 +100,17 @@ MultiHeadInput validated(const MultiHeadInput& given) {
   } else {
     check_floats("context", in.context, "m*dModel", in.m * in.dModel);
   }
-  const std::size_t square = in.dModel * in.dModel;
-  check_floats("wq", in.wq, "dModel*dModel", square);
-  check_floats("wk", in.wk, "dModel*dModel", square);
-  check_floats("wv", in.wv, "dModel*dModel", square);
-  check_floats("wo", in.wo, "dModel*dModel", square);
-  check_optional_floats("bq", in.bq, "dModel", in.dModel);
-  check_optional_floats("bk", in.bk, "dModel", in.dModel);
-  check_optional_floats("bv", in.bv, "dModel", in.dModel);
-  check_optional_floats("bo", in.bo, "dModel", in.dModel);
+  if (check_projections) {
+    const std::size_t square = in.dModel * in.dModel;
+    check_floats("wq", in.wq, "dModel*dModel", square);
+    check_floats("wk", in.wk, "dModel*dModel", square);
+    check_floats("wv", in.wv, "dModel*dModel", square);
+    check_floats("wo", in.wo, "dModel*dModel", square);
+    check_optional_floats("bq", in.bq, "dModel", in.dModel);
+    check_optional_floats("bk", in.bk, "dModel", in.dModel);
+    check_optional_floats("bv", in.bv, "dModel", in.dModel);
+    check_optional_floats("bo", in.bo, "dModel", in.dModel);
+  }
   check_options(in.options, in.m);
   return in;
 }

@@ -24,14 +24,19 @@ attn::AttentionOptions rotating_options(std::size_t index, std::size_t m, Random
   return options;
 }
 
+// heads independent attentions side by side (q (n, heads·dk), ...). Every fifth case asks for no weights: the
+// rows then go through a small block of scores instead of the weights matrix, and must give the same output.
 template <class Arch>
-void check_attention_case(std::size_t index, std::size_t n, std::size_t m, std::size_t dk, std::size_t dv) {
+void check_attention_case(std::size_t index, std::size_t n, std::size_t m, std::size_t dk, std::size_t dv,
+                          std::size_t heads = 1) {
   Random random(index * 7919 + n * 131 + m * 17 + dk * 3 + dv);
-  const auto q = random.floats(n * dk), k = random.floats(m * dk), v = random.floats(m * dv, -2.0f, 2.0f);
+  const auto q = random.floats(n * heads * dk), k = random.floats(m * heads * dk);
+  const auto v = random.floats(m * heads * dv, -2.0f, 2.0f);
   std::vector<std::uint8_t> mask;
   attn::AttentionInput in;
-  in.n = n, in.m = m, in.dk = dk, in.dv = dv;
+  in.n = n, in.m = m, in.dk = dk, in.dv = dv, in.heads = heads;
   in.options = rotating_options(index, m, random, mask);
+  in.options.weights = index % 5 != 4;
   // Misaligned copies: the kernels use unaligned loads and must not care.
   const Misaligned mq(q), mk(k), mv(v);
   in.q = mq.view, in.k = mk.view, in.v = mv.view;
@@ -40,8 +45,10 @@ void check_attention_case(std::size_t index, std::size_t n, std::size_t m, std::
   const auto actual = attn::kernels::scaled_dot_product_attention<Arch>(in);
   const double scale = in.options.scale ? *in.options.scale : 1.0 / std::sqrt(double(dk));
   const auto tolerance = attention_tolerance(q, k, v, m, dk, scale);
-  INFO("n=" << n << " m=" << m << " dk=" << dk << " dv=" << dv << " causal=" << in.options.causal
-            << " mask=" << !mask.empty() << " arch=" << Arch::name());
+  INFO("n=" << n << " m=" << m << " dk=" << dk << " dv=" << dv << " heads=" << heads << " causal="
+            << in.options.causal << " mask=" << !mask.empty() << " weights=" << in.options.weights
+            << " arch=" << Arch::name());
+  CHECK(actual.weights.size() == (in.options.weights ? heads * n * m : 0));
   CHECK_CLOSE(actual.weights, expected.weights, tolerance.weights);
   CHECK_CLOSE(actual.output, expected.output, tolerance.output);
 }
@@ -115,7 +122,7 @@ TEMPLATE_TEST_CASE("masked softmax matches the reference for every length and ma
         }
         attn::reference::softmax(logits.data(), visible.data(), m, &expected[i * m]);
       }
-      attn::kernels::masked_softmax<TestType>(scores.data(), m, n, m, scale, masked ? mask.data() : nullptr, causal,
+      attn::kernels::masked_softmax<TestType>(scores.data(), m, n, m, scale, masked ? mask.data() : nullptr, causal, 0,
                                               hidden.data());
       INFO("m=" << m << " causal=" << causal << " masked=" << masked << " arch=" << TestType::name());
       // Logits of magnitude 30 carry a rounding error of about 30·eps, which exp turns into a relative error.
@@ -171,6 +178,20 @@ TEMPLATE_TEST_CASE("attention matches the reference over every pair of head widt
   }
 }
 
+// Long key rows: the query rows go in blocks (kernels::rows_per_block), so blocks, their causal key ranges and
+// the last partial block are all exercised; several heads share the scratch.
+TEMPLATE_TEST_CASE("attention over long key rows matches the reference block by block", "[kernel][attention]",
+                   BuildArch, Emulated2, Emulated8) {
+  struct Case { std::size_t n, m, dk, dv, heads; };
+  const Case cases[] = {{100, 1500, 5, 7, 1}, {61, 2300, 16, 3, 3}, {130, 700, 17, 17, 2}, {7, 4100, 3, 4, 1},
+                        {97, 1200, 8, 9, 2}};
+  CHECK(attn::kernels::rows_per_block(1500) < 100);  // several blocks per head in the first case
+  std::size_t index = 0;
+  for (const Case& c : cases) {
+    for (int variant = 0; variant < 5; ++variant) check_attention_case<TestType>(index++, c.n, c.m, c.dk, c.dv, c.heads);
+  }
+}
+
 TEMPLATE_TEST_CASE("multi-head attention matches the reference for 1 2 4 and 12 heads", "[kernel][multihead]",
                    BuildArch, Emulated2, Emulated8) {
   struct Case { std::size_t n, m, dModel, heads; bool cross, causal, masked, biased; };
@@ -202,6 +223,13 @@ TEMPLATE_TEST_CASE("multi-head attention matches the reference for 1 2 4 and 12 
 
     const auto expected = attn::reference::multi_head_attention(in);
     const auto actual = attn::kernels::multi_head_attention<TestType>(attn::validated(in));
+    // The same projections prepared once, run without weights: the same output, and no weights.
+    const attn::PreparedMultiHead prepared(in);
+    attn::AttentionOptions no_weights = in.options;
+    no_weights.weights = false;
+    const auto lean = prepared.run(in.x, in.context, in.n, in.m, no_weights);
+    CHECK(lean.weights.empty());
+    CHECK(lean.output == attn::multi_head_attention(attn::validated(in)).output);
     INFO("n=" << c.n << " m=" << c.m << " dModel=" << d << " heads=" << c.heads << " arch=" << TestType::name());
     // Projections are sums of d terms of size about 1·w (+ bias): magnitudes stay near 1-2, and the errors
     // of the three stages (projection, attention, output projection) add up.

@@ -72,7 +72,7 @@ TEST_CASE("model run options override the mask and scale and return the projecti
               q[i * dk + c] = out.queries[at], k[i * dk + c] = out.keys[at], v[i * dk + c] = out.values[at];
             }
           }
-          attn::AttentionInput in{q, k, v, n, n, dk, dk, {}};
+          attn::AttentionInput in{q, k, v, n, n, dk, dk, 1, {}};
           in.options.causal = causal;
           in.options.scale = (scaled ? 1.0f / std::sqrt(float(dk)) : 1.0f) / temperature;
           const auto expected = attn::reference::scaled_dot_product_attention(in);

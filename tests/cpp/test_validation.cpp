@@ -51,6 +51,14 @@ TEST_CASE("attention rejects bad arguments and names them", "[validation]") {
   SECTION("products over the element limit") {
     in.n = 1 << 14, in.m = 1 << 14;
     CHECK_THAT(error_of(sdpa), StartsWith("weights: n*m = 268435456 elements exceeds the limit of 67108864"));
+    in.options.weights = false;  // no weights matrix, no limit on n·m: the next check is q's length
+    CHECK_THAT(error_of(sdpa), StartsWith("q: expected n*dk = 49152 floats, got 6"));
+  }
+  SECTION("several heads: the shapes say so") {
+    in.heads = 0;
+    CHECK_THAT(error_of(sdpa), StartsWith("heads: expected an integer in [1, 65536], got 0"));
+    in.heads = 2;
+    CHECK(error_of(sdpa) == "q: expected n*heads*dk = 12 floats, got 6");
   }
   SECTION("non-finite values anywhere in the inputs") {
     valid.k[7] = std::numeric_limits<float>::quiet_NaN();
@@ -71,6 +79,24 @@ TEST_CASE("attention rejects bad arguments and names them", "[validation]") {
     in.dk = 0;
     CHECK_THAT(error_of(reference), StartsWith("dk: "));
   }
+}
+
+TEST_CASE("prepared multi-head attention checks its projections once and its inputs on every run", "[validation][multihead]") {
+  const std::size_t d = 4;
+  std::vector<float> w(d * d, 0.1f), x(3 * d, 1.0f);
+  attn::MultiHeadInput projections;
+  projections.dModel = d, projections.heads = 2, projections.wq = w, projections.wk = w, projections.wv = w,
+  projections.wo = w;
+  const attn::PreparedMultiHead prepared(projections);
+  CHECK(error_of([&] { prepared.run(attn::View<float>(x.data(), 5), {}, 3, 0, {}); }) ==
+        "x: expected n*dModel = 12 floats, got 5");
+  CHECK(prepared.run(x, {}, 3, 0, {}).output.size() == 3 * d);
+  std::vector<float> bad = w;
+  bad[5] = std::numeric_limits<float>::quiet_NaN();
+  projections.wk = bad;
+  CHECK(error_of([&] { attn::PreparedMultiHead{projections}; }) == "wk: element 5 is NaN; every value must be finite");
+  projections.wk = w, projections.heads = 3;
+  CHECK(error_of([&] { attn::PreparedMultiHead{projections}; }) == "heads: must divide dModel = 4, got 3");
 }
 
 TEST_CASE("multi-head attention rejects bad arguments and names them", "[validation][multihead]") {

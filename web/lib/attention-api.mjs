@@ -85,6 +85,15 @@ export async function createAttentionWith({ loadFactory, instantiate, readModel 
     arch: module.simdArch(),
     scaledDotProductAttention: (args) => unwrap(module.scaledDotProductAttention(args)),
     multiHeadAttention: (args) => unwrap(module.multiHeadAttention(args)),
+    /** Projections (dModel, heads, wq..wo, bq..bo) copied into the wasm heap and checked once; run(args) takes
+     *  what multiHeadAttention takes besides them. For repeated calls with the same weights. */
+    prepareMultiHeadAttention(args) {
+      const { handle } = unwrap(module.prepareMultiHead(args));
+      return Object.freeze({
+        run: (inputs) => unwrap(module.preparedRun(handle, inputs)),
+        dispose: () => module.preparedDispose(handle),
+      });
+    },
     /** { memoryBytes, allocatedBytes } of the wasm heap, to check that nothing leaks. */
     heapStats: () => module.heapStats(),
     /** 'builtin' (= 'builtin-bidirectional'), 'builtin-causal', 'builtin-lens', or the bytes of a model file. */

@@ -7,22 +7,28 @@ export interface AttentionOptions {
   keyMask?: Uint8Array | null;
   /** Multiplies QKᵀ before the softmax. Default 1/sqrt(dk). */
   scale?: number | null;
+  /** Return the weights (default true). false: result.weights is null, no (heads, n, m) matrix is ever made
+   *  (memory O(n·d) for any length, so n·m may pass the weights' element limit), and the call is faster. */
+  weights?: boolean;
 }
 
 export interface ScaledDotProductAttentionArgs extends AttentionOptions {
-  /** (n, dk) */
+  /** (n, heads·dk) */
   q: Float32Array;
-  /** (m, dk) */
+  /** (m, heads·dk) */
   k: Float32Array;
-  /** (m, dv) */
+  /** (m, heads·dv) */
   v: Float32Array;
   n: number;
   m: number;
   dk: number;
   dv: number;
+  /** Independent attentions side by side (multi-head attention without projections): head h reads columns
+   *  [h·dk, (h+1)·dk) of q and k, [h·dv, (h+1)·dv) of v, and writes those of the output. Default 1. */
+  heads?: number;
 }
 
-export interface MultiHeadAttentionArgs extends AttentionOptions {
+export interface MultiHeadInputs extends AttentionOptions {
   /** (n, dModel): the queries' source. */
   x: Float32Array;
   /** (m, dModel): the keys' and values' source (cross-attention). Default: x. */
@@ -30,6 +36,9 @@ export interface MultiHeadAttentionArgs extends AttentionOptions {
   n: number;
   /** Default n. */
   m?: number;
+}
+
+export interface MultiHeadProjections {
   dModel: number;
   /** Must divide dModel; each head has dk = dModel / heads and uses columns [h·dk, (h+1)·dk). */
   heads: number;
@@ -45,11 +54,30 @@ export interface MultiHeadAttentionArgs extends AttentionOptions {
   bo?: Float32Array | null;
 }
 
+export type MultiHeadAttentionArgs = MultiHeadInputs & MultiHeadProjections;
+
+/** What a call returns: with { weights: false } the weights are null, otherwise a Float32Array. */
+export type ResultOf<A extends AttentionOptions> = A extends { weights: false } ? AttentionOutput
+  : A extends { weights: boolean } ? AttentionResult | AttentionOutput : AttentionResult;
+
+/** Multi-head attention with its projections held in the wasm heap: run() copies only the inputs. */
+export interface PreparedMultiHeadAttention {
+  run<A extends MultiHeadInputs>(inputs: A): ResultOf<A>;
+  /** Frees the projections; run() throws a RangeError afterwards. */
+  dispose(): void;
+}
+
 export interface AttentionResult {
-  /** (n, dv) for scaledDotProductAttention, (n, dModel) for multiHeadAttention. */
+  /** (n, heads·dv) for scaledDotProductAttention, (n, dModel) for multiHeadAttention. */
   output: Float32Array;
-  /** (n, m), or (heads, n, m) for multiHeadAttention. A row with no visible key is all zeros. */
+  /** (heads, n, m) (with one head: (n, m)); a row with no visible key is all zeros. */
   weights: Float32Array;
+}
+
+/** The result of a call with { weights: false }. */
+export interface AttentionOutput {
+  output: Float32Array;
+  weights: null;
 }
 
 export interface HeapStats {
@@ -125,9 +153,11 @@ export interface Attention {
   /** The xsimd architecture of the kernels: 'wasm' (SIMD128) or 'emulated' (no SIMD). */
   readonly arch: string;
   /** softmax(scale · QKᵀ + masks) V. Throws TypeError or RangeError naming the bad argument. */
-  scaledDotProductAttention(args: ScaledDotProductAttentionArgs): AttentionResult;
+  scaledDotProductAttention<A extends ScaledDotProductAttentionArgs>(args: A): ResultOf<A>;
   /** Projections, attention per head, concatenation, output projection. Throws like scaledDotProductAttention. */
-  multiHeadAttention(args: MultiHeadAttentionArgs): AttentionResult;
+  multiHeadAttention<A extends MultiHeadAttentionArgs>(args: A): ResultOf<A>;
+  /** Checks and copies the projections once, for many run() calls. Throws like multiHeadAttention. */
+  prepareMultiHeadAttention(projections: MultiHeadProjections): PreparedMultiHeadAttention;
   heapStats(): HeapStats;
   /**
    * 'builtin' (= 'builtin-bidirectional', masked-LM) or 'builtin-causal' (next-token), both trained by this

@@ -44,19 +44,24 @@ struct AttentionOptions {
   bool causal = false;            // query i attends key j only if j <= i (top-left aligned)
   View<std::uint8_t> keyMask;     // (m) 1 = attend, 0 = masked out; empty = attend to every key
   std::optional<float> scale;     // multiplies QKᵀ; default 1/sqrt(dk)
+  bool weights = true;            // return the weights; false: no (n, m) buffer exists at all, the rows go
+                                  // through a small block (memory O(n·d) for any n, m), and result.weights is empty
 };
 
+// heads > 1 runs that many independent attentions side by side: head h reads columns [h·dk, (h+1)·dk) of q and
+// k and [h·dv, (h+1)·dv) of v, and writes the same columns of the output (multi-head attention without the
+// projections).
 struct AttentionInput {
-  View<float> q;  // (n, dk)
-  View<float> k;  // (m, dk)
-  View<float> v;  // (m, dv)
-  std::size_t n = 0, m = 0, dk = 0, dv = 0;
+  View<float> q;  // (n, heads·dk)
+  View<float> k;  // (m, heads·dk)
+  View<float> v;  // (m, heads·dv)
+  std::size_t n = 0, m = 0, dk = 0, dv = 0, heads = 1;
   AttentionOptions options;
 };
 
 struct AttentionResult {
-  std::vector<float> output;   // (n, dv)
-  std::vector<float> weights;  // (n, m); a row with no visible key is all zeros
+  std::vector<float> output;   // (n, heads·dv)
+  std::vector<float> weights;  // (heads, n, m); a row with no visible key is all zeros; empty unless options.weights
 };
 
 struct MultiHeadInput {
@@ -71,7 +76,7 @@ struct MultiHeadInput {
 
 struct MultiHeadResult {
   std::vector<float> output;   // (n, dModel)
-  std::vector<float> weights;  // (heads, n, m)
+  std::vector<float> weights;  // (heads, n, m); empty unless options.weights
 };
 
 // Fast path: xsimd kernels for the arch this build targets. Both functions validate every argument first
@@ -79,10 +84,27 @@ struct MultiHeadResult {
 AttentionResult scaled_dot_product_attention(const AttentionInput& in);
 MultiHeadResult multi_head_attention(const MultiHeadInput& in);
 
+// Multi-head attention whose projections are checked and copied once, then run on many inputs: repeated calls
+// (a benchmark, a model) skip re-reading and re-checking dModel² floats four times per call.
+class PreparedMultiHead {
+ public:
+  // Takes dModel, heads, wq..wo and bq..bo from `projections` (the rest is ignored); throws ArgumentError.
+  explicit PreparedMultiHead(const MultiHeadInput& projections);
+  // x (n, dModel); context (m, dModel) or empty for self-attention (m = 0 means m = n).
+  MultiHeadResult run(View<float> x, View<float> context, std::size_t n, std::size_t m,
+                      const AttentionOptions& options) const;
+  std::size_t dModel() const { return dModel_; }
+
+ private:
+  std::size_t dModel_, heads_;
+  std::vector<float> wq_, wk_, wv_, wo_, bq_, bk_, bv_, bo_;
+};
+
 // Argument checks shared by the fast path and the reference; they throw ArgumentError.
 void validate(const AttentionInput& in);
-// Also fills in the defaults: m = n and context = x when they are not given.
-MultiHeadInput validated(const MultiHeadInput& in);
+// Also fills in the defaults: m = n and context = x when they are not given. With check_projections false,
+// wq..bo are trusted (PreparedMultiHead checked them once).
+MultiHeadInput validated(const MultiHeadInput& in, bool check_projections = true);
 
 // The name of the SIMD architecture the fast path was compiled for ("fma3<avx2>", "wasm", "emulated", ...).
 const char* simd_arch_name();

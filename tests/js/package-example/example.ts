@@ -17,6 +17,16 @@ async function main(): Promise<number> {
   attn.scaledDotProductAttention({ q: [1, 2], k: new Float32Array(4), v: new Float32Array(4), n: 2, m: 2, dk: 2, dv: 2 });
   // @ts-expect-error heads is required
   attn.multiHeadAttention({ x: new Float32Array(8), n: 2, dModel: 4, wq: new Float32Array(16), wk: new Float32Array(16), wv: new Float32Array(16), wo: new Float32Array(16) });
+  // Prepared projections, and a call without weights: the type says weights is null.
+  const prepared = attn.prepareMultiHeadAttention({
+    dModel: 4, heads: 2, wq: new Float32Array(16), wk: new Float32Array(16), wv: new Float32Array(16), wo: new Float32Array(16),
+  });
+  const lean = prepared.run({ x: new Float32Array(8), n: 2, weights: false });
+  const none: null = lean.weights;
+  const manyHeads = attn.scaledDotProductAttention({ q: new Float32Array(8), k: new Float32Array(8), v: new Float32Array(8), n: 2, m: 2, dk: 2, dv: 2, heads: 2 });
+  // @ts-expect-error with weights requested (the default) they are never null
+  const notNull: null = manyHeads.weights;
+  prepared.dispose();
   // @ts-expect-error simd takes 'auto' or a boolean
   await createAttention({ simd: 'fast' });
   const model = await attn.loadModel('builtin-causal');
@@ -28,7 +38,7 @@ async function main(): Promise<number> {
   await attn.loadModel('gpt-5');
   model.dispose();
   const weights: Float32Array = result.weights;
-  return weights.length + mha.output.length + (simd ? 1 : 0) + version.length + heads + firstToken.length + attentions.length;
+  return weights.length + (none ?? notNull ?? []).length + mha.output.length + (simd ? 1 : 0) + version.length + heads + firstToken.length + attentions.length;
 }
 
 main().then((count) => console.log(`example ran: ${count}`));

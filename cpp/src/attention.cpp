@@ -14,6 +14,8 @@ MultiHeadResult multi_head_attention(const MultiHeadInput& given) {
   return kernels::multi_head_attention<BuildArch>(validated(given));
 }
 
+struct PreparedMultiHead::Packed : kernels::ProjectionPanels {};
+
 PreparedMultiHead::PreparedMultiHead(const MultiHeadInput& projections)
     : dModel_(projections.dModel), heads_(projections.heads) {
   // The inputs' shape does not matter here: check the projections with a stand-in one-row input.
@@ -22,16 +24,16 @@ PreparedMultiHead::PreparedMultiHead(const MultiHeadInput& projections)
   check.x = row, check.context = {}, check.n = 1, check.m = 1, check.options = {};
   validated(check);
   auto own = [](View<float> v) { return std::vector<float>(v.data, v.data + v.size); };
-  wq_ = own(projections.wq), wk_ = own(projections.wk), wv_ = own(projections.wv), wo_ = own(projections.wo);
   bq_ = own(projections.bq), bk_ = own(projections.bk), bv_ = own(projections.bv), bo_ = own(projections.bo);
+  packed_ = std::make_shared<const Packed>(Packed{kernels::pack_projections<BuildArch>(projections)});
 }
 
 MultiHeadResult PreparedMultiHead::run(View<float> x, View<float> context, std::size_t n, std::size_t m,
                                        const AttentionOptions& options) const {
   MultiHeadInput in;
   in.x = x, in.context = context, in.n = n, in.m = m, in.dModel = dModel_, in.heads = heads_, in.options = options;
-  in.wq = wq_, in.wk = wk_, in.wv = wv_, in.wo = wo_, in.bq = bq_, in.bk = bk_, in.bv = bv_, in.bo = bo_;
-  return kernels::multi_head_attention<BuildArch>(validated(in, false));
+  in.bq = bq_, in.bk = bk_, in.bv = bv_, in.bo = bo_;  // wq..wo: only their packed form is used
+  return kernels::multi_head_attention<BuildArch>(validated(in, false), packed_.get());
 }
 
 const char* simd_arch_name() { return BuildArch::name(); }

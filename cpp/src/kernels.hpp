@@ -24,74 +24,130 @@ namespace attn::kernels {
 template <class Arch>
 using Batch = xsimd::batch<float, Arch>;
 
-// Rows of A kept hot in cache while every column panel of B streams past them.
+// Rows of A packed and kept hot in cache while every column panel of B streams past them.
 constexpr std::size_t kRowBlock = 64;
 // The register tile is kTileRows rows × kTileBatches batches of columns: 6 × 2 = 12 accumulators, plus two
 // loads of B and one broadcast of A, fits the 16 vector registers of SSE, AVX2 and wasm SIMD128 (in V8).
 constexpr std::size_t kTileRows = 6;
 constexpr std::size_t kTileBatches = 2;
 
-// Computes rows [0, R) and columns [col, col + U·W) of c = a · b + bias (or c += a · b when accumulating),
-// entirely in registers.
-template <class Arch, std::size_t R, std::size_t U>
-void matmul_tile(const float* a, std::size_t lda, const float* b, std::size_t ldb, const float* bias,
-                 std::size_t k, float* c, std::size_t ldc, std::size_t col, bool accumulate) {
-  using B = Batch<Arch>;
-  constexpr std::size_t W = B::size;
-  B acc[R][U];
-  for (std::size_t u = 0; u < U; ++u) {
-    const B init = bias ? B::load_unaligned(bias + col + u * W) : B(0.0f);
-    for (std::size_t r = 0; r < R; ++r) acc[r][u] = accumulate ? B::load_unaligned(c + r * ldc + col + u * W) : init;
+// B as panels of kTileBatches·W columns, each stored row after row (k rows of that many floats; the last panel
+// zero-padded), so the micro-kernel reads B as one contiguous stream with constant offsets. Made once per matrix:
+// per call for a plain matmul, once per head for K and V, once per weight matrix in PreparedMultiHead.
+struct Panels {
+  std::vector<float> data;
+  std::size_t k = 0, p = 0;  // B is (k, p)
+};
+
+template <class Arch>
+constexpr std::size_t kPanelWidth = kTileBatches * Batch<Arch>::size;
+
+// Packs B (k, p) given as b(t, c) = b[t·row_stride + c·col_stride]: col_stride 1 for B itself, row_stride 1 for
+// the transpose of a row-major matrix (Kᵀ from K, without a transposed copy).
+template <class Arch>
+void pack_panels(const float* b, std::size_t row_stride, std::size_t col_stride, std::size_t k, std::size_t p,
+                 Panels& out) {
+  constexpr std::size_t P = kPanelWidth<Arch>;
+  const std::size_t panels = (p + P - 1) / P;
+  out.k = k, out.p = p;
+  out.data.resize(panels * k * P);
+  for (std::size_t j = 0; j < panels; ++j) {
+    const std::size_t first = j * P, cols = std::min(P, p - first);
+    float* dst = out.data.data() + j * k * P;
+    for (std::size_t t = 0; t < k; ++t, dst += P) {
+      const float* src = b + t * row_stride + first * col_stride;
+      for (std::size_t c = 0; c < cols; ++c) dst[c] = src[c * col_stride];
+      std::fill(dst + cols, dst + P, 0.0f);
+    }
   }
-  for (std::size_t t = 0; t < k; ++t) {
+}
+
+// c[r][0, cols) = values[r][0, cols) + (c itself when accumulating, else bias), for `rows` rows.
+template <std::size_t P>
+[[gnu::noinline]] void store_tile(const float* values, std::size_t rows, float* c, std::size_t ldc, const float* bias,
+                                  std::size_t cols, bool accumulate) {
+  for (std::size_t r = 0; r < rows; ++r, values += P, c += ldc) {
+    if (accumulate) for (std::size_t j = 0; j < cols; ++j) c[j] += values[j];
+    else if (bias) for (std::size_t j = 0; j < cols; ++j) c[j] = values[j] + bias[j];
+    else std::copy(values, values + cols, c);
+  }
+}
+
+// Rows [0, R) of C's panel = the packed tile of A (k, R: row t holds A[0..R)[t]) · one panel of B, plus bias (or
+// plus C itself when accumulating). Only the first `cols` columns are stored. Every load has a constant offset
+// from two pointers that step once per t: in wasm that leaves the loop almost nothing but the arithmetic.
+template <class Arch, std::size_t R>
+void tile(const float* a, const float* panel, std::size_t k, const float* bias, float* c, std::size_t ldc,
+          std::size_t cols, bool accumulate) {
+  using B = Batch<Arch>;
+  constexpr std::size_t W = B::size, U = kTileBatches, P = U * W;
+  B acc[R][U];
+  for (std::size_t r = 0; r < R; ++r) {
+    for (std::size_t u = 0; u < U; ++u) acc[r][u] = B(0.0f);
+  }
+  for (std::size_t t = 0; t < k; ++t, a += R, panel += P) {
     B row[U];
-    for (std::size_t u = 0; u < U; ++u) row[u] = B::load_unaligned(b + t * ldb + col + u * W);
+    for (std::size_t u = 0; u < U; ++u) row[u] = B::load_unaligned(panel + u * W);
     for (std::size_t r = 0; r < R; ++r) {
-      const B broadcast(a[r * lda + t]);
+      const B broadcast(a[r]);
       for (std::size_t u = 0; u < U; ++u) acc[r][u] = xsimd::fma(broadcast, row[u], acc[r][u]);
     }
   }
+  // The accumulators leave through a small buffer, and the bias, accumulation and partial panels are handled
+  // after the loop by plain code: with those branches here, V8 spilled accumulators inside the loop (2x slower).
+  alignas(64) float values[R * P];
   for (std::size_t r = 0; r < R; ++r) {
-    for (std::size_t u = 0; u < U; ++u) acc[r][u].store_unaligned(c + r * ldc + col + u * W);
+    for (std::size_t u = 0; u < U; ++u) acc[r][u].store_aligned(values + r * P + u * W);
   }
+  store_tile<P>(values, R, c, ldc, bias, cols, accumulate);
 }
 
-// Runs matmul_tile over `rows` rows (fewer than kTileRows for the last few), choosing R at compile time.
-template <class Arch, std::size_t U, std::size_t R = kTileRows>
-void matmul_rows(std::size_t rows, const float* a, std::size_t lda, const float* b, std::size_t ldb,
-                 const float* bias, std::size_t k, float* c, std::size_t ldc, std::size_t col, bool accumulate) {
-  if constexpr (R > 0) {
-    for (; rows >= R; rows -= R, a += R * lda, c += R * ldc) {
-      matmul_tile<Arch, R, U>(a, lda, b, ldb, bias, k, c, ldc, col, accumulate);
-    }
-    matmul_rows<Arch, U, R - 1>(rows, a, lda, b, ldb, bias, k, c, ldc, col, accumulate);
+// The tile for `rows` rows (1 to kTileRows): the full one for all but a matrix's last few rows.
+template <class Arch, std::size_t R = kTileRows>
+void tile_rows(std::size_t rows, const float* a, const float* panel, std::size_t k, const float* bias, float* c,
+               std::size_t ldc, std::size_t cols, bool accumulate) {
+  if constexpr (R > 1) {
+    if (rows < R) return tile_rows<Arch, R - 1>(rows, a, panel, k, bias, c, ldc, cols, accumulate);
   }
+  tile<Arch, R>(a, panel, k, bias, c, ldc, cols, accumulate);
 }
 
-// c (n, p) = a (n, k) · b (k, p) + bias (p); lda, ldb, ldc are row strides; bias may be null.
-// With accumulate, c (n, p) += a · b instead (bias must be null): the gradients of the model's training use that.
+// c (n, p) = a (n, k) · B + bias (p), where `b` holds B with at least k rows and p columns (the first k and p
+// are used); lda, ldc are row strides; bias may be null. With accumulate, c += a · B instead (bias must be null).
+// Blocks of kRowBlock rows of A are packed tile by tile (each tile's k × rows values in the order the
+// micro-kernel reads them), then every panel of B goes past the whole block while it is in cache.
 template <class Arch>
-void matmul(const float* a, std::size_t lda, const float* b, std::size_t ldb, const float* bias, std::size_t n,
-            std::size_t k, std::size_t p, float* c, std::size_t ldc, bool accumulate = false) {
-  constexpr std::size_t W = Batch<Arch>::size;
+void matmul(const float* a, std::size_t lda, const Panels& b, const float* bias, std::size_t n, std::size_t k,
+            std::size_t p, float* c, std::size_t ldc, bool accumulate = false) {
+  constexpr std::size_t P = kPanelWidth<Arch>;
+  thread_local std::vector<float> packed;  // (kRowBlock, k) of A, tile by tile
+  packed.resize(std::min(n, kRowBlock) * k);
   for (std::size_t i0 = 0; i0 < n; i0 += kRowBlock) {
     const std::size_t rows = std::min(kRowBlock, n - i0);
-    const float* ai = a + i0 * lda;
-    float* ci = c + i0 * ldc;
-    std::size_t col = 0;
-    for (; col + kTileBatches * W <= p; col += kTileBatches * W) {
-      matmul_rows<Arch, kTileBatches>(rows, ai, lda, b, ldb, bias, k, ci, ldc, col, accumulate);
+    for (std::size_t r0 = 0; r0 < rows; r0 += kTileRows) {
+      const std::size_t tile_rows = std::min(kTileRows, rows - r0);
+      float* dst = packed.data() + r0 * k;
+      for (std::size_t t = 0; t < k; ++t) {
+        for (std::size_t r = 0; r < tile_rows; ++r) dst[t * tile_rows + r] = a[(i0 + r0 + r) * lda + t];
+      }
     }
-    for (; col + W <= p; col += W) matmul_rows<Arch, 1>(rows, ai, lda, b, ldb, bias, k, ci, ldc, col, accumulate);
-    // Scalar tail: the last p mod W columns.
-    for (; col < p; ++col) {
-      for (std::size_t i = 0; i < rows; ++i) {
-        float sum = accumulate ? ci[i * ldc + col] : bias ? bias[col] : 0.0f;
-        for (std::size_t t = 0; t < k; ++t) sum = std::fma(ai[i * lda + t], b[t * ldb + col], sum);
-        ci[i * ldc + col] = sum;
+    for (std::size_t col = 0; col < p; col += P) {
+      const float* panel = b.data.data() + col / P * b.k * P;
+      for (std::size_t r0 = 0; r0 < rows; r0 += kTileRows) {
+        tile_rows<Arch>(std::min(kTileRows, rows - r0), packed.data() + r0 * k, panel, k, bias ? bias + col : nullptr,
+                        c + (i0 + r0) * ldc + col, ldc, std::min(P, p - col), accumulate);
       }
     }
   }
+}
+
+// c (n, p) = a (n, k) · b (k, p) + bias (p), b with row stride ldb: packs b, then multiplies.
+template <class Arch>
+void matmul(const float* a, std::size_t lda, const float* b, std::size_t ldb, const float* bias, std::size_t n,
+            std::size_t k, std::size_t p, float* c, std::size_t ldc, bool accumulate = false) {
+  thread_local Panels panels;
+  pack_panels<Arch>(b, ldb, 1, k, p, panels);
+  matmul<Arch>(a, lda, panels, bias, n, k, p, c, ldc, accumulate);
 }
 
 // out (cols, rows) = in (rows, cols)ᵀ, in with row stride ld. Memory-bound and O(rows·cols), so plain loops.
@@ -193,7 +249,7 @@ void masked_softmax(float* s, std::size_t lds, std::size_t n, std::size_t m, flo
 
 // Scratch buffers reused across heads so a call allocates once.
 struct Scratch {
-  std::vector<float> keysT;   // (dk, m): Kᵀ of one head
+  Panels keys, values;        // Kᵀ (dk, m) and V (m, dv) of one head, packed
   std::vector<float> hidden;  // (m): the key mask as 0 / -inf
   std::vector<float> scores;  // (rows, m): one block of score rows, when the weights are not kept
 };
@@ -215,18 +271,18 @@ void attend(const float* q, std::size_t ldq, const float* k, std::size_t ldk, co
             float* weights, float* output, std::size_t ldo, Scratch& scratch) {
   const float scale = options.scale ? *options.scale : 1.0f / std::sqrt(float(dk));
   const std::size_t block = rows_per_block(m);
-  scratch.keysT.resize(dk * m);
   scratch.hidden.resize(m);
   if (!weights) scratch.scores.resize(std::min(block, n) * m);
-  transpose(k, ldk, m, dk, scratch.keysT.data());
+  pack_panels<Arch>(k, 1, ldk, dk, m, scratch.keys);  // Kᵀ, read straight from K
+  pack_panels<Arch>(v, ldv, 1, m, dv, scratch.values);
   for (std::size_t i0 = 0; i0 < n; i0 += block) {
     const std::size_t rows = std::min(block, n - i0);
     const std::size_t keys = options.causal ? std::min(m, i0 + rows) : m;
     float* s = weights ? weights + i0 * m : scratch.scores.data();
-    matmul<Arch>(q + i0 * ldq, ldq, scratch.keysT.data(), m, nullptr, rows, dk, keys, s, m);
+    matmul<Arch>(q + i0 * ldq, ldq, scratch.keys, nullptr, rows, dk, keys, s, m);
     masked_softmax<Arch>(s, m, rows, m, scale, options.keyMask.empty() ? nullptr : options.keyMask.data,
                          options.causal, i0, scratch.hidden.data());
-    matmul<Arch>(s, m, v, ldv, nullptr, rows, keys, dv, output + i0 * ldo, ldo);
+    matmul<Arch>(s, m, scratch.values, nullptr, rows, keys, dv, output + i0 * ldo, ldo);
   }
 }
 
@@ -266,16 +322,35 @@ AttentionResult scaled_dot_product_attention(const AttentionInput& in) {
   return result;
 }
 
+// The four projections of a multi-head attention, packed (PreparedMultiHead keeps them between calls).
+struct ProjectionPanels {
+  Panels wq, wk, wv, wo;
+};
+
 template <class Arch>
-MultiHeadResult multi_head_attention(const MultiHeadInput& in) {
+ProjectionPanels pack_projections(const MultiHeadInput& in) {
+  ProjectionPanels packed;
+  const std::size_t d = in.dModel;
+  pack_panels<Arch>(in.wq.data, d, 1, d, d, packed.wq);
+  pack_panels<Arch>(in.wk.data, d, 1, d, d, packed.wk);
+  pack_panels<Arch>(in.wv.data, d, 1, d, d, packed.wv);
+  pack_panels<Arch>(in.wo.data, d, 1, d, d, packed.wo);
+  return packed;
+}
+
+// `packed`: in's projections already packed, or null to pack them here.
+template <class Arch>
+MultiHeadResult multi_head_attention(const MultiHeadInput& in, const ProjectionPanels* packed = nullptr) {
   const std::size_t n = in.n, m = in.m, d = in.dModel, dk = d / in.heads;
   auto bias = [](View<float> b) { return b.empty() ? nullptr : b.data; };
+  ProjectionPanels own;
+  if (!packed) own = pack_projections<Arch>(in), packed = &own;
 
   // Project: q (n, d), k (m, d), v (m, d); heads (n, d) is the concatenation of the heads' outputs.
   std::vector<float> q(n * d), k(m * d), v(m * d), heads(n * d);
-  matmul<Arch>(in.x.data, d, in.wq.data, d, bias(in.bq), n, d, d, q.data(), d);
-  matmul<Arch>(in.context.data, d, in.wk.data, d, bias(in.bk), m, d, d, k.data(), d);
-  matmul<Arch>(in.context.data, d, in.wv.data, d, bias(in.bv), m, d, d, v.data(), d);
+  matmul<Arch>(in.x.data, d, packed->wq, bias(in.bq), n, d, d, q.data(), d);
+  matmul<Arch>(in.context.data, d, packed->wk, bias(in.bk), m, d, d, k.data(), d);
+  matmul<Arch>(in.context.data, d, packed->wv, bias(in.bv), m, d, d, v.data(), d);
 
   MultiHeadResult result{std::vector<float>(n * d), std::vector<float>(in.options.weights ? in.heads * n * m : 0)};
   Scratch scratch;
@@ -284,7 +359,7 @@ MultiHeadResult multi_head_attention(const MultiHeadInput& in) {
     attend<Arch>(q.data() + col, d, k.data() + col, d, v.data() + col, d, n, m, dk, dk, in.options,
                  in.options.weights ? result.weights.data() + h * n * m : nullptr, heads.data() + col, d, scratch);
   }
-  matmul<Arch>(heads.data(), d, in.wo.data, d, bias(in.bo), n, d, d, result.output.data(), d);
+  matmul<Arch>(heads.data(), d, packed->wo, bias(in.bo), n, d, d, result.output.data(), d);
   return result;
 }
 

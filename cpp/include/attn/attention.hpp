@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -97,7 +98,9 @@ class PreparedMultiHead {
 
  private:
   std::size_t dModel_, heads_;
-  std::vector<float> wq_, wk_, wv_, wo_, bq_, bk_, bv_, bo_;
+  std::vector<float> bq_, bk_, bv_, bo_;
+  struct Packed;                          // wq..wo in the kernels' panel layout, made once
+  std::shared_ptr<const Packed> packed_;
 };
 
 // Argument checks shared by the fast path and the reference; they throw ArgumentError.

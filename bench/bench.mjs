@@ -1,0 +1,306 @@
+// npm run bench: multi-head attention in one node process, single-threaded, side by side on the same inputs —
+// this project's wasm SIMD and scalar builds (public JS API), onnxruntime-web (wasm, 1 thread; the faster of a
+// plain-op graph and its fused contrib op), TensorFlow.js's wasm backend (1 thread) and plain JS — plus the
+// native build of the core and the arithmetic peaks of wasm SIMD128 and native AVX2/FMA (bench/attn_bench.cpp).
+// Every implementation is first checked against a float64 reference on a slice of rows; a wrong one is reported,
+// not timed. Writes bench/results.md. Timings vary between runs on a shared machine: compare the ratios.
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import * as ort from 'onnxruntime-web';
+import createAttention from '../dist/attention.mjs';
+import { attentionGraph, forwardGraph } from './onnx-graph.mjs';
+
+const root = new URL('..', import.meta.url).pathname;
+const SHAPES = [[16, 64, 4], [128, 256, 4], [512, 768, 12], [2048, 768, 12]];
+const FLOPS = {
+  forward: (n, d) => 8 * n * d * d + 4 * n * n * d,
+  attention: (n, d) => 4 * n * n * d,
+};
+const TOLERANCE = 1e-4;  // largest error relative to the largest reference value (at least 1)
+
+// ---- Inputs and the float64 reference.
+
+function randomFloats(count, seed, scale = 1) {
+  const out = new Float32Array(count);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < count; i++) { s ^= s << 13; s ^= s >>> 17; s ^= s << 5; out[i] = ((s >>> 0) / 2 ** 31 - 1) * scale; }
+  return out;
+}
+
+function inputs(n, d) {
+  const w = 1 / Math.sqrt(d);
+  return {
+    x: randomFloats(n * d, 1), wq: randomFloats(d * d, 2, w), wk: randomFloats(d * d, 3, w), wv: randomFloats(d * d, 4, w),
+    wo: randomFloats(d * d, 5, w), q: randomFloats(n * d, 6), k: randomFloats(n * d, 7), v: randomFloats(n * d, 8),
+  };
+}
+
+// The rows the reference computes: the first and last few.
+const checkedRows = (n) => [...new Set([0, 1, 2, 3, 4, 5, 6, 7, n - 8, n - 4, n - 1].filter((i) => i >= 0 && i < n))];
+
+// (rows of a) · w in float64; a (·, d) row-major, w (d, p).
+function project(a, rows, w, d, p) {
+  const out = rows.map(() => new Float64Array(p));
+  rows.forEach((i, r) => {
+    for (let t = 0; t < d; t++) {
+      const x = a[i * d + t];
+      for (let c = 0; c < p; c++) out[r][c] += x * w[t * p + c];
+    }
+  });
+  return out;
+}
+
+// Multi-head attention of query rows q (rows, d) against k, v (n, d): per head softmax(q·kᵀ/√dk)·v, float64.
+function attendRows(q, k, v, n, d, heads) {
+  const dk = d / heads;
+  return q.map((row) => {
+    const out = new Float64Array(d);
+    for (let h = 0; h < heads; h++) {
+      const scores = new Float64Array(n);
+      let largest = -Infinity;
+      for (let j = 0; j < n; j++) {
+        let dot = 0;
+        for (let t = 0; t < dk; t++) dot += row[h * dk + t] * k[j][h * dk + t];
+        largest = Math.max(largest, scores[j] = dot / Math.sqrt(dk));
+      }
+      let sum = 0;
+      for (let j = 0; j < n; j++) sum += scores[j] = Math.exp(scores[j] - largest);
+      for (let j = 0; j < n; j++) for (let t = 0; t < dk; t++) out[h * dk + t] += (scores[j] / sum) * v[j][h * dk + t];
+    }
+    return out;
+  });
+}
+
+function reference(work, n, d, heads, data) {
+  const rows = checkedRows(n), all = [...Array(n).keys()];
+  if (work === 'attention') {
+    const rowsOf = (a, which) => which.map((i) => Float64Array.from(a.subarray(i * d, i * d + d)));
+    return attendRows(rowsOf(data.q, rows), rowsOf(data.k, all), rowsOf(data.v, all), n, d, heads);
+  }
+  const q = project(data.x, rows, data.wq, d, d), k = project(data.x, all, data.wk, d, d), v = project(data.x, all, data.wv, d, d);
+  const heads_ = attendRows(q, k, v, n, d, heads);
+  return heads_.map((row) => project(row, [0], data.wo, d, d)[0]);
+}
+
+function relativeError(output, expected, n, d) {
+  let error = 0, largest = 1;
+  checkedRows(n).forEach((i, r) => {
+    for (let c = 0; c < d; c++) {
+      error = Math.max(error, Math.abs(output[i * d + c] - expected[r][c]));
+      largest = Math.max(largest, Math.abs(expected[r][c]));
+    }
+  });
+  return error / largest;
+}
+
+// ---- The implementations. Each prepares once per shape (weights uploaded, graphs built) and returns
+// { forward(), attention() }, each resolving to the (n, d) output.
+
+async function ours(simd) {
+  const attn = await createAttention({ simd });
+  return (n, d, heads, data) => {
+    const prepared = attn.prepareMultiHeadAttention({ dModel: d, heads, wq: data.wq, wk: data.wk, wv: data.wv, wo: data.wo });
+    return {
+      forward: () => prepared.run({ x: data.x, n, weights: false }).output,
+      attention: () => attn.scaledDotProductAttention({ q: data.q, k: data.k, v: data.v, n, m: n, dk: d / heads, dv: d / heads, heads, weights: false }).output,
+      dispose: () => prepared.dispose(),
+    };
+  };
+}
+
+async function onnxRuntime() {
+  ort.env.wasm.numThreads = 1;
+  ort.env.wasm.simd = true;
+  ort.env.logLevel = 'error';
+  const session = (bytes) => ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+  return async (n, d, heads, data, fused) => {
+    const dims = fused ? [1, n, d] : [n, d];
+    const forward = await session(forwardGraph(n, d, heads, data, fused));
+    const attention = await session(attentionGraph(n, d, heads, fused));
+    const tensor = (values) => new ort.Tensor('float32', values, dims);
+    return {
+      forward: async () => (await forward.run({ x: tensor(data.x) })).y.data,
+      attention: async () => (await attention.run({ q: tensor(data.q), k: tensor(data.k), v: tensor(data.v) })).heads.data,
+      dispose: () => Promise.all([forward.release(), attention.release()]),
+    };
+  };
+}
+
+async function tensorflow() {
+  const require = createRequire(import.meta.url);
+  setWasmPaths(`${path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'))}/dist/`);
+  setThreadsCount(1);
+  await tf.setBackend('wasm');
+  return (n, d, heads, data) => {
+    const dk = d / heads;
+    const [wq, wk, wv, wo] = [data.wq, data.wk, data.wv, data.wo].map((w) => tf.tensor2d(w, [d, d]));
+    const split = (t) => tf.transpose(tf.reshape(t, [n, heads, dk]), [1, 0, 2]);
+    const attend = (q, k, v) => {
+      const weights = tf.softmax(tf.mul(tf.matMul(split(q), split(k), false, true), 1 / Math.sqrt(dk)));
+      return tf.reshape(tf.transpose(tf.matMul(weights, split(v)), [1, 0, 2]), [n, d]);
+    };
+    const read = (compute) => { const out = tf.tidy(compute); const values = out.dataSync(); out.dispose(); return values; };
+    return {
+      forward: () => read(() => { const x = tf.tensor2d(data.x, [n, d]); return tf.matMul(attend(tf.matMul(x, wq), tf.matMul(x, wk), tf.matMul(x, wv)), wo); }),
+      attention: () => read(() => attend(...[data.q, data.k, data.v].map((a) => tf.tensor2d(a, [n, d])))),
+      dispose: () => [wq, wk, wv, wo].forEach((t) => t.dispose()),
+    };
+  };
+}
+
+// What a reader would write by hand: Float32Arrays and loops in the cache-friendly order.
+function plainJs(n, d, heads, data) {
+  const dk = d / heads, scale = 1 / Math.sqrt(dk);
+  const matmul = (a, w, rows, k, p) => {
+    const out = new Float32Array(rows * p);
+    for (let i = 0; i < rows; i++) {
+      for (let t = 0; t < k; t++) {
+        const x = a[i * k + t];
+        for (let c = 0; c < p; c++) out[i * p + c] += x * w[t * p + c];
+      }
+    }
+    return out;
+  };
+  const attend = (q, k, v) => {
+    const out = new Float32Array(n * d), scores = new Float32Array(n);
+    for (let h = 0; h < heads; h++) {
+      for (let i = 0; i < n; i++) {
+        let largest = -Infinity;
+        for (let j = 0; j < n; j++) {
+          let dot = 0;
+          for (let t = 0; t < dk; t++) dot += q[i * d + h * dk + t] * k[j * d + h * dk + t];
+          largest = Math.max(largest, scores[j] = dot * scale);
+        }
+        let sum = 0;
+        for (let j = 0; j < n; j++) sum += scores[j] = Math.exp(scores[j] - largest);
+        for (let j = 0; j < n; j++) {
+          const p = scores[j] / sum;
+          for (let t = 0; t < dk; t++) out[i * d + h * dk + t] += p * v[j * d + h * dk + t];
+        }
+      }
+    }
+    return out;
+  };
+  return {
+    forward: () => matmul(attend(matmul(data.x, data.wq, n, d, d), matmul(data.x, data.wk, n, d, d), matmul(data.x, data.wv, n, d, d)), data.wo, n, d, d),
+    attention: () => attend(data.q, data.k, data.v),
+    dispose: () => {},
+  };
+}
+
+// Median ms per call over at least 5 samples (more, up to 50, while under 2 s). A sample is a batch of calls
+// lasting at least 5 ms, so short calls are timed over many (and V8 has compiled the code with its optimizing
+// tier, as it would have in a page that runs the model on every keystroke). The warm-up runs calls for 0.3 s,
+// none when the first call (the correctness check, taking firstMs) was already that long.
+async function medianMs(run, firstMs = 0) {
+  let calls = 1, elapsed = firstMs;
+  const warm = performance.now() - firstMs;
+  while ((elapsed = performance.now() - warm) < 300) await run(), calls++;
+  const batch = Math.max(1, Math.ceil(5 / (elapsed / calls)));
+  const samples = [];
+  const start = performance.now();
+  while (samples.length < 5 || (performance.now() - start < 2000 && samples.length < 50)) {
+    const t = performance.now();
+    for (let i = 0; i < batch; i++) await run();
+    samples.push((performance.now() - t) / batch);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[samples.length >> 1];
+}
+
+// ---- The run.
+
+const native = JSON.parse(execFileSync(`${root}build/native-release/attn_bench`, { encoding: 'utf8', maxBuffer: 1 << 20 }));
+const wasmPeak = JSON.parse(execFileSync(process.execPath, [`${root}build/wasm-simd/attn_bench.js`, '--peak'], { encoding: 'utf8' })).peakGflops;
+console.log(`peaks: wasm SIMD128 ${wasmPeak.toFixed(1)} GFLOP/s, native ${native.arch} ${native.peakGflops.toFixed(1)} GFLOP/s`);
+
+// --only a,b: just the implementations whose names start with a or b (for a quick look while working on the
+// kernels; the table in the README comes from a full run).
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : null;
+const implementations = [
+  ['this project, wasm SIMD', () => ours(true), 'ours'],
+  ['this project, wasm scalar', () => ours(false), 'ours'],
+  ['onnxruntime-web 1.30 wasm', onnxRuntime, 'peer'],
+  ['TF.js 4.22 wasm', tensorflow, 'peer'],
+  ['plain JS', () => plainJs, 'peer'],
+].filter(([name]) => !only || only.some((prefix) => name.startsWith(prefix)));
+for (const entry of implementations) entry[1] = await entry[1]();
+const rows = [];
+for (const [n, d, heads] of SHAPES) {
+  const data = inputs(n, d);
+  const expected = { forward: reference('forward', n, d, heads, data), attention: reference('attention', n, d, heads, data) };
+  for (const work of ['forward', 'attention']) {
+    const shape = `(${n}, ${d}, ${heads})`;
+    for (const [name, make, kind] of implementations) {
+      // onnxruntime-web: both graphs, each checked; the faster correct one counts.
+      const variants = name.startsWith('onnx') ? [['plain ops', false], ['fused contrib op', true]] : [[null, false]];
+      let best = null;
+      for (const [label, fused] of variants) {
+        const impl = await make(n, d, heads, data, fused);
+        const first = performance.now();
+        const error = relativeError(await impl[work](), expected[work], n, d);
+        const firstMs = performance.now() - first;
+        const row = { shape, work, name: label ? `${name} (${label})` : name, kind, error, n, d };
+        if (!(error <= TOLERANCE)) {
+          rows.push({ ...row, wrong: true });
+        } else {
+          row.ms = await medianMs(impl[work], firstMs);
+          if (!best || row.ms < best.ms) best = row;
+        }
+        await impl.dispose();
+      }
+      if (best) rows.push(best);
+      console.log(`${shape} ${work}: ${name} done`);
+    }
+    const shapeNative = native.shapes.find((s) => s.n === n && s.dModel === d)[work];
+    rows.push({ shape, work, name: `this project, native (${native.arch})`, kind: 'native', error: shapeNative.error, ms: shapeNative.ms, n, d, wrong: !(shapeNative.error <= TOLERANCE) });
+  }
+}
+
+// The exponent of time against n for attention alone (dModel 768, 12 heads), this project's SIMD build.
+const simd = await createAttention({ simd: true });
+const lengths = [256, 512, 1024, 2048, 4096];
+const times = [];
+for (const n of lengths) {
+  const data = inputs(n, 768);
+  times.push(await medianMs(() => simd.scaledDotProductAttention({ q: data.q, k: data.k, v: data.v, n, m: n, dk: 64, dv: 64, heads: 12, weights: false })));
+}
+const xs = lengths.map(Math.log), ys = times.map(Math.log);
+const mean = (a) => a.reduce((s, x) => s + x, 0) / a.length;
+const slope = xs.reduce((s, x, i) => s + (x - mean(xs)) * (ys[i] - mean(ys)), 0) / xs.reduce((s, x) => s + (x - mean(xs)) ** 2, 0);
+
+// ---- The table.
+
+const lines = [];
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+lines.push(`Run on ${new Date().toISOString().slice(0, 10)}: ${cpu}, ${os.cpus().length} cores (1 thread used), node ${process.versions.node}, ` +
+  `V8 ${process.versions.v8}. Peaks measured in the same run: wasm SIMD128 ${wasmPeak.toFixed(1)} GFLOP/s (12 chains of f32x4 mul + add), ` +
+  `native ${native.arch} ${native.peakGflops.toFixed(1)} GFLOP/s (12 chains of FMA).`);
+lines.push('');
+lines.push('Work: "forward" is multi-head attention with the four projections (8·n·d² + 4·n²·d FLOPs); "attention" is attention alone over given Q, K, V (4·n²·d). ' +
+  'Shapes are (n, dModel, heads). "vs fastest peer" is the fastest of onnxruntime-web, TF.js and plain JS divided by this row\'s time (above 1: faster than every peer). ' +
+  '"% of peak" is against the wasm SIMD128 peak for wasm rows and the native peak for the native row. No weights matrix is returned by any implementation.');
+lines.push('');
+lines.push('| shape | work | implementation | median ms | GFLOP/s | vs fastest peer | % of peak | max error |');
+lines.push('|---|---|---|---:|---:|---:|---:|---:|');
+for (const row of rows) {
+  if (row.wrong) {
+    lines.push(`| ${row.shape} | ${row.work} | ${row.name} | wrong: not timed | | | | ${row.error.toExponential(1)} |`);
+    continue;
+  }
+  const fastestPeer = Math.min(...rows.filter((r) => r.shape === row.shape && r.work === row.work && r.kind === 'peer' && !r.wrong).map((r) => r.ms));
+  const gflops = FLOPS[row.work](row.n, row.d) / row.ms / 1e6;
+  const peak = row.kind === 'native' ? native.peakGflops : wasmPeak;
+  lines.push(`| ${row.shape} | ${row.work} | ${row.name} | ${row.ms.toPrecision(4)} | ${gflops.toFixed(1)} | ${(fastestPeer / row.ms).toFixed(2)} | ${(100 * gflops / peak).toFixed(0)} % | ${row.error.toExponential(1)} |`);
+}
+lines.push('');
+lines.push(`Attention alone (dModel 768, 12 heads, no weights), this project's SIMD build: ${lengths.map((n, i) => `n = ${n}: ${times[i].toFixed(1)} ms`).join(', ')}; ` +
+  `fitted exponent of time against n: **${slope.toFixed(2)}** (2 is the n² of the work).`);
+const report = `${lines.join('\n')}\n`;
+writeFileSync(`${root}bench/results.md`, `# Benchmark results (npm run bench)\n\n${report}`);
+console.log(`\n${report}`);

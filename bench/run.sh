@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# npm run bench: builds what the benchmark runs (the wasm builds into dist/, bench/attn_bench.cpp natively and
+# as wasm), then runs bench/bench.mjs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/setup.sh
+bash tools/build.sh
+export NODE_PATH=/usr/share/nodejs  # Debian's emcc needs it when node is not Debian's
+for preset in native-release wasm-simd; do
+  [ -f "build/$preset/build.ninja" ] || cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset" --target attn_bench >/dev/null
+done
+node bench/bench.mjs

@@ -34,8 +34,12 @@ constexpr std::size_t kTileBatches = 2;
 // B as panels of kTileBatches·W columns, each stored row after row (k rows of that many floats; the last panel
 // zero-padded), so the micro-kernel reads B as one contiguous stream with constant offsets. Made once per matrix:
 // per call for a plain matmul, once per head for K and V, once per weight matrix in PreparedMultiHead.
+// Cache-line aligned: vector loads never straddle two lines (wasm's malloc aligns to 8 bytes only, and the
+// speed then depended on where the buffer happened to land).
+using AlignedFloats = std::vector<float, xsimd::aligned_allocator<float, 64>>;
+
 struct Panels {
-  std::vector<float> data;
+  AlignedFloats data;
   std::size_t k = 0, p = 0;  // B is (k, p)
 };
 
@@ -120,7 +124,7 @@ template <class Arch>
 void matmul(const float* a, std::size_t lda, const Panels& b, const float* bias, std::size_t n, std::size_t k,
             std::size_t p, float* c, std::size_t ldc, bool accumulate = false) {
   constexpr std::size_t P = kPanelWidth<Arch>;
-  thread_local std::vector<float> packed;  // (kRowBlock, k) of A, tile by tile
+  thread_local AlignedFloats packed;  // (kRowBlock, k) of A, tile by tile
   packed.resize(std::min(n, kRowBlock) * k);
   for (std::size_t i0 = 0; i0 < n; i0 += kRowBlock) {
     const std::size_t rows = std::min(kRowBlock, n - i0);
@@ -250,8 +254,8 @@ void masked_softmax(float* s, std::size_t lds, std::size_t n, std::size_t m, flo
 // Scratch buffers reused across heads so a call allocates once.
 struct Scratch {
   Panels keys, values;        // Kᵀ (dk, m) and V (m, dv) of one head, packed
-  std::vector<float> hidden;  // (m): the key mask as 0 / -inf
-  std::vector<float> scores;  // (rows, m): one block of score rows, when the weights are not kept
+  AlignedFloats hidden;       // (m): the key mask as 0 / -inf
+  AlignedFloats scores;       // (rows, m): one block of score rows, when the weights are not kept
 };
 
 // Query rows per block: enough rows that each pass over Kᵀ and V serves many of them, few enough that a block of
@@ -347,7 +351,7 @@ MultiHeadResult multi_head_attention(const MultiHeadInput& in, const ProjectionP
   if (!packed) own = pack_projections<Arch>(in), packed = &own;
 
   // Project: q (n, d), k (m, d), v (m, d); heads (n, d) is the concatenation of the heads' outputs.
-  std::vector<float> q(n * d), k(m * d), v(m * d), heads(n * d);
+  AlignedFloats q(n * d), k(m * d), v(m * d), heads(n * d);
   matmul<Arch>(in.x.data, d, packed->wq, bias(in.bq), n, d, d, q.data(), d);
   matmul<Arch>(in.context.data, d, packed->wk, bias(in.bk), m, d, d, k.data(), d);
   matmul<Arch>(in.context.data, d, packed->wv, bias(in.bv), m, d, d, v.data(), d);

@@ -1,6 +1,7 @@
-// The fast kernels, written once with xsimd and templated on the architecture. Each has a full-batch loop and a
-// scalar tail, so every length works. A build instantiates them for one arch (see attention.cpp); the tests
-// instantiate them for several, including xsimd::emulated<32> (one float per batch, i.e. no SIMD at all).
+// The fast kernels, written once with xsimd and templated on the architecture. Every length works: the softmax
+// and GELU have a full-batch loop and a scalar tail, the matmul zero-pads its last panel of columns and stores
+// only the real ones. A build instantiates them for one arch (see attention.cpp); the tests instantiate them for
+// several, including xsimd::emulated (two or eight floats per batch compiled as scalar code).
 //
 // Scores and the weighted sum are both matrix products, so one register-tiled matmul does the heavy lifting:
 //   scores  S (n, m)  = Q (n, dk) · Kᵀ (dk, m)

@@ -216,45 +216,57 @@ val multi_head_attention(val raw) {
   });
 }
 
-// ---- Prepared multi-head attention: projections copied into wasm memory once (attn.prepareMultiHeadAttention),
-// addressed from JS by a handle until disposed of.
+// Objects that live in wasm memory between calls (loaded models, prepared projections), addressed from JS by a
+// handle until JS disposes of them.
+template <class T>
+class Handles {
+ public:
+  explicit Handles(const char* disposed) : disposed_(disposed) {}
+  int add(std::unique_ptr<T> object) {
+    objects_.emplace(next_, std::move(object));
+    return next_++;
+  }
+  const T& get(int handle) const {
+    const auto found = objects_.find(handle);
+    if (found == objects_.end()) throw JsRangeError(disposed_);
+    return *found->second;
+  }
+  void remove(int handle) { objects_.erase(handle); }
 
-std::map<int, std::unique_ptr<attn::PreparedMultiHead>> prepared;
-int next_prepared = 1;
+ private:
+  const char* disposed_;
+  std::map<int, std::unique_ptr<T>> objects_;
+  int next_ = 1;
+};
+
+// ---- Prepared multi-head attention: projections copied into wasm memory once (attn.prepareMultiHeadAttention).
+
+Handles<attn::PreparedMultiHead> prepared("prepared: it has been disposed of; prepare it again");
 
 val prepare_multi_head(val raw) {
   return guarded([&] {
     std::vector<std::vector<float>> storage;
     const attn::MultiHeadInput projections = projections_arg(object_arg(raw, "arguments"), storage);
     val result = val::object();
-    result.set("handle", next_prepared);
-    prepared.emplace(next_prepared++, std::make_unique<attn::PreparedMultiHead>(projections));
+    result.set("handle", prepared.add(std::make_unique<attn::PreparedMultiHead>(projections)));
     return result;
   });
 }
 
 val prepared_run(int handle, val raw) {
   return guarded([&] {
-    const auto found = prepared.find(handle);
-    if (found == prepared.end()) throw JsRangeError("prepared: it has been disposed of; prepare it again");
+    const attn::PreparedMultiHead& layer = prepared.get(handle);
     const MultiHeadInputs in = inputs_arg(object_arg(raw, "arguments"));
-    const auto result = found->second->run(in.x, in.context, in.n, in.m, in.options);
+    const auto result = layer.run(in.x, in.context, in.n, in.m, in.options);
     return result_object(result.output, result.weights, in.options.weights);
   });
 }
 
-void prepared_dispose(int handle) { prepared.erase(handle); }
+void prepared_dispose(int handle) { prepared.remove(handle); }
 
-// ---- Models. Loaded models live here, addressed from JS by a handle, until JS disposes of them.
+// ---- Models.
 
-std::map<int, std::unique_ptr<attn::LoadedModel>> models;
-int next_handle = 1;
-
-const attn::LoadedModel& model_arg(int handle) {
-  const auto found = models.find(handle);
-  if (found == models.end()) throw JsRangeError("model: it has been disposed of; load it again");
-  return *found->second;
-}
+Handles<attn::LoadedModel> models("model: it has been disposed of; load it again");
 
 std::string text_arg(const val& text) {
   if (!text.isString()) throw JsTypeError("text: expected a string, got " + describe(text));
@@ -320,15 +332,14 @@ val load_model(val bytes) {
     auto model = std::make_unique<attn::LoadedModel>(attn::load_model(copy.data(), copy.size()));
     val result = val::object();
     result.set("config", config_object(*model));
-    result.set("handle", next_handle);
-    models.emplace(next_handle++, std::move(model));
+    result.set("handle", models.add(std::move(model)));
     return result;
   });
 }
 
 val model_tokenize(int handle, val raw_text) {
   return guarded([&] {
-    const auto& m = model_arg(handle);
+    const auto& m = models.get(handle);
     const std::string text = text_arg(raw_text);
     const auto tokens = m.tokenizer.encode(text);
     std::vector<std::int32_t> ids;
@@ -361,7 +372,7 @@ attn::RunOptions run_options_arg(const val& raw) {
 // [BOS] + the text's tokens, cut to maxLength when `truncate`, else a RangeError when too long.
 val model_run(int handle, val raw_text, val raw_options) {
   return guarded([&] {
-    const auto& m = model_arg(handle);
+    const auto& m = models.get(handle);
     const std::string text = text_arg(raw_text);
     const attn::RunOptions run = run_options_arg(raw_options);
     const bool truncate = !raw_options.isUndefined() && !raw_options.isNull() && bool_arg(raw_options, "truncate");
@@ -390,7 +401,7 @@ val model_run(int handle, val raw_text, val raw_options) {
   });
 }
 
-void model_dispose(int handle) { models.erase(handle); }
+void model_dispose(int handle) { models.remove(handle); }
 
 // The wasm memory's size and the bytes malloc has handed out, for the memory-flatness tests.
 val heap_stats() {

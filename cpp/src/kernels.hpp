@@ -41,7 +41,7 @@ using AlignedFloats = std::vector<float, xsimd::aligned_allocator<float, 64>>;
 
 struct Panels {
   AlignedFloats data;
-  std::size_t k = 0, p = 0;  // B is (k, p)
+  std::size_t k = 0;  // B's rows: the length of each panel
 };
 
 template <class Arch>
@@ -54,7 +54,7 @@ void pack_panels(const float* b, std::size_t row_stride, std::size_t col_stride,
                  Panels& out) {
   constexpr std::size_t P = kPanelWidth<Arch>;
   const std::size_t panels = (p + P - 1) / P;
-  out.k = k, out.p = p;
+  out.k = k;
   out.data.resize(panels * k * P);
   for (std::size_t j = 0; j < panels; ++j) {
     const std::size_t first = j * P, cols = std::min(P, p - first);

@@ -94,7 +94,6 @@ class PreparedMultiHead {
   // x (n, dModel); context (m, dModel) or empty for self-attention (m = 0 means m = n).
   MultiHeadResult run(View<float> x, View<float> context, std::size_t n, std::size_t m,
                       const AttentionOptions& options) const;
-  std::size_t dModel() const { return dModel_; }
 
  private:
   std::size_t dModel_, heads_;

@@ -4,10 +4,15 @@
 //   attention.umd.js                          one classic script, both wasm builds inlined (works from file://)
 //   attention.d.ts                            the hand-written types
 //   models/*.attn                             the built-in models
+//   attention-view.js                         the <attention-view> element: both wasm builds and the built-in
+//                                             bidirectional model inlined (web/attention-view.mjs)
+//   attention-view.<model>.js                 the other built-in models, as classic scripts the element loads
+//   precache.js                               what the service worker (web/sw.js) caches, and its version
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { BUILTIN_MODELS } from '../web/lib/attention-api.mjs';
+import { precacheScript } from './precache.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = `${root}dist`;
@@ -31,14 +36,26 @@ for (const name of new Set(Object.values(BUILTIN_MODELS))) {
 }
 await copyFile(`${root}web/lib/attention.d.ts`, `${dist}/attention.d.ts`);
 
-await build({
-  entryPoints: [`${root}web/lib/attention.classic.mjs`],
-  outfile: `${dist}/attention.umd.js`,
+// One classic script per entry, wasm (and models, styles) inlined: what pages opened from file:// can load.
+export const classicScript = (entry, banner, options = {}) => build({
+  entryPoints: [`${root}${entry}`],
   bundle: true,
   format: 'iife',
-  target: 'es2020',
-  alias: { '@dist': dist },
-  loader: { '.wasm': 'binary' },
-  banner: { js: '/* attention-playground: classic-script build, defines globalThis.createAttention */' },
+  target: 'es2022',
+  alias: { '@dist': dist, '@models': `${root}web/models` },
+  loader: { '.wasm': 'binary', '.attn': 'binary', '.css': 'text' },
+  banner: { js: `/* attention-playground ${version}: ${banner} */` },
   logLevel: 'warning',
+  ...options,
 });
+const { version } = JSON.parse(await readFile(`${root}package.json`, 'utf8'));
+await classicScript('web/lib/attention.classic.mjs', 'classic-script build, defines globalThis.createAttention',
+  { outfile: `${dist}/attention.umd.js` });
+await classicScript('web/attention-view.mjs', 'the <attention-view> element, and AttentionView.render',
+  { outfile: `${dist}/attention-view.js` });
+for (const name of ['builtin-causal', 'builtin-lens']) {
+  const base64 = (await readFile(`${root}web/models/${name}.attn`)).toString('base64');
+  await writeFile(`${dist}/attention-view.${name}.js`,
+    `/* attention-playground ${version}: the built-in model '${name}' for <attention-view> */\n(globalThis.attentionViewModels ??= {})[${JSON.stringify(name)}] = '${base64}';\n`);
+}
+await writeFile(`${dist}/precache.js`, await precacheScript());

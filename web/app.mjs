@@ -2,13 +2,16 @@
 // model runs in a Web Worker (web/worker.mjs), newest request only, so typing never waits; changing only the
 // layer, head or token re-renders from the last result without computing again.
 import createAttention from './dist/attention.mjs';
-import { averageHeads, rollout, withoutFirstToken } from './lib/aggregate.mjs';
+import { averageHeads } from './lib/aggregate.mjs';
+import { latestOnly } from './lib/analysis.mjs';
 import { onThisThread, startWorker } from './lib/compute.mjs';
+import { chosenWeights, display, headSlice, shown } from './lib/selection.mjs';
 import { parseHash, toHash } from './lib/state.mjs';
 import { attentionSteps } from './lib/steps.mjs';
 import { renderBeams } from './ui/beams.mjs';
 import { renderHeadGrid } from './ui/head-grid.mjs';
 import { renderHeatmap } from './ui/heatmap.mjs';
+import { fillOptions } from './ui/options.mjs';
 import { VIRIDIS_GRADIENT } from './ui/palette.mjs';
 import { renderSteps } from './ui/steps.mjs';
 
@@ -30,31 +33,6 @@ const controls = {
 const status = $('status'), lengthNote = $('length-note'), examples = $('examples');
 for (const bar of document.querySelectorAll('.colorbar-gradient')) bar.style.background = VIRIDIS_GRADIENT;
 for (const [i, example] of EXAMPLES.entries()) examples.append(new Option(example.label, String(i)));
-
-// How a token shows: spaces and line breaks made visible; '…' for the later bytes of a character that BPE split.
-const display = (token) => (token === '' ? '…' : token.replace(/^ /, '·').replace(/\n/g, '⏎').replace(/\t/g, '⇥'));
-
-// Options 0..count-1, then any [value, label] extras; `selected` is a number or an extra's value.
-const fillOptions = (select, count, selected, extras = []) => {
-  const numbered = Array.from({ length: count }, (_, i) => [i, String(i)]);
-  select.replaceChildren(...[...numbered, ...extras].map(([value, label]) => new Option(label, String(value), false, value === selected)));
-};
-
-// The (n, n) weights for the chosen layer and head (or aggregate), and their title.
-function chosenWeights(attentions, config, n, { layer, head }) {
-  if (head === 'average') return [averageHeads(attentions, config.heads, n, layer), `Layer ${layer}, average of its ${config.heads} heads`];
-  if (head === 'rollout') return [rollout(attentions, config.heads, n, layer), `Attention rollout through layers 0–${layer}`];
-  return [headSlice(attentions, config, n, n, layer, head), `Layer ${layer}, head ${head}`];
-}
-const headSlice = (all, config, n, m, layer, head) =>
-  all.subarray((layer * config.heads + head) * n * m, (layer * config.heads + head + 1) * n * m);
-
-// A matrix ready to draw, without [BOS] (rows rescaled) when hideBos: { rows, columns, weights }.
-function shown(state, rowTokens, columnTokens, weights) {
-  const rows = rowTokens.map(display), columns = columnTokens.map(display);
-  if (!state.hideBos) return { rows, columns, weights, offset: 0 };
-  return { rows: rows.slice(1), columns: columns.slice(1), weights: withoutFirstToken(weights, rows.length, columns.length), offset: 1 };
-}
 
 let state = parseHash(location.hash);
 let compute, build = '';
@@ -144,7 +122,7 @@ function render({ config, main, compare, cross, milliseconds }) {
   fillOptions(controls.head, config.heads, state.head, [['average', 'average of heads'], ['rollout', 'rollout to this layer']]);
 
   const causal = state.mask === 'trained' ? config.causal : state.mask === 'causal';
-  const [weights, title] = chosenWeights(main.attentions, config, n, state);
+  const [weights, title] = chosenWeights(main.attentions, config.heads, n, state);
   const view = shown(state, main.tokens, main.tokens, weights);
   const what = `${title}${state.hideBos ? ', [BOS] hidden, rows rescaled' : ''}`;
   timed('beams', () => renderBeams($('beams'), {
@@ -192,7 +170,7 @@ function renderComparison(config, main, compare, cross) {
   }
   const { layer, head } = state;
   // Rollout has no meaning across two sentences: the aggregates show the layer's average there.
-  const perHead = (all, n, m) => (typeof head === 'number' ? headSlice(all, config, n, m, layer, head)
+  const perHead = (all, n, m) => (typeof head === 'number' ? headSlice(all, config.heads, n, m, layer, head)
     : averageHeads(all, config.heads, n, layer, m));
   const which = typeof head === 'number' ? `layer ${layer}, head ${head}` : `layer ${layer}, average of heads`;
   const panels = [
@@ -238,7 +216,7 @@ async function start() {
     engine = onThisThread(createAttention, { simd });
     build = describe(await engine.ready, 'on the page');
   }
-  compute = engine.compute;
+  compute = latestOnly(engine.compute);
   await refresh();
 }
 const describe = ({ simd }, where) => `${simd ? 'SIMD' : 'scalar'} WebAssembly build ${where}`;

@@ -1,10 +1,12 @@
-// Where the playground computes: in web/worker.mjs when the browser can start it (always, over http), else on
-// the page's own thread (module workers cannot start from file://). Either way: { ready, compute(request) },
-// with compute running the newest request only (latestOnly).
-import { createAnalyser, latestOnly } from './analysis.mjs';
+// Where the attention is computed: in a Web Worker when the browser can start one (over http), else on the
+// page's own thread (workers cannot start from file://). Either way: { ready, compute(request) }. Requests run
+// one after another; callers that want only their newest request wrap compute in latestOnly (analysis.mjs).
+// The worker side is serveRequests below; web/worker.mjs and the <attention-view> bundle run it.
+import { createAnalyser, transferables } from './analysis.mjs';
 
-export function startWorker(workerUrl) {
-  const worker = new Worker(workerUrl, { type: 'module' });
+// workerOptions: { type: 'module' } for web/worker.mjs; {} for a classic script such as dist/attention-view.js.
+export function startWorker(workerUrl, workerOptions = { type: 'module' }) {
+  const worker = new Worker(workerUrl, workerOptions);
   const calls = new Map();
   let nextId = 1;
   const ready = new Promise((resolve, reject) => {
@@ -23,7 +25,7 @@ export function startWorker(workerUrl) {
     calls.set(id, { resolve, reject });
     worker.postMessage({ id, request });
   });
-  return { ready, compute: latestOnly(compute), terminate: () => worker.terminate() };
+  return { ready, compute, terminate: () => worker.terminate() };
 }
 
 export function onThisThread(createAttention, options) {
@@ -31,6 +33,25 @@ export function onThisThread(createAttention, options) {
   const analyser = core.then(createAnalyser);
   return {
     ready: core.then((attn) => ({ simd: attn.simd, arch: attn.arch })),
-    compute: latestOnly(async (request) => (await analyser)(request)),
+    compute: async (request) => (await analyser)(request),
   };
+}
+
+// The worker's side of startWorker's protocol. In: { id, request }. Out: { ready: { simd, arch } } or
+// { failed: message } once, then { id, result } or { id, error: message } per request.
+export function serveRequests(scope, createAttention, options) {
+  const core = createAttention(options);
+  const analyser = core.then(createAnalyser);
+  core.then(
+    (attn) => scope.postMessage({ ready: { simd: attn.simd, arch: attn.arch } }),
+    (error) => scope.postMessage({ failed: error.message }),
+  );
+  scope.addEventListener('message', async ({ data: { id, request } }) => {
+    try {
+      const result = await (await analyser)(request);
+      scope.postMessage({ id, result }, transferables(result));
+    } catch (error) {
+      scope.postMessage({ id, error: error.message });
+    }
+  });
 }

@@ -42,7 +42,7 @@ export function renderBeams(container, { labels, weights, selected, onSelect, ca
     button.setAttribute('aria-pressed', String(i === selected));
     button.addEventListener('pointerenter', () => draw(i));
     button.addEventListener('focus', () => draw(i));
-    button.addEventListener('pointerleave', () => { if (document.activeElement !== button) draw(selected); });
+    button.addEventListener('pointerleave', () => { if (button.getRootNode().activeElement !== button) draw(selected); });
     button.addEventListener('blur', () => draw(selected));
     button.addEventListener('click', () => onSelect(i));
     button.addEventListener('keydown', (event) => {

@@ -1,0 +1,256 @@
+// The <attention-view> element, bundled by tools/bundle.mjs into one classic script, dist/attention-view.js,
+// with both wasm builds and the built-in bidirectional model inside, so that a blog needs one script tag:
+//
+//   <script src="attention-view.js"></script>
+//   <attention-view sentence="The cat sat on the mat" layer="0" head="2" view="beams">fallback text</attention-view>
+//
+// Attributes: sentence, model ('builtin' | 'builtin-causal' | 'builtin-lens'), layer, head (a number, 'average'
+// or 'rollout'), token (the query shown by the beams), view ('beams' | 'matrix' | 'heads'), causal (force a
+// causal mask), height (a CSS length; the view scrolls inside), editable (a text box for the sentence),
+// controls="none" (no layer/head/view choosers). The children are the fallback shown when scripts are off.
+// AttentionView.render(element, data, options) shows precomputed weights (web/lib/weights-format.mjs) instead.
+//
+// Every element on a page shares one engine: this same script started as a Web Worker (over http, same
+// origin), or the core on the page's thread (file://, or when the worker cannot start). The other built-in
+// models are not inside: they load on demand from attention-view.<model>.js beside this script.
+import builtinModel from '@models/builtin-bidirectional.attn';
+import { latestOnly } from './lib/analysis.mjs';
+import { chosenWeights, display } from './lib/selection.mjs';
+import { inlinedCreateAttention } from './lib/attention.inlined.mjs';
+import { onThisThread, serveRequests, startWorker } from './lib/compute.mjs';
+import { readWeights } from './lib/weights-format.mjs';
+import { renderBeams } from './ui/beams.mjs';
+import { renderHeadGrid } from './ui/head-grid.mjs';
+import { renderHeatmap } from './ui/heatmap.mjs';
+import { fillOptions } from './ui/options.mjs';
+import { VIRIDIS_GRADIENT } from './ui/palette.mjs';
+import viewsCss from './ui/views.css';
+import elementCss from './attention-view.css';
+
+const inWorker = typeof document === 'undefined';
+const scriptUrl = inWorker ? self.location.href : document.currentScript?.src || location.href;
+
+// A built-in model's bytes: the bidirectional one is in this file; the others are classic scripts beside it
+// that store their base64 in globalThis.attentionViewModels (a script tag loads from file:// where fetch cannot).
+async function readModel(name) {
+  if (name === 'builtin-bidirectional') return builtinModel;
+  const url = new URL(`attention-view.${name}.js`, scriptUrl).href;
+  if (inWorker) {
+    importScripts(url);
+  } else {
+    await new Promise((resolve, reject) => {
+      const script = Object.assign(document.createElement('script'), { src: url });
+      script.addEventListener('load', resolve);
+      script.addEventListener('error', () => reject(new Error(`could not load the model '${name}' from ${url}`)));
+      document.head.append(script);
+    });
+  }
+  const base64 = globalThis.attentionViewModels?.[name];
+  if (typeof base64 !== 'string') throw new Error(`${url} did not define the model '${name}'`);
+  return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+}
+const createAttention = inlinedCreateAttention(readModel);
+
+// The one engine of this page: { compute, where } once ready.
+let engine = null;
+async function startEngine() {
+  const sameOrigin = /^https?:$/.test(location.protocol) && new URL(scriptUrl).origin === location.origin;
+  if (sameOrigin && typeof Worker === 'function') {
+    let worker;
+    try {
+      worker = startWorker(scriptUrl, {});
+      await worker.ready;
+      return { compute: worker.compute, where: 'in a worker' };
+    } catch {
+      worker?.terminate();  // e.g. a Content-Security-Policy without worker-src 'self'
+    }
+  }
+  const local = onThisThread(createAttention, {});
+  await local.ready;
+  return { compute: local.compute, where: 'on the page' };
+}
+const sharedEngine = () => (engine ??= startEngine());
+
+const VIEWS = { beams: 'token beams', matrix: 'weights matrix', heads: 'every head' };
+const sheets = () => [viewsCss, elementCss].map((css) => {
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(css);
+  return sheet;
+});
+
+const element = (tag, properties = {}, ...children) => {
+  const node = Object.assign(document.createElement(tag), properties);
+  node.append(...children);
+  return node;
+};
+
+// (In the worker there is no HTMLElement; the class is defined but never used there.)
+class AttentionView extends (globalThis.HTMLElement ?? Object) {
+  static observedAttributes = ['sentence', 'model', 'layer', 'head', 'token', 'view', 'causal', 'height', 'editable', 'controls'];
+  #parts;
+  #data = null;       // what is shown: { tokens, keyTokens, n, m, layers, heads, attentions, labels, title }
+  #given = false;     // the data came from render(), not from the model
+  #computed = { key: null, compute: null };
+  #scheduled = false;
+
+  constructor() {
+    super();
+    const root = this.attachShadow({ mode: 'open' });
+    root.adoptedStyleSheets = sheets();
+    const select = (label) => {
+      const control = element('select');
+      return [element('label', {}, `${label} `, control), control];
+    };
+    const [layerLabel, layer] = select('Layer'), [headLabel, head] = select('Head'), [viewLabel, viewChoice] = select('View');
+    fillOptions(viewChoice, 0, null, Object.entries(VIEWS));
+    const sentence = element('input', { type: 'text', className: 'sentence', spellcheck: false, autocomplete: 'off', dir: 'auto' });
+    sentence.setAttribute('aria-label', 'Sentence');
+    this.#parts = {
+      sentence, layer, head, viewChoice,
+      bar: element('div', { className: 'bar' }, layerLabel, headLabel, viewLabel),
+      view: element('div', { className: 'view' }),
+      status: element('p', { className: 'status', role: 'status' }),
+    };
+    root.append(element('div', { className: 'frame' }, sentence, this.#parts.bar, this.#parts.view, this.#parts.status));
+    sentence.addEventListener('input', () => this.#change({ sentence: sentence.value }));
+    layer.addEventListener('change', () => this.#change({ layer: layer.value }));
+    head.addEventListener('change', () => this.#change({ head: head.value }));
+    viewChoice.addEventListener('change', () => this.#change({ view: viewChoice.value }));
+  }
+
+  connectedCallback() { this.#schedule(); }
+  attributeChangedCallback() { this.#schedule(); }
+
+  /** Shows precomputed weights in the documented JSON format (an object or its text) instead of a model's. */
+  set data(json) {
+    this.#data = readWeights(json);
+    this.#given = true;
+    this.#schedule();
+  }
+  get data() { return this.#data; }
+
+  // A choice made inside the element: into its attributes (which re-render it), and told to the page.
+  #change(attributes) {
+    for (const [name, value] of Object.entries(attributes)) this.setAttribute(name, value);
+    this.dispatchEvent(new CustomEvent('attention-view-change', { bubbles: true, composed: true, detail: this.settings }));
+  }
+
+  /** The element's current settings, as its attributes say them. */
+  get settings() {
+    const number = (name, fallback) => (/^\d+$/.test(this.getAttribute(name) ?? '') ? Number(this.getAttribute(name)) : fallback);
+    const head = this.getAttribute('head');
+    return {
+      sentence: this.getAttribute('sentence') ?? 'The cat sat on the mat because it was tired',
+      model: this.getAttribute('model') ?? 'builtin',
+      layer: number('layer', 0),
+      head: head === 'average' || head === 'rollout' ? head : number('head', 0),
+      token: number('token', 1),
+      view: Object.hasOwn(VIEWS, this.getAttribute('view')) ? this.getAttribute('view') : 'beams',
+      causal: this.hasAttribute('causal'),
+    };
+  }
+
+  // Attribute changes arrive one by one: render once after the last of them.
+  #schedule() {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    queueMicrotask(() => {
+      this.#scheduled = false;
+      if (this.isConnected) this.#update().catch((error) => this.#say(error.message, true));
+    });
+  }
+
+  #say(text, isError = false) {
+    this.#parts.status.textContent = text;
+    this.#parts.status.classList.toggle('error', isError);
+  }
+
+  async #update() {
+    const settings = this.settings, { sentence, bar } = this.#parts;
+    const height = this.getAttribute('height');
+    if (height) this.style.setProperty('--attention-view-height', height);
+    else this.style.removeProperty('--attention-view-height');
+    sentence.hidden = !this.hasAttribute('editable') || this.#given;
+    if (sentence.value !== settings.sentence) sentence.value = settings.sentence;
+    bar.hidden = this.getAttribute('controls') === 'none';
+    if (!this.#given) await this.#compute(settings);
+    if (this.#data) this.#paint();
+  }
+
+  // Runs the model on the sentence (only when the sentence, model or mask changed).
+  async #compute({ sentence, model, causal }) {
+    if (sentence.trim() === '') {
+      this.#data = null;
+      this.#parts.view.replaceChildren();
+      return this.#say('Type at least one word.');
+    }
+    const request = { model, text: sentence, compare: '', mask: causal ? 'causal' : 'trained', scaled: true, temperature: 1 };
+    const key = JSON.stringify(request);
+    if (this.#computed.key === key) return;
+    if (!this.#data) this.#say('Loading the attention model…');
+    const { compute, where } = await sharedEngine();
+    this.#computed.compute ??= latestOnly(compute);  // this element's newest request only
+    const result = await this.#computed.compute(request);
+    if (result === null) return;  // a newer request replaced this one
+    const { config, main } = result;
+    this.#computed.key = key;
+    this.#data = {
+      tokens: main.tokens, keyTokens: main.tokens, n: main.n, m: main.n, layers: config.layers, heads: config.heads,
+      attentions: main.attentions, labels: { layers: null, heads: null },
+      title: `${config.name}${causal && !config.causal ? ' (causal mask)' : ''}`, where,
+    };
+  }
+
+  #paint() {
+    const data = this.#data, settings = this.settings, { layer: layerSelect, head: headSelect, viewChoice } = this.#parts;
+    const { n, m, layers, heads } = data;
+    const square = n === m;
+    const layer = Math.min(settings.layer, layers - 1);
+    const head = typeof settings.head === 'number' ? Math.min(settings.head, heads - 1) : settings.head === 'rollout' && !square ? 'average' : settings.head;
+    const view = square ? settings.view : 'matrix';
+    const token = Math.min(settings.token, n - 1);
+    fillOptions(layerSelect, layers, layer, [], data.labels.layers);
+    fillOptions(headSelect, heads, head, [['average', 'average of heads'], ...(square ? [['rollout', 'rollout to this layer']] : [])], data.labels.heads);
+    viewChoice.value = view;
+    viewChoice.disabled = !square;
+
+    const rows = data.tokens.map(display), columns = data.keyTokens.map(display);
+    const [weights, which] = chosenWeights(data.attentions, heads, n, { layer, head }, m);
+    const name = (list, i, word) => list?.[i] ?? `${word} ${i}`;
+    const title = typeof head === 'number' ? `${name(data.labels.layers, layer, 'Layer')}, ${name(data.labels.heads, head, 'head')}` : which;
+    const caption = data.title ? `${data.title}: ${title}` : title;
+    const container = this.#parts.view;
+    if (view === 'beams') {
+      renderBeams(container, { labels: rows, weights, selected: token, caption, onSelect: (i) => this.#change({ token: String(i) }) });
+    } else if (view === 'matrix') {
+      renderHeatmap(container, { rows, columns, weights, caption });
+      const gradient = element('span', { className: 'colorbar-gradient' });
+      gradient.style.setProperty('background', VIRIDIS_GRADIENT);
+      container.append(element('div', { className: 'colorbar' }, element('span', {}, '0'), gradient, element('span', {}, '1')));
+    } else {
+      renderHeadGrid(container, {
+        layers, heads, n, attentions: data.attentions, selected: { layer, head },
+        onSelect: (l, h) => this.#change({ layer: String(l), head: String(h), view: 'matrix' }),
+      });
+    }
+    this.dataset.ready = 'true';
+    this.#say(`${n} tokens · ${caption}${data.where ? ` · computed ${data.where}` : ''}`);
+  }
+}
+
+/** Shows `data` (weights in the documented JSON format) in `target`: an <attention-view>, or any element, which
+ *  then gets one as its last child. options: attributes such as { layer, head, view, token, height }. */
+export function render(target, data, options = {}) {
+  const view = target instanceof AttentionView ? target
+    : target.querySelector(':scope > attention-view') ?? target.appendChild(document.createElement('attention-view'));
+  for (const [name, value] of Object.entries(options)) view.setAttribute(name, String(value));
+  view.data = data;
+  return view;
+}
+
+if (inWorker) {
+  serveRequests(self, createAttention, {});
+} else {
+  if (!customElements.get('attention-view')) customElements.define('attention-view', AttentionView);
+  globalThis.AttentionView ??= { render, readWeights };
+}

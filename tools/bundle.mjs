@@ -10,8 +10,8 @@
 //   precache.js                               what the service worker (web/sw.js) caches, and its version
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { BUILTIN_MODELS } from '../web/lib/attention-api.mjs';
+import { classicScript, version } from './classic-script.mjs';
 import { precacheScript } from './precache.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -36,19 +36,6 @@ for (const name of new Set(Object.values(BUILTIN_MODELS))) {
 }
 await copyFile(`${root}web/lib/attention.d.ts`, `${dist}/attention.d.ts`);
 
-// One classic script per entry, wasm (and models, styles) inlined: what pages opened from file:// can load.
-export const classicScript = (entry, banner, options = {}) => build({
-  entryPoints: [`${root}${entry}`],
-  bundle: true,
-  format: 'iife',
-  target: 'es2022',
-  alias: { '@dist': dist, '@models': `${root}web/models` },
-  loader: { '.wasm': 'binary', '.attn': 'binary', '.css': 'text' },
-  banner: { js: `/* attention-playground ${version}: ${banner} */` },
-  logLevel: 'warning',
-  ...options,
-});
-const { version } = JSON.parse(await readFile(`${root}package.json`, 'utf8'));
 await classicScript('web/lib/attention.classic.mjs', 'classic-script build, defines globalThis.createAttention',
   { outfile: `${dist}/attention.umd.js` });
 await classicScript('web/attention-view.mjs', 'the <attention-view> element, and AttentionView.render',

@@ -1,9 +1,13 @@
 // Static server for the playground: web/ at /, dist/ at /dist/. Same origin only, with the strict
-// Content-Security-Policy every page must work under. Usage: node tools/serve.mjs [--port 8080]
+// Content-Security-Policy every page must work under. Two answers are computed: /dist/precache.js (the service
+// worker's file list and version, always current) and /oembed.json?url=… (oEmbed for a playground or embed URL).
+// Usage: node tools/serve.mjs [--port 8080]
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { oembedFor } from '../web/lib/share.mjs';
+import { precacheScript } from './precache.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -28,6 +32,7 @@ const TYPES = {
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.ts': 'text/plain; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
 };
 
 // URL prefix -> folder of the repository, longest prefix first. Tests add their own pages.
@@ -42,19 +47,31 @@ function resolvePath(urlPath, mounts) {
   return file.startsWith(folder + sep) || file === folder ? file : null;
 }
 
+const HEADERS = { 'Content-Security-Policy': CSP, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' };
+
+const COMPUTED = {
+  '/dist/precache.js': async () => ['.js', await precacheScript()],
+  '/oembed.json': async (url) => {
+    const site = `${url.origin}/`;
+    const answer = oembedFor(url.searchParams.get('url') ?? site, site, Object.fromEntries(url.searchParams));
+    return ['.json', `${JSON.stringify(answer, null, 2)}\n`];
+  },
+};
+
 async function handle(request, response, mounts) {
-  const path = new URL(request.url, 'http://localhost').pathname;
+  const url = new URL(request.url, `http://${request.headers.host ?? 'localhost'}`);
+  const { pathname: path } = url;
+  if (COMPUTED[path]) {
+    const [extension, body] = await COMPUTED[path](url);
+    response.writeHead(200, { 'Content-Type': TYPES[extension], ...HEADERS });
+    return response.end(body);
+  }
   let file = resolvePath(path, mounts);
   try {
     if (!file) throw Object.assign(new Error('outside the served folders'), { code: 'ENOENT' });
     if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
     const body = await readFile(file);
-    response.writeHead(200, {
-      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-      'Content-Security-Policy': CSP,
-      'Cache-Control': 'no-cache',
-      'X-Content-Type-Options': 'nosniff',
-    });
+    response.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', ...HEADERS });
     response.end(body);
   } catch (error) {
     response.writeHead(error.code === 'ENOENT' ? 404 : 500, { 'Content-Type': 'text/plain; charset=utf-8' });

@@ -5,10 +5,14 @@ import createAttention from './dist/attention.mjs';
 import { averageHeads } from './lib/aggregate.mjs';
 import { latestOnly } from './lib/analysis.mjs';
 import { onThisThread, startWorker } from './lib/compute.mjs';
+import { attentionSvg, fileStem } from './lib/export.mjs';
 import { chosenWeights, display, headSlice, shown } from './lib/selection.mjs';
+import { shareSnippets } from './lib/share.mjs';
 import { parseHash, toHash } from './lib/state.mjs';
 import { attentionSteps } from './lib/steps.mjs';
+import { writeWeights } from './lib/weights-format.mjs';
 import { renderBeams } from './ui/beams.mjs';
+import { download, svgToPng } from './ui/download.mjs';
 import { renderHeadGrid } from './ui/head-grid.mjs';
 import { renderHeatmap } from './ui/heatmap.mjs';
 import { fillOptions } from './ui/options.mjs';
@@ -204,23 +208,105 @@ examples.addEventListener('change', () => {
 });
 window.addEventListener('popstate', () => { state = parseHash(location.hash); refresh(); });
 
-// The worker when it starts; otherwise (file://, old browsers) the same computation on this thread.
-async function start() {
-  const simd = new URLSearchParams(location.search).get('simd') === '0' ? false : 'auto';
-  let engine;
-  try {
-    engine = startWorker(new URL(`./worker.mjs${location.search}`, import.meta.url));
-    build = describe(await engine.ready, 'in a worker');
-  } catch {
-    engine?.terminate?.();
-    engine = onThisThread(createAttention, { simd });
-    build = describe(await engine.ready, 'on the page');
+// Share / embed: the dialog's snippets follow the state and the chosen embed view.
+const share = $('share');
+function fillShare() {
+  const snippets = shareSnippets({ ...state, view: $('share-view').value }, new URL('./', location.href).href);
+  $('share-permalink').value = snippets.permalink;
+  $('share-iframe').value = snippets.iframe;
+  $('share-element').value = snippets.element;
+  $('share-oembed').href = snippets.oembed;
+  $('share-copied').textContent = '';
+}
+$('share-open').addEventListener('click', () => { fillShare(); share.showModal(); });
+$('share-open').hidden = location.protocol === 'file:';  // the snippets would point into this computer's files
+$('share-view').addEventListener('change', fillShare);
+for (const button of share.querySelectorAll('[data-copy]')) {
+  button.addEventListener('click', async () => {
+    const field = $(button.dataset.copy);
+    field.select();
+    try {
+      await navigator.clipboard.writeText(field.value);
+      $('share-copied').textContent = 'Copied.';
+    } catch {
+      $('share-copied').textContent = 'Selected: press Ctrl+C (⌘C) to copy.';  // no clipboard permission
+    }
+  });
+}
+
+// Exports of the chosen head (or aggregate) as the views show it: SVG, PNG (the SVG rasterised), and JSON with
+// every layer and head (web/lib/weights-format.mjs, which <attention-view>'s render() reads back).
+async function exportView(kind) {
+  if (!last.result) return;
+  const { config, main } = last.result;
+  const [weights, title] = chosenWeights(main.attentions, config.heads, main.n, state);
+  const view = shown(state, main.tokens, main.tokens, weights);
+  const stem = fileStem(state.text, state);
+  if (kind === 'json') {
+    const json = writeWeights({
+      tokens: main.tokens, layers: config.layers, heads: config.heads, attentions: main.attentions,
+      title: `${config.name} on “${state.text}”`, model: config, state,
+    });
+    return download(new Blob([JSON.stringify(json)], { type: 'application/json' }), `${stem}.json`);
   }
+  const svg = attentionSvg({ ...view, title: `${config.name}: ${title}`, selected: Math.max(0, state.token - view.offset) });
+  if (kind === 'svg') return download(new Blob([svg], { type: 'image/svg+xml' }), `${stem}.svg`);
+  return download(await svgToPng(svg), `${stem}.png`);
+}
+for (const button of document.querySelectorAll('[data-export]')) {
+  button.addEventListener('click', () => exportView(button.dataset.export).catch((error) => {
+    status.textContent = `Could not export: ${error.message}`;
+    status.classList.add('error');
+  }));
+}
+
+// Offline use after the first visit (web/sw.js). A new version waits until the reader chooses to reload.
+async function registerServiceWorker() {
+  if (!('serviceWorker' in navigator) || !/^https?:$/.test(location.protocol)) return;
+  const registration = await navigator.serviceWorker.register('sw.js');
+  const offer = (worker) => {
+    $('update').hidden = false;
+    $('update-reload').onclick = () => worker.postMessage('skip-waiting');
+  };
+  if (registration.waiting && navigator.serviceWorker.controller) offer(registration.waiting);
+  registration.addEventListener('updatefound', () => {
+    const worker = registration.installing;
+    worker.addEventListener('statechange', () => {
+      if (worker.state === 'installed' && navigator.serviceWorker.controller) offer(worker);
+    });
+  });
+  let reloading = false;
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    if (!$('update').hidden && !reloading) { reloading = true; location.reload(); }
+  });
+}
+
+// The worker when it starts; otherwise (file://, where module workers cannot start, or a failed start) the same
+// computation on this thread.
+async function startEngine() {
+  const simd = new URLSearchParams(location.search).get('simd') === '0' ? false : 'auto';
+  if (location.protocol !== 'file:') {
+    let engine;
+    try {
+      engine = startWorker(new URL(`./worker.mjs${location.search}`, import.meta.url));
+      return [engine, describe(await engine.ready, 'in a worker')];
+    } catch {
+      engine?.terminate();
+    }
+  }
+  const engine = onThisThread(createAttention, { simd });
+  return [engine, describe(await engine.ready, 'on the page')];
+}
+
+async function start() {
+  let engine;
+  [engine, build] = await startEngine();
   compute = latestOnly(engine.compute);
   await refresh();
 }
 const describe = ({ simd }, where) => `${simd ? 'SIMD' : 'scalar'} WebAssembly build ${where}`;
 
+registerServiceWorker().catch((error) => console.warn(`offline use unavailable: ${error.message}`));
 start().catch((error) => {
   status.textContent = `The WebAssembly core could not load: ${error.message}`;
   status.classList.add('error');

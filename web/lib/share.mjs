@@ -8,11 +8,14 @@ export const EMBED_HEIGHT = 560;
 const HEIGHT_SCRIPT = '<script>addEventListener("message", (e) => { if (e.data && e.data.type === "attention-playground:height")'
   + ' for (const f of document.querySelectorAll("iframe")) if (f.contentWindow === e.source) f.height = e.data.height; });</script>';
 
-// The element's attributes for a playground state (its defaults left out).
+// The <attention-view> attributes for a playground state. The embed carries the sentence, model, layer, head,
+// token, view and a causal mask; the what-if controls (no mask, √d_k, temperature) and the comparison stay behind.
 export function elementAttributes(state) {
-  const attributes = { sentence: state.text, model: state.model, layer: String(state.layer), head: String(state.head) };
+  const attributes = {
+    sentence: state.text, model: state.model, layer: String(state.layer), head: String(state.head), token: String(state.token),
+  };
+  if (state.view !== 'beams') attributes.view = state.view;
   if (state.mask === 'causal') attributes.causal = '';
-  if (state.token !== 3) attributes.token = String(state.token);
   return attributes;
 }
 

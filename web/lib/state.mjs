@@ -16,6 +16,8 @@ export const FIELDS = {
   hideBos: { kind: 'boolean', default: false },
   // A second sentence: shown beside the first on the same head, and as the keys and values of cross-attention.
   compare: { kind: 'string', default: '', maxLength: 4000 },
+  // The one view an embed (web/embed.html, <attention-view>) shows; the playground page shows them all.
+  view: { kind: 'choice', choices: ['beams', 'matrix', 'heads'], default: 'beams' },
 };
 
 export function defaultState() {

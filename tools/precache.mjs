@@ -20,9 +20,9 @@ async function precachedPaths() {
 }
 
 // { version, files }: the version is a hash of the path and bytes of every file served (web/ and dist/), so
-// that files cached on first use are renewed too.
-export async function precacheManifest() {
-  const hash = createHash('sha256');
+// that files cached on first use are renewed too. `salt` stands for a change (the update test uses it).
+export async function precacheManifest(salt = '') {
+  const hash = createHash('sha256').update(salt);
   for (const folder of ['web', 'dist']) {
     for (const path of (await readdir(`${root}${folder}`, { recursive: true, withFileTypes: true }))
       .filter((entry) => entry.isFile() && entry.name !== 'precache.js')
@@ -35,5 +35,5 @@ export async function precacheManifest() {
 }
 
 // The classic script web/sw.js imports.
-export const precacheScript = async () =>
-  `// Written by tools/precache.mjs: what web/sw.js caches, and its version.\nself.PRECACHE = ${JSON.stringify(await precacheManifest(), null, 1)};\n`;
+export const precacheScript = async (salt) =>
+  `// Written by tools/precache.mjs: what web/sw.js caches, and its version.\nself.PRECACHE = ${JSON.stringify(await precacheManifest(salt), null, 1)};\n`;

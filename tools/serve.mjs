@@ -50,7 +50,7 @@ function resolvePath(urlPath, mounts) {
 const HEADERS = { 'Content-Security-Policy': CSP, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' };
 
 const COMPUTED = {
-  '/dist/precache.js': async () => ['.js', await precacheScript()],
+  '/dist/precache.js': async (url, options) => ['.js', await precacheScript(options.precacheSalt?.())],
   '/oembed.json': async (url) => {
     const site = `${url.origin}/`;
     const answer = oembedFor(url.searchParams.get('url') ?? site, site, Object.fromEntries(url.searchParams));
@@ -58,11 +58,11 @@ const COMPUTED = {
   },
 };
 
-async function handle(request, response, mounts) {
+async function handle(request, response, mounts, options) {
   const url = new URL(request.url, `http://${request.headers.host ?? 'localhost'}`);
   const { pathname: path } = url;
   if (COMPUTED[path]) {
-    const [extension, body] = await COMPUTED[path](url);
+    const [extension, body] = await COMPUTED[path](url, options);
     response.writeHead(200, { 'Content-Type': TYPES[extension], ...HEADERS });
     return response.end(body);
   }
@@ -80,11 +80,12 @@ async function handle(request, response, mounts) {
 }
 
 // Resolves to the listening server; port 0 picks a free port (the tests use that).
-// extraMounts adds URL prefixes, e.g. { '/test-pages/': 'tests/e2e/pages' }.
-export function startServer(port = 8080, extraMounts = {}) {
+// extraMounts adds URL prefixes, e.g. { '/test-pages/': 'tests/e2e/pages' }. options.precacheSalt: a function
+// whose text changes the service worker's version as a new release would (for the update test).
+export function startServer(port = 8080, extraMounts = {}, options = {}) {
   const mounts = { ...DEFAULT_MOUNTS, ...extraMounts };
   return new Promise((resolve, reject) => {
-    const server = createServer((request, response) => handle(request, response, mounts));
+    const server = createServer((request, response) => handle(request, response, mounts, options));
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve(server));
   });

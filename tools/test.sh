@@ -30,8 +30,9 @@ for preset in wasm-simd wasm-scalar; do
   summary 2 node "build/$preset/attn_tests.js" --use-colour no
 done
 
-step "dist/ (both wasm builds, ES module and classic script)"
+step "dist/ (both wasm builds, ES module, classic scripts, the offline file)"
 bash tools/build.sh
+node tools/build-offline.mjs
 
 step "JS API and browser tests (node --test)"
 node --test --test-concurrency=1 tests/js/ tests/e2e/

@@ -11,16 +11,20 @@ export async function launchBrowser() {
   });
 }
 
-// Starts the playground server on a free port; returns { url, close }.
-export async function serve() {
-  const server = await startServer(0, { '/test-pages/': 'tests/e2e/pages' });
-  return { url: `http://localhost:${server.address().port}`, close: () => new Promise((done) => server.close(done)) };
+// Starts the playground server (on a free port unless given); returns { url, port, close }. close() also
+// drops kept-alive connections, so that the browser sees the network gone. options: startServer's.
+export async function serve(options, port = 0) {
+  const server = await startServer(port, { '/test-pages/': 'tests/e2e/pages' }, options);
+  const close = () => new Promise((done) => { server.close(done); server.closeAllConnections(); });
+  return { url: `http://localhost:${server.address().port}`, port: server.address().port, close };
 }
 
-// Collects console errors, page errors, CSP violations and requests that leave the origin.
+// Collects console errors, page errors, CSP violations, dialogs and requests that leave the origin ('file://'
+// for pages opened from disk).
 export function watchPage(page, origin) {
   const problems = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('dialog', (dialog) => { problems.push(`dialog: ${dialog.message()}`); dialog.dismiss(); });  // alert(1) from an injection
   page.on('console', (message) => { if (message.type() === 'error') problems.push(`console error: ${message.text()}`); });
   page.on('request', (request) => {
     const url = request.url();

@@ -17,10 +17,13 @@ test('npm pack holds dist/ only, and a clean project installs it offline', () =>
   const files = packed.files.map((f) => f.path).sort();
   for (const file of ['dist/attention.mjs', 'dist/attention-api.mjs', 'dist/attention.umd.js', 'dist/attention.d.ts',
     'dist/attention-simd.wasm', 'dist/attention-scalar.wasm', 'dist/attention-simd.mjs', 'dist/attention-scalar.mjs',
-    'dist/models/builtin-bidirectional.attn', 'dist/models/builtin-causal.attn', 'package.json']) {
+    'dist/models/builtin-bidirectional.attn', 'dist/models/builtin-causal.attn', 'dist/attention-view.js',
+    'dist/attention-view.builtin-lens.js', 'package.json']) {
     assert.ok(files.includes(file), `${file} is in the package`);
   }
   assert.ok(files.every((f) => f.startsWith('dist/') || ['package.json', 'README.md', 'LICENSE'].includes(f)), files.join(', '));
+  // The offline playground and the service worker's list belong to the site, not to the package.
+  assert.ok(!files.includes('dist/attention-playground.html') && !files.includes('dist/precache.js'), files.join(', '));
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
   run('npm', ['install', '--offline', '--no-audit', '--no-fund', join(project, packed.filename)]);
 });

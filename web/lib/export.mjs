@@ -10,9 +10,10 @@ export function escapeXml(text) {
     .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 }
 
-// 'The cat sat…' + layer 0, head 2 -> 'attention-the-cat-sat-layer0-head2'; letters of any script are kept.
+// 'The cat sat…' + layer 0, head 2 -> 'attention-the-cat-sat-layer0-head2'; letters of any script are kept
+// (Latin accents dropped: 'Café' -> 'cafe').
 export function fileStem(text, { layer, head }) {
-  const words = text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const words = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').normalize('NFC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
   let slug = '';
   for (const word of words) {
     if ((slug + word).length > 40) break;
@@ -33,7 +34,7 @@ export function attentionSvg({ title, rows, columns, weights, selected }) {
   const labelChars = 14, labelWidth = 8 + 7 * Math.min(labelChars, Math.max(...rows.map((t) => [...t].length), ...columns.map((t) => [...t].length)));
   const fontSize = Math.min(13, Math.max(7, cell - 4));
   const rowHeight = Math.max(cell, 18);
-  const beamsHeight = Math.max(n, m) * rowHeight, beamsWidth = 2 * labelWidth + 160;
+  const margin = 20, beamsHeight = Math.max(n, m) * rowHeight, beamsWidth = margin + 2 * labelWidth + 160;
   const top = 40, mapLeft = beamsWidth + 40 + labelWidth, mapTop = top + labelWidth;
   const width = mapLeft + m * cell + 20, height = Math.max(top + beamsHeight, mapTop + n * cell) + 60;
   const parts = [];
@@ -41,7 +42,7 @@ export function attentionSvg({ title, rows, columns, weights, selected }) {
     parts.push(`<text x="${x}" y="${y}"${attributes}>${escapeXml(clip(content, labelChars))}</text>`);
 
   // Beams: query tokens on the left, key tokens on the right, a line per weight from the chosen query.
-  const beamX1 = labelWidth, beamX2 = labelWidth + 160, rowY = (i) => top + (i + 0.5) * rowHeight;
+  const beamX1 = margin + labelWidth, beamX2 = beamX1 + 160, rowY = (i) => top + (i + 0.5) * rowHeight;
   const lines = [];
   for (let j = 0; j < m; j++) {
     const w = weights[selected * m + j];
@@ -75,5 +76,5 @@ export function attentionSvg({ title, rows, columns, weights, selected }) {
 
   return `<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family='${FONT}' font-size="12" fill="#1d1f23">\n`
     + `<title>${escapeXml(title)}</title>\n<rect width="100%" height="100%" fill="#ffffff"/>\n`
-    + `<text x="20" y="24" font-size="15" font-weight="600">${escapeXml(title)}</text>\n${parts.join('\n')}\n</svg>\n`;
+    + `<text x="${margin}" y="24" font-size="15" font-weight="600">${escapeXml(title)}</text>\n${parts.join('\n')}\n</svg>\n`;
 }

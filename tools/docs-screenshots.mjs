@@ -1,5 +1,5 @@
 // Writes the screenshots under docs/screenshots/ (desktop 1280×800 and phone 390×844, light and one dark), each a
-// window-sized view scrolled to one part of the playground.  Usage: node tools/docs-screenshots.mjs
+// window-sized view scrolled to one part of the playground; also the Share dialog and the element's test page.  Usage: node tools/docs-screenshots.mjs
 import { mkdir } from 'node:fs/promises';
 import { launchBrowser, serve } from '../tests/e2e/browser.mjs';
 
@@ -16,6 +16,9 @@ const SHOTS = [
   ['heads', hash(animal), '#heads-title', ['desktop', 'phone']],
   ['compare', hash(bank), '#compare-title', ['desktop', 'phone']],
   ['overview-dark', hash({ ...bank, compare: '', layer: '0', head: '3' }), null, ['desktop']],
+  // [..., { path (instead of the playground), ready (selector to wait for), click (selector to click first) }]
+  ['share', hash(animal), null, ['desktop'], { click: '#share-open' }],
+  ['element', '', null, ['desktop'], { path: '/test-pages/element.html', ready: '#custom > attention-view[data-ready="true"]' }],
 ];
 const DEVICES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
 
@@ -23,11 +26,12 @@ await mkdir(out, { recursive: true });
 const server = await serve();
 const browser = await launchBrowser();
 try {
-  for (const [name, state, heading, devices] of SHOTS) {
+  for (const [name, state, heading, devices, { path = '/', ready = '#matrix[data-ready="true"]', click } = {}] of SHOTS) {
     for (const device of devices) {
       const page = await browser.newPage({ viewport: DEVICES[device], colorScheme: name.endsWith('dark') ? 'dark' : 'light', deviceScaleFactor: 1 });
-      await page.goto(`${server.url}/${state}`);
-      await page.waitForSelector('#matrix[data-ready="true"]', { timeout: 15000 });
+      await page.goto(`${server.url}${path}${state}`);
+      await page.waitForSelector(ready, { timeout: 15000 });
+      if (click) await page.click(click);
       if (heading) await page.$eval(heading, (h) => window.scrollTo(0, h.getBoundingClientRect().top + window.scrollY - 16));
       await page.waitForTimeout(300);
       const file = new URL(`${name}-${device}.png`, out);

@@ -52,6 +52,14 @@ test('the element over http: built-in models in one shared worker, render() for 
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.getElementById('beams').getAttribute('token') === '3');
 
+  // height: the element keeps it and scrolls inside; theme: dark or light whatever the reader's preference.
+  const look = () => page.$eval('#beams', (e) => [e.getBoundingClientRect().height, getComputedStyle(e).backgroundColor]);
+  const [, light] = await look();
+  await page.evaluate(() => { const e = document.getElementById('beams'); e.setAttribute('height', '200px'); e.setAttribute('theme', 'dark'); });
+  await page.waitForFunction(() => document.getElementById('beams').getBoundingClientRect().height === 200);
+  const [, dark] = await look();
+  assert.deepEqual([light, dark], ['rgb(255, 255, 255)', 'rgb(28, 31, 36)']);
+
   // Typing in an editable element recomputes it.
   await page.locator('#lens input.sentence').fill('a b c d');
   await page.waitForFunction(() => document.getElementById('lens').shadowRoot.querySelector('.status').textContent.startsWith('5 tokens'));

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "attn/model.hpp"
+#include "attn/text_model.hpp"
 #include "attn/tokenizer.hpp"
 
 namespace attn {
@@ -32,5 +33,8 @@ struct LoadedModel {
 // quantize: store matrices as int8 with per-row scales (about 4x smaller), vectors as float32.
 std::vector<std::uint8_t> save_model(const LoadedModel& model, bool quantize);
 LoadedModel load_model(const std::uint8_t* bytes, std::size_t size);
+
+// A built-in model as a TextModel: [BOS] before the text, tokens shown as the text's own characters.
+std::unique_ptr<TextModel> as_text_model(LoadedModel model);
 
 }  // namespace attn

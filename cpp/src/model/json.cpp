@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "attn/attention.hpp"
+#include "unicode.hpp"
 
 namespace attn::json {
 namespace {
@@ -23,7 +24,7 @@ class Parser {
 
  private:
   [[noreturn]] void fail(const std::string& what) const {
-    throw ArgumentError(context_, "header JSON: " + what + " at byte " + std::to_string(pos_));
+    throw ArgumentError(context_, what + " at byte " + std::to_string(pos_));
   }
   void skip_space() {
     while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\n' || text_[pos_] == '\r' || text_[pos_] == '\t')) ++pos_;
@@ -106,22 +107,32 @@ class Parser {
         case 'r': out += '\r'; break;
         case 't': out += '\t'; break;
         case 'u': {
-          if (pos_ + 4 > text_.size()) fail("short \\u escape");
-          unsigned code = 0;
-          for (int i = 0; i < 4; ++i) {
-            const char h = text_[pos_++];
-            code = code * 16 + unsigned(h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10
-                                        : h >= 'A' && h <= 'F' ? h - 'A' + 10 : (fail("bad \\u escape"), 0));
+          char32_t code = hex4();
+          // A surrogate pair is one character; a lone surrogate is not a character at all.
+          if (code >= 0xD800 && code <= 0xDBFF && text_.substr(pos_, 2) == "\\u") {
+            const std::size_t back = pos_;
+            pos_ += 2;
+            const char32_t low = hex4();
+            if (low >= 0xDC00 && low <= 0xDFFF) code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+            else pos_ = back;
           }
-          // Basic Multilingual Plane only (the header needs no more); encode as UTF-8.
-          if (code < 0x80) out += char(code);
-          else if (code < 0x800) out += char(0xC0 | (code >> 6)), out += char(0x80 | (code & 0x3F));
-          else out += char(0xE0 | (code >> 12)), out += char(0x80 | ((code >> 6) & 0x3F)), out += char(0x80 | (code & 0x3F));
+          unicode::append_utf8(code >= 0xD800 && code <= 0xDFFF ? 0xFFFD : code, out);
           break;
         }
         default: fail("unknown escape");
       }
     }
+  }
+
+  char32_t hex4() {
+    if (pos_ + 4 > text_.size()) fail("short \\u escape");
+    char32_t code = 0;
+    for (int i = 0; i < 4; ++i) {
+      const char h = text_[pos_++];
+      code = code * 16 + char32_t(h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                                  : h >= 'A' && h <= 'F' ? h - 'A' + 10 : (fail("bad \\u escape"), 0));
+    }
+    return code;
   }
 
   double number() {

@@ -1,4 +1,5 @@
-// A small JSON reader and writer for the model file's header: objects, arrays, strings, numbers, booleans, null.
+// A small JSON reader and writer (the model file's header, config.json, vocab.json, tokenizer.json): objects,
+// arrays, strings, numbers, booleans, null.
 // The reader rejects anything malformed with an ArgumentError that says where, and never reads past the text.
 #pragma once
 
@@ -27,7 +28,7 @@ struct Value {
   const std::vector<Value>& as_array(const std::string& what) const;
 };
 
-// `context` prefixes error messages, e.g. "model file".
+// `context` prefixes error messages, e.g. "model file: header JSON" or "config.json".
 Value parse(std::string_view text, const std::string& context);
 
 // Writers for the header (the writer builds the text itself; these escape and format the leaves).

@@ -108,7 +108,7 @@ LoadedModel load_model(const std::uint8_t* bytes, std::size_t size) {
     throw ArgumentError(kFile, "is truncated: its header needs " + std::to_string(header_size) + " bytes, " +
                                    std::to_string(size - kPrefix) + " remain");
   }
-  const json::Value header = json::parse({reinterpret_cast<const char*>(bytes + kPrefix), std::size_t(header_size)}, kFile);
+  const json::Value header = json::parse({reinterpret_cast<const char*>(bytes + kPrefix), std::size_t(header_size)}, kFile + ": header JSON");
   const std::uint8_t* data = bytes + kPrefix + header_size;
   const std::uint64_t data_size = size - kPrefix - header_size;
 
@@ -189,5 +189,27 @@ LoadedModel load_model(const std::uint8_t* bytes, std::size_t size) {
   if (first > c.vocabSize) throw ArgumentError("config.vocabSize", "is smaller than the tokenizer's vocabulary");
   return {std::move(model), std::move(tokenizer), special};
 }
+
+namespace {
+
+class BuiltinModel final : public TextModel {
+ public:
+  explicit BuiltinModel(LoadedModel m) : m_(std::move(m)) {}
+  const ModelConfig& config() const override { return m_.model.config(); }
+  std::vector<Token> tokenize(std::string_view text) const override { return m_.tokenizer.encode(text); }
+  std::string label(std::int32_t) const override { return ""; }
+  std::vector<Special> before() const override { return {{m_.special.bos, "[BOS]"}}; }
+  std::vector<Special> after() const override { return {}; }
+  ModelOutput run(const std::vector<std::int32_t>& ids, const RunOptions& options) const override {
+    return m_.model.run(ids, options);
+  }
+
+ private:
+  LoadedModel m_;
+};
+
+}  // namespace
+
+std::unique_ptr<TextModel> as_text_model(LoadedModel model) { return std::make_unique<BuiltinModel>(std::move(model)); }
 
 }  // namespace attn

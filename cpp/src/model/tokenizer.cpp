@@ -128,9 +128,12 @@ void BpeTokenizer::encode_piece(std::string_view text, std::size_t offset, std::
   }
 }
 
-std::vector<Token> BpeTokenizer::encode(std::string_view text) const {
+std::vector<Token> BpeTokenizer::encode(std::string_view text) const { return encode(text, pretokenize(text)); }
+
+std::vector<Token> BpeTokenizer::encode(std::string_view text,
+                                        const std::vector<std::pair<std::size_t, std::size_t>>& pieces) const {
   std::vector<Token> tokens;
-  for (const auto& [start, end] : pretokenize(text)) encode_piece(text.substr(start, end - start), start, tokens);
+  for (const auto& [start, end] : pieces) encode_piece(text.substr(start, end - start), start, tokens);
   return tokens;
 }
 

@@ -8,17 +8,14 @@
 #include "attn/attention.hpp"
 #include "build_arch.hpp"
 #include "kernels.hpp"
+#include "layers.hpp"
 
 namespace attn {
 namespace {
 
 constexpr float kLayerNormEps = 1e-5f;
 
-// c (n, p) = a (n, k) · b (k, p) + bias, or c += a · b; row-major with the given row strides.
-void matmul(const float* a, std::size_t lda, const float* b, std::size_t ldb, const float* bias, std::size_t n,
-            std::size_t k, std::size_t p, float* c, std::size_t ldc, bool accumulate = false) {
-  kernels::matmul<BuildArch>(a, lda, b, ldb, bias, n, k, p, c, ldc, accumulate);
-}
+using layers::matmul;
 
 std::vector<float> transposed(const float* in, std::size_t ld, std::size_t rows, std::size_t cols) {
   std::vector<float> out(rows * cols);
@@ -73,20 +70,11 @@ Layout layout_of(const ModelConfig& c) {
   return layout;
 }
 
-// ---- LayerNorm: y = (x - mean) / sqrt(var + eps) · gain + bias, per row of d.
+// ---- LayerNorm (forward: layers::layer_norm).
 
 void layer_norm(const float* x, std::size_t n, std::size_t d, const float* gain, const float* bias, float* y,
                 float* mean, float* rstd) {
-  for (std::size_t i = 0; i < n; ++i) {
-    const float* row = x + i * d;
-    double sum = 0, squares = 0;
-    for (std::size_t c = 0; c < d; ++c) sum += row[c];
-    const double mu = sum / double(d);
-    for (std::size_t c = 0; c < d; ++c) squares += (row[c] - mu) * (row[c] - mu);
-    mean[i] = float(mu);
-    rstd[i] = float(1.0 / std::sqrt(squares / double(d) + kLayerNormEps));
-    for (std::size_t c = 0; c < d; ++c) y[i * d + c] = (row[c] - mean[i]) * rstd[i] * gain[c] + bias[c];
-  }
+  layers::layer_norm(x, n, d, gain, bias, kLayerNormEps, y, mean, rstd);
 }
 
 // dx (n, d) += the gradient through layer_norm, given dy; gradients of gain and bias are added to dgain, dbias.

@@ -1,0 +1,99 @@
+#include "unicode.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace attn::unicode {
+namespace {
+
+struct ClassRun {
+  char32_t first;
+  Class cls;
+};
+template <std::size_t N>
+struct Mapping {
+  char32_t from;
+  std::array<char32_t, N> to;  // zero-padded
+};
+
+#include "unicode_tables.inc"
+
+template <class Table>
+const auto* find(const Table& table, char32_t c) {
+  const auto* end = std::end(table);
+  const auto* found = std::lower_bound(std::begin(table), end, c, [](const auto& entry, char32_t key) { return entry.from < key; });
+  return found != end && found->from == c ? found : nullptr;
+}
+
+template <std::size_t N>
+void append_mapped(const Mapping<N>* entry, char32_t c, std::u32string& out) {
+  if (!entry) return out.push_back(c);
+  for (const char32_t to : entry->to) if (to) out.push_back(to);
+}
+
+}  // namespace
+
+Class classify(char32_t c) {
+  const auto* run = std::upper_bound(std::begin(kClassRanges), std::end(kClassRanges), c,
+                                     [](char32_t key, const ClassRun& entry) { return key < entry.first; });
+  return run == std::begin(kClassRanges) ? Class::kOther : (run - 1)->cls;
+}
+
+bool is_white_space(char32_t c) {
+  return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) ||
+         c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
+}
+
+void append_lowercase(char32_t c, std::u32string& out) { append_mapped(find(kLowercase, c), c, out); }
+
+void append_decomposed(char32_t c, std::u32string& out) {
+  // Hangul syllables: leading consonant, vowel and optional trailing consonant, by the Unicode formula.
+  constexpr char32_t kBase = 0xAC00, kL = 0x1100, kV = 0x1161, kT = 0x11A7, kVCount = 21, kTCount = 28;
+  if (c >= kBase && c < kBase + 11172) {
+    const char32_t index = c - kBase;
+    out.push_back(kL + index / (kVCount * kTCount));
+    out.push_back(kV + (index % (kVCount * kTCount)) / kTCount);
+    if (index % kTCount) out.push_back(kT + index % kTCount);
+    return;
+  }
+  append_mapped(find(kDecomposition, c), c, out);
+}
+
+void append_utf8(char32_t c, std::string& out) {
+  if (c < 0x80) {
+    out += char(c);
+  } else if (c < 0x800) {
+    out += char(0xC0 | (c >> 6)), out += char(0x80 | (c & 0x3F));
+  } else if (c < 0x10000) {
+    out += char(0xE0 | (c >> 12)), out += char(0x80 | ((c >> 6) & 0x3F)), out += char(0x80 | (c & 0x3F));
+  } else {
+    out += char(0xF0 | (c >> 18)), out += char(0x80 | ((c >> 12) & 0x3F)), out += char(0x80 | ((c >> 6) & 0x3F));
+    out += char(0x80 | (c & 0x3F));
+  }
+}
+
+Decoded decode_utf8(std::string_view text) {
+  Decoded d;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    d.starts.push_back(i);
+    const auto b = static_cast<unsigned char>(text[i]);
+    const std::size_t length = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
+    char32_t c = length == 1 ? b : length == 2 ? (b & 0x1F) : length == 3 ? (b & 0x0F) : (b & 0x07);
+    bool valid = length > 0 && i + length <= text.size();
+    for (std::size_t k = 1; valid && k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      valid = (next & 0xC0) == 0x80;
+      c = (c << 6) | (next & 0x3F);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are invalid too.
+    const char32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
+    valid = valid && c >= least[length] && c <= 0x10FFFF && !(c >= 0xD800 && c <= 0xDFFF);
+    d.chars.push_back(valid ? c : 0xFFFD);
+    i += valid ? length : 1;
+  }
+  d.starts.push_back(text.size());
+  return d;
+}
+
+}  // namespace attn::unicode

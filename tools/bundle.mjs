@@ -1,5 +1,6 @@
 // Packs the two wasm builds (build/wasm-simd, build/wasm-scalar) and web/lib's loader into dist/:
-//   attention.mjs, attention-api.mjs          ES-module entry and its shared core (copied as they are)
+//   attention.mjs, attention-api.mjs,         ES-module entry and its shared core (copied as they are)
+//   checkpoint-files.mjs
 //   attention-{simd,scalar}.mjs / .wasm       Emscripten's glue as an ES module, and the wasm it instantiates
 //   attention.umd.js                          one classic script, both wasm builds inlined (works from file://)
 //   attention.d.ts                            the hand-written types
@@ -28,7 +29,7 @@ for (const flavor of ['simd', 'scalar']) {
   await writeFile(`${dist}/attention-${flavor}.mjs`, `${glue.slice(0, footer)}export default createAttentionModule;\n`);
   await copyFile(`${from}.wasm`, `${dist}/attention-${flavor}.wasm`);
 }
-for (const file of ['attention.mjs', 'attention-api.mjs']) await copyFile(`${root}web/lib/${file}`, `${dist}/${file}`);
+for (const file of ['attention.mjs', 'attention-api.mjs', 'checkpoint-files.mjs']) await copyFile(`${root}web/lib/${file}`, `${dist}/${file}`);
 // The built-in models (trained by npm run train-model, committed in web/models).
 await mkdir(`${dist}/models`, { recursive: true });
 for (const name of new Set(Object.values(BUILTIN_MODELS))) {

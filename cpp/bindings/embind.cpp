@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "attn/attention.hpp"
+#include "attn/checkpoint.hpp"
 #include "attn/model_file.hpp"
 
 using emscripten::val;
@@ -226,7 +227,7 @@ class Handles {
     objects_.emplace(next_, std::move(object));
     return next_++;
   }
-  const T& get(int handle) const {
+  T& get(int handle) const {
     const auto found = objects_.find(handle);
     if (found == objects_.end()) throw JsRangeError(disposed_);
     return *found->second;
@@ -264,9 +265,9 @@ val prepared_run(int handle, val raw) {
 
 void prepared_dispose(int handle) { prepared.remove(handle); }
 
-// ---- Models.
+// ---- Models: the built-in ones and Hugging Face checkpoints, both attn::TextModel.
 
-Handles<attn::LoadedModel> models("model: it has been disposed of; load it again");
+Handles<attn::TextModel> models("model: it has been disposed of; load it again");
 
 std::string text_arg(const val& text) {
   if (!text.isString()) throw JsTypeError("text: expected a string, got " + describe(text));
@@ -297,20 +298,34 @@ val int32_copy(const std::vector<std::int32_t>& values) {
   return val::global("Int32Array").new_(emscripten::typed_memory_view(values.size(), values.data()));
 }
 
-// {ids, offsets}: offsets holds [start, end) per token in UTF-16 units; specials get an empty range at 0.
-val tokens_object(const std::vector<std::int32_t>& ids, const std::vector<attn::Token>& tokens, std::size_t specials,
+// {ids, offsets, labels} for the specials before, the text's tokens, and the specials after. offsets: [start, end)
+// per token in UTF-16 units (specials: [0, 0]); labels: how each token shows, or null for the text it covers.
+val tokens_object(const attn::TextModel& model, const std::vector<attn::TextModel::Special>& before,
+                  const std::vector<attn::Token>& tokens, const std::vector<attn::TextModel::Special>& after,
                   const std::string& text) {
   const auto at = utf16_positions(text);
-  std::vector<std::int32_t> offsets(2 * specials, 0);
-  for (const auto& t : tokens) offsets.push_back(at[t.start]), offsets.push_back(at[t.end]);
+  std::vector<std::int32_t> ids, offsets;
+  val labels = val::array();
+  const auto special = [&](const attn::TextModel::Special& s) {
+    ids.push_back(s.id), offsets.push_back(0), offsets.push_back(0);
+    labels.call<void>("push", s.label);
+  };
+  for (const auto& s : before) special(s);
+  for (const auto& t : tokens) {
+    ids.push_back(t.id), offsets.push_back(at[t.start]), offsets.push_back(at[t.end]);
+    const std::string label = model.label(t.id);
+    labels.call<void>("push", label.empty() ? val::null() : val(label));
+  }
+  for (const auto& s : after) special(s);
   val result = val::object();
   result.set("ids", int32_copy(ids));
   result.set("offsets", int32_copy(offsets));
+  result.set("labels", labels);
   return result;
 }
 
-val config_object(const attn::LoadedModel& m) {
-  const attn::ModelConfig& c = m.model.config();
+val config_object(const attn::TextModel& m) {
+  const attn::ModelConfig& c = m.config();
   val config = val::object();
   config.set("name", c.name);
   config.set("layers", double(c.layers));
@@ -322,29 +337,107 @@ val config_object(const attn::LoadedModel& m) {
   return config;
 }
 
+// A Uint8Array's bytes, copied into wasm memory.
+std::vector<std::uint8_t> bytes_arg(const val& bytes, const char* name, const char* expected) {
+  if (!bytes.instanceof(val::global("Uint8Array"))) {
+    throw JsTypeError(std::string(name) + ": expected " + expected + ", got " + describe(bytes));
+  }
+  std::vector<std::uint8_t> copy(bytes["length"].as<std::size_t>());
+  val(emscripten::typed_memory_view(copy.size(), copy.data())).call<void>("set", bytes);
+  return copy;
+}
+
+val model_object(std::unique_ptr<attn::TextModel> model) {
+  val result = val::object();
+  result.set("config", config_object(*model));
+  result.set("handle", models.add(std::move(model)));
+  return result;
+}
+
 val load_model(val bytes) {
   return guarded([&] {
-    if (!bytes.instanceof(val::global("Uint8Array"))) {
-      throw JsTypeError("bytes: expected a Uint8Array or ArrayBuffer of a model file, got " + describe(bytes));
-    }
-    std::vector<std::uint8_t> copy(bytes["length"].as<std::size_t>());
-    val(emscripten::typed_memory_view(copy.size(), copy.data())).call<void>("set", bytes);
-    auto model = std::make_unique<attn::LoadedModel>(attn::load_model(copy.data(), copy.size()));
+    const auto copy = bytes_arg(bytes, "bytes", "a Uint8Array or ArrayBuffer of a model file");
+    return model_object(attn::as_text_model(attn::load_model(copy.data(), copy.size())));
+  });
+}
+
+// ---- Checkpoints, loaded in steps (attn::CheckpointLoader): web/lib/checkpoint.mjs drives them.
+
+Handles<attn::CheckpointLoader> loaders("checkpoint: its loading has ended; start again");
+
+double file_size_arg(const val& size) {
+  if (!size.isNumber() || !(size.as<double>() >= 0) || std::floor(size.as<double>()) != size.as<double>()) {
+    throw JsTypeError("fileSize: expected the size of model.safetensors in bytes, got " + describe(size));
+  }
+  return size.as<double>();
+}
+
+val safetensors_header_length(val first8, val size) {
+  return guarded([&] {
+    const auto bytes = bytes_arg(first8, "first8", "a Uint8Array of the first 8 bytes of model.safetensors");
+    const double file_size = file_size_arg(size);
+    if (bytes.size() != std::min(8.0, file_size)) throw JsRangeError("first8: expected the first 8 bytes of model.safetensors");
+    std::uint8_t padded[8] = {};
+    std::copy(bytes.begin(), bytes.end(), padded);
     val result = val::object();
-    result.set("config", config_object(*model));
-    result.set("handle", models.add(std::move(model)));
+    result.set("length", double(attn::safetensors_header_length(padded, std::uint64_t(file_size))));
     return result;
   });
 }
+
+// files: { config, tokenizerJson, vocabTxt, tokenizerConfig, vocabJson, mergesTxt } (strings; absent = none).
+val checkpoint_begin(val raw_files, val header, val size) {
+  return guarded([&] {
+    const val files = object_arg(raw_files, "files");
+    const auto text = [&](const char* name) {
+      const val v = files[name];
+      if (v.isUndefined() || v.isNull()) return std::string();
+      if (!v.isString()) throw JsTypeError(std::string("files.") + name + ": expected a string, got " + describe(v));
+      return v.as<std::string>();
+    };
+    const attn::CheckpointFiles texts{text("config"), text("tokenizerJson"), text("vocabTxt"), text("tokenizerConfig"),
+                                      text("vocabJson"), text("mergesTxt")};
+    const auto bytes = bytes_arg(header, "header", "a Uint8Array of the start of model.safetensors");
+    auto loader = std::make_unique<attn::CheckpointLoader>(texts, bytes.data(), bytes.size(), std::uint64_t(file_size_arg(size)));
+    val needed = val::array();
+    for (const auto& range : loader->needed()) {
+      val r = val::object();
+      r.set("name", range.name);
+      r.set("begin", double(range.begin));
+      r.set("end", double(range.end));
+      needed.call<void>("push", r);
+    }
+    val result = val::object();
+    result.set("needed", needed);
+    result.set("handle", loaders.add(std::move(loader)));
+    return result;
+  });
+}
+
+val checkpoint_put(int handle, val raw_name, val bytes) {
+  return guarded([&] {
+    if (!raw_name.isString()) throw JsTypeError("name: expected a tensor's name, got " + describe(raw_name));
+    const auto copy = bytes_arg(bytes, "bytes", "a Uint8Array of a tensor's bytes");
+    loaders.get(handle).put(raw_name.as<std::string>(), copy.data(), copy.size());
+    return val::object();
+  });
+}
+
+val checkpoint_finish(int handle) {
+  return guarded([&] {
+    auto model = loaders.get(handle).finish();
+    loaders.remove(handle);
+    return model_object(std::move(model));
+  });
+}
+
+void checkpoint_dispose(int handle) { loaders.remove(handle); }
 
 val model_tokenize(int handle, val raw_text) {
   return guarded([&] {
     const auto& m = models.get(handle);
     const std::string text = text_arg(raw_text);
-    const auto tokens = m.tokenizer.encode(text);
-    std::vector<std::int32_t> ids;
-    for (const auto& t : tokens) ids.push_back(t.id);
-    return tokens_object(ids, tokens, 0, text);
+    return tokens_object(m, {}, m.tokenize(text), {}, text);
   });
 }
 
@@ -369,25 +462,31 @@ attn::RunOptions run_options_arg(const val& raw) {
   return run;
 }
 
-// [BOS] + the text's tokens, cut to maxLength when `truncate`, else a RangeError when too long.
+// The specials around the text's tokens, cut to maxLength when `truncate`, else a RangeError when too long.
 val model_run(int handle, val raw_text, val raw_options) {
   return guarded([&] {
     const auto& m = models.get(handle);
     const std::string text = text_arg(raw_text);
     const attn::RunOptions run = run_options_arg(raw_options);
     const bool truncate = !raw_options.isUndefined() && !raw_options.isNull() && bool_arg(raw_options, "truncate");
-    auto tokens = m.tokenizer.encode(text);
-    const std::size_t limit = m.model.config().maxLength - 1;
+    auto tokens = m.tokenize(text);
+    const auto before = m.before(), after = m.after();
+    const std::size_t limit = m.config().maxLength - before.size() - after.size();
     const std::size_t total = tokens.size();
     if (total > limit && !truncate) {
-      throw JsRangeError("text: " + std::to_string(total) + " tokens and [BOS] exceed this model's maxLength of " +
-                         std::to_string(limit + 1) + "; shorten it or pass { truncate: true }");
+      const std::size_t specials = before.size() + after.size();
+      throw JsRangeError("text: " + std::to_string(total) + " tokens and " + std::to_string(specials) +
+                         (specials == 1 ? " special token" : " special tokens") + " exceed this model's maxLength of " +
+                         std::to_string(m.config().maxLength) +
+                         "; shorten it or pass { truncate: true }");
     }
     if (total > limit) tokens.resize(limit);
-    std::vector<std::int32_t> ids{m.special.bos};
+    std::vector<std::int32_t> ids;
+    for (const auto& s : before) ids.push_back(s.id);
     for (const auto& t : tokens) ids.push_back(t.id);
-    const auto out = m.model.run(ids, run);
-    val result = tokens_object(ids, tokens, 1, text);
+    for (const auto& s : after) ids.push_back(s.id);
+    const auto out = m.run(ids, run);
+    val result = tokens_object(m, before, tokens, after, text);
     result.set("attentions", float32_copy(out.attentions));
     if (run.hidden) result.set("hidden", float32_copy(out.hidden));
     if (run.projections) {
@@ -425,5 +524,10 @@ EMSCRIPTEN_BINDINGS(attention) {
   emscripten::function("modelTokenize", &model_tokenize);
   emscripten::function("modelRun", &model_run);
   emscripten::function("modelDispose", &model_dispose);
+  emscripten::function("safetensorsHeaderLength", &safetensors_header_length);
+  emscripten::function("checkpointBegin", &checkpoint_begin);
+  emscripten::function("checkpointPut", &checkpoint_put);
+  emscripten::function("checkpointFinish", &checkpoint_finish);
+  emscripten::function("checkpointDispose", &checkpoint_dispose);
   emscripten::function("version", emscripten::optional_override([] { return std::string(ATTN_VERSION); }));
 }

@@ -75,7 +75,7 @@ test('run: [BOS] first, attentions (layers, heads, n, n) with rows summing to 1,
 
 test('run: long text is refused by name, or cut to maxLength when asked', () => {
   const long = 'word '.repeat(300);
-  assert.throws(() => bidirectional.run(long), { name: 'RangeError', message: /^text: \d+ tokens and \[BOS\] exceed this model's maxLength of 128/ });
+  assert.throws(() => bidirectional.run(long), { name: 'RangeError', message: /^text: \d+ tokens and 1 special token exceed this model's maxLength of 128/ });
   const cut = bidirectional.run(long, { truncate: true });
   assert.equal(cut.tokens.length, 128);
   assert.equal(cut.truncated, true);

@@ -1,6 +1,7 @@
 // The JS face of the wasm core, shared by the ES-module build (attention.mjs) and the classic-script build
 // (attention.classic.mjs). It picks the SIMD or scalar build, instantiates it, and turns the bindings'
 // {errorType, message} results into thrown Errors. No DOM, no compute.
+import { byteLength, checkpointFiles, readRange } from './checkpoint-files.mjs';
 
 // The smallest module that uses a SIMD128 instruction: validates only where SIMD is supported.
 // (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt)
@@ -38,21 +39,23 @@ export const BUILTIN_MODELS = {
   'builtin-lens': 'builtin-lens',
 };
 
-// A loaded transformer. Token 0 of run() is [BOS]; offsets are [start, end) pairs in the text's UTF-16 units
-// (a character split across byte tokens shows in the token that holds its first byte; [BOS] gets [0, 0]).
+// A loaded transformer. run() puts the model's special tokens around the text ([BOS] for the built-in models,
+// [CLS] … [SEP] for BERT, <|endoftext|> first for GPT-2); offsets are [start, end) pairs in the text's UTF-16
+// units (a character split across byte tokens shows in the token that holds its first byte; specials get
+// [0, 0]); tokens are how each one shows: its label from the bindings (a special's name, a WordPiece such as
+// "##ing"), else the text it covers.
 function makeModel(module, handle, config) {
-  const withTokens = (text, result, specials) => {
-    const tokens = Array.from({ length: result.ids.length }, (_, i) =>
-      i < specials ? '[BOS]' : text.slice(result.offsets[2 * i], result.offsets[2 * i + 1]));
+  const withTokens = (text, { labels, ...result }) => {
+    const tokens = labels.map((label, i) => label ?? text.slice(result.offsets[2 * i], result.offsets[2 * i + 1]));
     return { ...result, tokens };
   };
   return Object.freeze({
     config: Object.freeze(config),
     /** { ids: Int32Array(n), tokens: string[], offsets: Int32Array(2n) } for the text alone. */
-    tokenize: (text) => withTokens(text, unwrap(module.modelTokenize(handle, text)), 0),
+    tokenize: (text) => withTokens(text, unwrap(module.modelTokenize(handle, text))),
     /** { ids, tokens, offsets, attentions: Float32Array (layers, heads, n, n), hidden?, queries?, keys?, values?,
      *  truncated, textTokens } with [BOS] first; options are checked by the bindings (see attention.d.ts). */
-    run: (text, options) => withTokens(text, unwrap(module.modelRun(handle, text, options)), 1),
+    run: (text, options) => withTokens(text, unwrap(module.modelRun(handle, text, options))),
     /** Frees the model's memory in the wasm heap; the object cannot be used afterwards. */
     dispose: () => module.modelDispose(handle),
   });
@@ -108,6 +111,30 @@ export async function createAttentionWith({ loadFactory, instantiate, readModel 
       }
       const { handle, config } = unwrap(module.loadModel(bytes));
       return makeModel(module, handle, config);
+    },
+    /** A Hugging Face checkpoint (BERT, DistilBERT, GPT-2) from its files: File objects (named as published),
+     *  or { 'config.json': Blob | Uint8Array | string, … }. model.safetensors is read tensor by tensor;
+     *  onProgress({ loaded, total }) follows it in bytes. See web/lib/checkpoint-files.mjs. */
+    async loadCheckpoint(files, { onProgress } = {}) {
+      const { texts, weights } = await checkpointFiles(files);
+      const size = byteLength(weights);
+      const { length } = unwrap(module.safetensorsHeaderLength(await readRange(weights, 0, Math.min(8, size)), size));
+      const { handle, needed } = unwrap(module.checkpointBegin(texts, await readRange(weights, 0, 8 + length), size));
+      try {
+        const total = needed.reduce((sum, r) => sum + (r.end - r.begin), 0);
+        let loaded = 0;
+        onProgress?.({ loaded, total });
+        for (const { name, begin, end } of needed) {
+          unwrap(module.checkpointPut(handle, name, await readRange(weights, begin, end)));
+          loaded += end - begin;
+          onProgress?.({ loaded, total });
+        }
+        const { handle: model, config } = unwrap(module.checkpointFinish(handle));
+        return makeModel(module, model, config);
+      } catch (error) {
+        module.checkpointDispose(handle);
+        throw error;
+      }
     },
   });
 }

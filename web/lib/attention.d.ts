@@ -91,7 +91,7 @@ export interface ModelConfig {
   heads: number;
   dModel: number;
   vocabSize: number;
-  /** Most tokens run() accepts, [BOS] included. */
+  /** Most tokens run() accepts, special tokens included (checkpoints: at most 512). */
   maxLength: number;
   /** True for a GPT-style model: token i attends to tokens 0..i only. */
   causal: boolean;
@@ -99,7 +99,8 @@ export interface ModelConfig {
 
 export interface Tokens {
   ids: Int32Array;
-  /** The text of each token: text.slice(offsets[2i], offsets[2i + 1]); '[BOS]' for the special first token. */
+  /** How each token shows: a special token's name ('[BOS]', '[CLS]', '[SEP]', '<|endoftext|>'), a WordPiece as
+   *  the vocabulary has it ('##ing'), else the text it covers, text.slice(offsets[2i], offsets[2i + 1]). */
   tokens: string[];
   /** [start, end) of each token in the text, in UTF-16 code units. */
   offsets: Int32Array;
@@ -138,9 +139,10 @@ export interface RunOptions {
 
 export interface Model {
   readonly config: Readonly<ModelConfig>;
-  /** The text's tokens, without [BOS]. */
+  /** The text's tokens, without special tokens. */
   tokenize(text: string): Tokens;
-  /** [BOS] and the text's tokens through the model. Throws RangeError past maxLength unless truncate is set. */
+  /** The special tokens and the text's tokens through the model ([BOS] first for the built-in models, [CLS] …
+   *  [SEP] for BERT, <|endoftext|> first for GPT-2). Throws RangeError past maxLength unless truncate is set. */
   run(text: string, options?: RunOptions): ModelRun;
   /** Frees the model's wasm memory; the object cannot be used afterwards. */
   dispose(): void;
@@ -165,6 +167,15 @@ export interface Attention {
    * token, first token); or the bytes of a model file. The classic-script build accepts bytes only.
    */
   loadModel(source: 'builtin' | 'builtin-bidirectional' | 'builtin-causal' | 'builtin-lens' | Uint8Array | ArrayBuffer): Promise<Model>;
+  /**
+   * A Hugging Face checkpoint (model_type bert, distilbert or gpt2; float32, float16 or bfloat16 safetensors)
+   * from its files: File objects as chosen in a page, or an object from file names to Blobs, bytes or text.
+   * Needs config.json, model.safetensors and the tokenizer: tokenizer.json, or vocab.txt (+ optional
+   * tokenizer_config.json) for BERT and DistilBERT, or vocab.json + merges.txt for GPT-2. model.safetensors is
+   * read tensor by tensor. Rejects with an Error whose message starts with the file at fault.
+   */
+  loadCheckpoint(files: File[] | FileList | Record<string, Blob | Uint8Array | string>,
+                 options?: { onProgress?: (progress: { loaded: number; total: number }) => void }): Promise<Model>;
 }
 
 export interface CreateAttentionOptions {

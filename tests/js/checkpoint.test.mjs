@@ -1,0 +1,176 @@
+// Hugging Face checkpoints through the JS API (attn.loadCheckpoint): the tiny fixtures of
+// tools/make_checkpoint_fixtures.py against their PyTorch reference on both builds, errors that name the file,
+// nothing left behind in the wasm heap, and a checkpoint of GPT-2's real size (124M parameters).
+import assert from 'node:assert/strict';
+import { openAsBlob } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { builds } from './helpers.mjs';
+
+const fixtures = new URL('../fixtures/checkpoints/', import.meta.url);
+const MODELS = ['bert', 'distilbert', 'gpt2'];
+
+// Every file of a fixture but the reference, as Blobs read lazily from disk (as a browser's File objects are).
+async function filesOf(model) {
+  const dir = new URL(`${model}/`, fixtures);
+  const files = {};
+  for (const name of await readdir(dir)) if (name !== 'reference.json') files[name] = await openAsBlob(new URL(name, dir));
+  return files;
+}
+const referenceOf = async (model) => JSON.parse(await readFile(new URL(`${model}/reference.json`, fixtures), 'utf8'));
+
+// max |got - want| / max |want|
+function relativeError(got, want) {
+  assert.equal(got.length, want.length);
+  let error = 0, scale = 0;
+  for (let i = 0; i < got.length; i++) {
+    error = Math.max(error, Math.abs(got[i] - want[i]));
+    scale = Math.max(scale, Math.abs(want[i]));
+  }
+  return error / scale;
+}
+
+for (const [build, attn] of Object.entries(builds)) {
+  test(`${build}: BERT, DistilBERT (float16) and GPT-2 checkpoints agree with PyTorch within 1e-4`, async (t) => {
+    for (const model of MODELS) {
+      const loaded = await attn.loadCheckpoint(await filesOf(model));
+      const reference = await referenceOf(model);
+      let worst = 0;
+      for (const c of reference.cases) {
+        const out = loaded.run(c.text, { hidden: true, projections: true });
+        assert.deepEqual([...out.ids], c.ids, `${model}: ids of ${c.text}`);
+        const { layers, heads, dModel } = loaded.config;
+        assert.equal(out.attentions.length, layers * heads * c.ids.length ** 2);
+        assert.equal(out.queries.length, layers * c.ids.length * dModel);
+        const error = Math.max(relativeError(out.attentions, c.attentions), relativeError(out.hidden, c.hidden));
+        assert.ok(error < 1e-4, `${model}: ${c.text}: relative error ${error}`);
+        worst = Math.max(worst, error);
+      }
+      for (const c of reference.tokenize) assert.deepEqual([...loaded.tokenize(c.text).ids], c.ids, `${model}: ${c.text}`);
+      t.diagnostic(`${model}: largest relative error ${worst.toExponential(2)}`);
+      loaded.dispose();
+    }
+  });
+}
+
+test('tokens show as the model names them: WordPieces, byte-level text, special tokens', async () => {
+  const attn = builds.simd;
+  const bert = await attn.loadCheckpoint(await filesOf('bert'));
+  const run = bert.run('Unbelievable, naïve!');
+  assert.deepEqual(run.tokens, ['[CLS]', 'un', '##believ', '##able', ',', 'na', '##ive', '!', '[SEP]']);
+  assert.deepEqual([...run.offsets.slice(2, 8)], [0, 2, 2, 8, 8, 12]);  // UTF-16 offsets into the original text
+  assert.equal(bert.config.name, 'BertForMaskedLM');
+  assert.equal(bert.config.causal, false);
+  const gpt2 = await attn.loadCheckpoint(await filesOf('gpt2'));
+  const tokens = gpt2.run('The cat 🐈').tokens;
+  assert.equal(tokens[0], '<|endoftext|>');
+  assert.equal(tokens.slice(1).join(''), 'The cat 🐈');
+  assert.equal(gpt2.config.causal, true);
+  bert.dispose();
+  gpt2.dispose();
+});
+
+test('a missing or broken file gives an Error naming it, and the module keeps working', async () => {
+  const attn = builds.simd;
+  const bert = await filesOf('bert'), gpt2 = await filesOf('gpt2');
+  const without = (files, name) => Object.fromEntries(Object.entries(files).filter(([n]) => n !== name));
+  const cases = [
+    [without(bert, 'config.json'), /^config\.json: missing/],
+    [without(bert, 'model.safetensors'), /^model\.safetensors: missing; choose config\.json/],
+    [{ ...without(bert, 'model.safetensors'), 'pytorch_model.bin': new Uint8Array(8) }, /^model\.safetensors: missing; pytorch_model\.bin is not safetensors/],
+    [{ ...without(bert, 'model.safetensors'), 'model-00001-of-00002.safetensors': new Uint8Array(8) }, /is one shard of a larger checkpoint/],
+    [without(bert, 'vocab.txt'), /^vocab\.txt: is missing; BertForMaskedLM needs vocab\.txt or tokenizer\.json$/],
+    [without(gpt2, 'merges.txt'), /^merges\.txt: is missing/],
+    [{ ...bert, 'config.json': '{"model_type": "llama"}' }, /^config\.json: "model_type" is "llama"; this playground reads bert, distilbert and gpt2$/],
+    [{ ...bert, 'config.json': '{"model_type": "bert"' }, /^config\.json: expected/],
+    [{ ...bert, 'model.safetensors': new Uint8Array([255, 255, 255, 255, 0, 0, 0, 0, 1, 2]) }, /^model\.safetensors: its first 8 bytes give a header of/],
+    [{ ...bert, 'model.safetensors': new Uint8Array(3) }, /^model\.safetensors: is 3 bytes, too short/],
+    [{ ...gpt2, 'config.json': (await gpt2['config.json'].text()).replace('"n_embd": 32', '"n_embd": 64') }, /^model\.safetensors: tensor wte\.weight: has shape \[377, 32\], but config\.json implies \[377, 64\]$/],
+    [[], /^model\.safetensors: missing/],
+  ];
+  const model = await attn.loadModel('builtin');
+  const baseline = model.run('still here').attentions;
+  const allocated = attn.heapStats().allocatedBytes;
+  for (const [files, message] of cases) {
+    await assert.rejects(attn.loadCheckpoint(files), { message });
+    assert.deepEqual(model.run('still here').attentions, baseline);
+  }
+  // A tensor cut short mid-load: the loader is freed.
+  const bytes = new Uint8Array(await bert['model.safetensors'].arrayBuffer());
+  await assert.rejects(attn.loadCheckpoint({ ...bert, 'model.safetensors': bytes.subarray(0, bytes.length - 5) }), { message: /^model\.safetensors: tensor .*data_offsets: expected an integer/ });
+  assert.equal(attn.heapStats().allocatedBytes, allocated, 'nothing left in the heap');
+  model.dispose();
+});
+
+test('loading and disposing of checkpoints leaves the heap as it was', async () => {
+  const attn = builds.simd;
+  const files = await filesOf('gpt2');
+  (await attn.loadCheckpoint(files)).dispose();  // the first load may grow the heap's own structures
+  const before = attn.heapStats().allocatedBytes;
+  for (let i = 0; i < 5; i++) {
+    const model = await attn.loadCheckpoint(files);
+    model.run('The cat sat on the mat.');
+    model.dispose();
+  }
+  assert.equal(attn.heapStats().allocatedBytes, before);
+});
+
+// A safetensors file of the given tensors (name -> shape), float16, values from a cheap deterministic pattern.
+async function writeHalfSafetensors(path, shapes) {
+  const header = {};
+  let offset = 0;
+  for (const [name, shape] of Object.entries(shapes)) {
+    const bytes = shape.reduce((a, b) => a * b, 1) * 2;
+    header[name] = { dtype: 'F16', shape, data_offsets: [offset, offset + bytes] };
+    offset += bytes;
+  }
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - (json.length % 8)) % 8);
+  const data = new Uint16Array(offset / 2);
+  for (let i = 0; i < data.length; i++) data[i] = 0x2000 + ((i * 2654435761) >>> 22);  // small positive halves
+  const prefix = new Uint8Array(8);
+  new DataView(prefix.buffer).setBigUint64(0, BigInt(json.length), true);
+  await writeFile(path, Buffer.concat([prefix, Buffer.from(json), Buffer.from(data.buffer)]));
+}
+
+test('a checkpoint of GPT-2\'s size (124M parameters) loads and runs within wasm32\'s memory', async (t) => {
+  const attn = builds.simd;
+  const E = 768, L = 12, V = 50257, P = 1024;
+  const shapes = { 'wte.weight': [V, E], 'wpe.weight': [P, E], 'ln_f.weight': [E], 'ln_f.bias': [E] };
+  for (let l = 0; l < L; l++) {
+    Object.assign(shapes, {
+      [`h.${l}.ln_1.weight`]: [E], [`h.${l}.ln_1.bias`]: [E], [`h.${l}.attn.c_attn.weight`]: [E, 3 * E], [`h.${l}.attn.c_attn.bias`]: [3 * E],
+      [`h.${l}.attn.c_proj.weight`]: [E, E], [`h.${l}.attn.c_proj.bias`]: [E], [`h.${l}.ln_2.weight`]: [E], [`h.${l}.ln_2.bias`]: [E],
+      [`h.${l}.mlp.c_fc.weight`]: [E, 4 * E], [`h.${l}.mlp.c_fc.bias`]: [4 * E], [`h.${l}.mlp.c_proj.weight`]: [4 * E, E], [`h.${l}.mlp.c_proj.bias`]: [E],
+    });
+  }
+  const parameters = Object.values(shapes).reduce((sum, shape) => sum + shape.reduce((a, b) => a * b, 1), 0);
+  const dir = await mkdtemp(join(tmpdir(), 'gpt2-size-'));
+  try {
+    await writeHalfSafetensors(join(dir, 'model.safetensors'), shapes);
+    const small = await filesOf('gpt2');
+    const config = JSON.parse(await small['config.json'].text());
+    Object.assign(config, { vocab_size: V, n_embd: E, n_layer: L, n_head: 12, n_positions: P, n_ctx: P });
+    const started = performance.now();
+    let updates = 0;
+    const model = await attn.loadCheckpoint({
+      ...small, 'config.json': JSON.stringify(config), 'model.safetensors': await openAsBlob(join(dir, 'model.safetensors')),
+    }, { onProgress: () => updates++ });
+    const seconds = (performance.now() - started) / 1000;
+    const out = model.run('The cat sat on the mat because it was tired.');
+    const n = out.ids.length;
+    assert.equal(out.attentions.length, L * 12 * n * n);
+    assert.ok(out.attentions.every(Number.isFinite));
+    const { memoryBytes } = attn.heapStats();
+    t.diagnostic(`${(parameters / 1e6).toFixed(1)}M parameters (float16 file, float32 in the heap): loaded in ${seconds.toFixed(1)} s ` +
+      `with ${updates} progress updates; wasm heap ${(memoryBytes / 2 ** 20).toFixed(0)} MiB of the 2048 MiB maximum`);
+    assert.ok(parameters > 124e6 && parameters < 125e6);
+    assert.ok(memoryBytes < 2 ** 31);
+    assert.equal(model.config.maxLength, 512);
+    model.dispose();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

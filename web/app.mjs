@@ -39,11 +39,12 @@ for (const bar of document.querySelectorAll('.colorbar-gradient')) bar.style.bac
 for (const [i, example] of EXAMPLES.entries()) examples.append(new Option(example.label, String(i)));
 
 let state = parseHash(location.hash);
-let compute, build = '';
+let engine, compute, build = '';
+let checkpoint = null;  // the user's own model once loaded: { config, version }
 let last = { key: null, result: null }, pending = { key: null, promise: null };
 let keystroke = null;  // when the newest unpainted keystroke happened (performance.now() time base)
 
-const computeKey = (s) => JSON.stringify([s.model, s.text, s.compare, s.mask, s.scaled, s.temperature]);
+const computeKey = (s) => JSON.stringify([s.model, s.model === 'checkpoint' && checkpoint?.version, s.text, s.compare, s.mask, s.scaled, s.temperature]);
 
 // The state into the controls (they may be out of step after Back or a permalink).
 function showControls() {
@@ -73,9 +74,11 @@ function commit(next, push) {
 
 async function refresh() {
   showControls();
-  if (state.text.trim() === '') {
+  const unloaded = state.model === 'checkpoint' && !checkpoint;
+  if (state.text.trim() === '' || unloaded) {
     for (const id of ['beams', 'matrix', 'steps', 'heads', 'compare-views']) $(id).replaceChildren();
-    status.textContent = 'Type at least one word.';
+    status.textContent = unloaded ? 'Your own model is not loaded in this tab (its files are not part of the link): choose them with “Your own model…” below.'
+      : 'Type at least one word.';
     lengthNote.hidden = true;
     return;
   }
@@ -126,6 +129,7 @@ function render({ config, main, compare, cross, milliseconds }) {
   fillOptions(controls.head, config.heads, state.head, [['average', 'average of heads'], ['rollout', 'rollout to this layer']]);
 
   const causal = state.mask === 'trained' ? config.causal : state.mask === 'causal';
+  $('hide-bos-label').textContent = `hide ${main.tokens[0]}`;
   const [weights, title] = chosenWeights(main.attentions, config.heads, n, state);
   const view = shown(state, main.tokens, main.tokens, weights);
   const what = `${title}${state.hideBos ? ', [BOS] hidden, rows rescaled' : ''}`;
@@ -136,7 +140,7 @@ function render({ config, main, compare, cross, milliseconds }) {
   timed('heatmap', () => renderHeatmap($('matrix'), { ...view, caption: `${what}: attention weights of ${view.rows.length} tokens` }));
   timed('steps', () => renderStepsView(main, config, weights, causal));
   timed('head grid', () => renderHeadGrid($('heads'), {
-    layers: config.layers, heads: config.heads, n, attentions: main.attentions, selected: state,
+    layers: config.layers, heads: config.heads, n, attentions: main.attentions, selected: state, firstToken: main.tokens[0],
     onSelect: (layer, head) => commit({ ...state, layer, head }, true),
   }));
   timed('comparison', () => renderComparison(config, main, compare, cross));
@@ -147,8 +151,10 @@ function render({ config, main, compare, cross, milliseconds }) {
     `${milliseconds.toFixed(1)} ms by the ${build}`;
   const cut = [main, compare].filter((s) => s?.truncated);
   lengthNote.hidden = cut.length === 0;
+  // Special tokens ([BOS], [CLS], [SEP], …) are the ones that cover no text.
+  const specials = main.tokens.filter((_, i) => main.offsets[2 * i + 1] === 0);
   lengthNote.textContent = cut.map((s) => `The text has ${s.textTokens} tokens; the model reads at most ` +
-    `${config.maxLength - 1} after [BOS], so the views show the first ${s.n - 1}.`).join(' ');
+    `${config.maxLength - specials.length} besides ${specials.join(' and ')}, so the views show the first ${s.n - specials.length}.`).join(' ');
   $('matrix').dataset.ready = 'true';
 }
 
@@ -207,6 +213,71 @@ examples.addEventListener('change', () => {
   if (example) commit({ ...state, text: example.text, compare: example.compare ?? '', token: 1 }, true);
 });
 window.addEventListener('popstate', () => { state = parseHash(location.hash); refresh(); });
+
+// Your own model: a Hugging Face checkpoint's files, chosen or dropped (files or their folder), loaded by the
+// engine (in its worker) tensor by tensor with a progress bar; it becomes the model 'checkpoint'.
+const megabytes = (bytes) => (bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0);
+async function loadCheckpoint(files) {
+  const progress = $('checkpoint-progress'), note = $('checkpoint-status');
+  if (!engine || files.length === 0) return;
+  note.classList.remove('error');
+  note.textContent = `Reading ${files.length} file${files.length === 1 ? '' : 's'}…`;
+  progress.removeAttribute('value');
+  progress.hidden = false;
+  try {
+    const { config } = await engine.loadCheckpoint(files, ({ loaded, total }) => {
+      progress.max = total;
+      progress.value = loaded;
+      note.textContent = `Reading model.safetensors: ${megabytes(loaded)} of ${megabytes(total)} MB`;
+    });
+    checkpoint = { config, version: (checkpoint?.version ?? 0) + 1 };
+    const option = controls.model.querySelector('option[value="checkpoint"]');
+    option.disabled = false;
+    option.textContent = `your own model: ${config.name}`;
+    note.textContent = `Loaded ${config.name}: ${config.layers} layers × ${config.heads} heads, dModel ${config.dModel}` +
+      `${config.causal ? ', causal' : ''}, up to ${config.maxLength} tokens.`;
+    commit({ ...state, model: 'checkpoint', layer: 0, head: 0 }, true);
+  } catch (error) {
+    note.textContent = `Could not load your model: ${error.message}`;
+    note.classList.add('error');
+  } finally {
+    progress.hidden = true;
+  }
+}
+const picker = $('checkpoint-files');
+$('checkpoint-open').addEventListener('click', () => picker.click());
+picker.addEventListener('change', () => { loadCheckpoint([...picker.files]); picker.value = ''; });
+
+// Dropped files, or the files of a dropped folder (one level: a checkpoint's folder).
+async function droppedFiles(entries, files) {
+  if (!entries.some((entry) => entry?.isDirectory)) return files;
+  const out = [];
+  const fileOf = (entry) => new Promise((resolve, reject) => entry.file(resolve, reject));
+  for (const entry of entries) {
+    if (entry?.isFile) out.push(await fileOf(entry));
+    if (!entry?.isDirectory) continue;
+    const reader = entry.createReader();
+    for (let batch; (batch = await new Promise((resolve, reject) => reader.readEntries(resolve, reject))).length;) {
+      for (const child of batch) if (child.isFile) out.push(await fileOf(child));
+    }
+  }
+  return out;
+}
+const hasFiles = (event) => [...(event.dataTransfer?.types ?? [])].includes('Files');
+document.addEventListener('dragover', (event) => {
+  if (!hasFiles(event)) return;
+  event.preventDefault();
+  event.dataTransfer.dropEffect = 'copy';
+  document.body.classList.add('dropping');
+});
+document.addEventListener('dragleave', (event) => { if (!event.relatedTarget) document.body.classList.remove('dropping'); });
+document.addEventListener('drop', (event) => {
+  document.body.classList.remove('dropping');
+  if (!hasFiles(event)) return;
+  event.preventDefault();
+  const entries = [...event.dataTransfer.items].map((item) => item.webkitGetAsEntry?.());  // only now, in the event
+  droppedFiles(entries, [...event.dataTransfer.files]).then(loadCheckpoint);
+});
 
 // Share / embed: the dialog's snippets follow the state and the chosen embed view.
 const share = $('share');
@@ -299,7 +370,6 @@ async function startEngine() {
 }
 
 async function start() {
-  let engine;
   [engine, build] = await startEngine();
   compute = latestOnly(engine.compute);
   await refresh();

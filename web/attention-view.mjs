@@ -229,7 +229,7 @@ class AttentionView extends (globalThis.HTMLElement ?? Object) {
       container.append(element('div', { className: 'colorbar' }, element('span', {}, '0'), gradient, element('span', {}, '1')));
     } else {
       renderHeadGrid(container, {
-        layers, heads, n, attentions: data.attentions, selected: { layer, head },
+        layers, heads, n, attentions: data.attentions, selected: { layer, head }, firstToken: rows[0],
         onSelect: (l, h) => this.#change({ layer: String(l), head: String(h), view: 'matrix' }),
       });
     }

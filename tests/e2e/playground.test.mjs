@@ -190,7 +190,7 @@ test('compare and cross-attention; long input keeps working with a note; the exa
   const long = Array.from({ length: 500 }, (_, i) => ['the', 'cat', 'sat', 'on', 'mat'][i % 5]).join(' ');
   await page.fill('#sentence', long);
   await page.waitForSelector('#length-note:not([hidden])');
-  assert.match(await page.textContent('#length-note'), /^The text has \d+ tokens; the model reads at most 127 after \[BOS\], so the views show the first 127\./);
+  assert.match(await page.textContent('#length-note'), /^The text has \d+ tokens; the model reads at most 127 besides \[BOS\], so the views show the first 127\./);
   assert.deepEqual(await page.$eval('#matrix canvas', (c) => [c.width, c.height]), [128, 128]);
   assert.equal(await page.$$eval('.beams-rows', (f) => f.length), 1, 'long input: the beams turn into rows');
   await page.fill('#sentence', 'short again');

@@ -56,21 +56,31 @@ export function analyse(attn, model, request) {
   return result;
 }
 
-// request -> result with the core `attn`, loading each model once (by name, as attn.loadModel takes it), and
-// saying how long the computation took. Used by the worker, and on the page when workers are unavailable.
+// request -> result with the core `attn`, loading each built-in model once (by name, as attn.loadModel takes
+// it), and saying how long the computation took. analyser.add(name, model) puts in a model loaded otherwise (the
+// user's checkpoint), disposing of the one it replaces. Used by the worker, and on the page without one.
 export function createAnalyser(attn) {
   const models = new Map();
   const load = (name) => {
-    if (!models.has(name)) models.set(name, attn.loadModel(name).catch((error) => { models.delete(name); throw error; }));
+    if (!models.has(name)) {
+      if (name === 'checkpoint') throw new Error('your model is not loaded in this tab: choose its files again');
+      models.set(name, attn.loadModel(name).catch((error) => { models.delete(name); throw error; }));
+    }
     return models.get(name);
   };
-  return async (request) => {
+  const analyser = async (request) => {
     const model = await load(request.model);
     const started = performance.now();
     const result = analyse(attn, model, request);
     result.milliseconds = performance.now() - started;
     return result;
   };
+  analyser.add = async (name, model) => {
+    const previous = models.get(name);
+    models.set(name, Promise.resolve(model));
+    (await previous)?.dispose();
+  };
+  return analyser;
 }
 
 // The typed arrays of a result, to transfer rather than copy between threads.

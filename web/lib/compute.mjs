@@ -1,7 +1,9 @@
 // Where the attention is computed: in a Web Worker when the browser can start one (over http), else on the
-// page's own thread (workers cannot start from file://). Either way: { ready, compute(request) }. Requests run
-// one after another; callers that want only their newest request wrap compute in latestOnly (analysis.mjs).
-// The worker side is serveRequests below; web/worker.mjs and the <attention-view> bundle run it.
+// page's own thread (workers cannot start from file://). Either way: { ready, compute(request),
+// loadCheckpoint(files, onProgress) }. Requests run one after another; callers that want only their newest
+// request wrap compute in latestOnly (analysis.mjs). loadCheckpoint makes the user's Hugging Face checkpoint the
+// model named 'checkpoint' and resolves to { config }. The worker side is serveRequests below; web/worker.mjs
+// and the <attention-view> bundle run it.
 import { createAnalyser, transferables } from './analysis.mjs';
 
 // workerOptions: { type: 'module' } for web/worker.mjs; {} for a classic script such as dist/attention-view.js.
@@ -14,18 +16,31 @@ export function startWorker(workerUrl, workerOptions = { type: 'module' }) {
       if (data.ready) return resolve(data.ready);
       if (data.failed) return reject(new Error(data.failed));
       const call = calls.get(data.id);
+      if (data.progress) return call.onProgress?.(data.progress);
       calls.delete(data.id);
       if (data.error !== undefined) call.reject(new Error(data.error));
       else call.resolve(data.result);
     });
     worker.addEventListener('error', (event) => reject(new Error(event.message || 'the worker could not start')));
   });
-  const compute = (request) => new Promise((resolve, reject) => {
+  const call = (message, onProgress) => new Promise((resolve, reject) => {
     const id = nextId++;
-    calls.set(id, { resolve, reject });
-    worker.postMessage({ id, request });
+    calls.set(id, { resolve, reject, onProgress });
+    worker.postMessage({ id, ...message });
   });
-  return { ready, compute, terminate: () => worker.terminate() };
+  return {
+    ready,
+    compute: (request) => call({ request }),
+    loadCheckpoint: (files, onProgress) => call({ checkpoint: [...files] }, onProgress),
+    terminate: () => worker.terminate(),
+  };
+}
+
+// The user's checkpoint from its files into the analyser, as the model named 'checkpoint'.
+async function addCheckpoint(core, analyser, files, onProgress) {
+  const model = await (await core).loadCheckpoint(files, { onProgress });
+  await (await analyser).add('checkpoint', model);
+  return { config: model.config };
 }
 
 export function onThisThread(createAttention, options) {
@@ -34,11 +49,13 @@ export function onThisThread(createAttention, options) {
   return {
     ready: core.then((attn) => ({ simd: attn.simd, arch: attn.arch })),
     compute: async (request) => (await analyser)(request),
+    loadCheckpoint: (files, onProgress) => addCheckpoint(core, analyser, files, onProgress),
   };
 }
 
-// The worker's side of startWorker's protocol. In: { id, request }. Out: { ready: { simd, arch } } or
-// { failed: message } once, then { id, result } or { id, error: message } per request.
+// The worker's side of startWorker's protocol. In: { id, request } or { id, checkpoint: files }. Out:
+// { ready: { simd, arch } } or { failed: message } once, then { id, progress } while a checkpoint loads, and
+// { id, result } or { id, error: message } per message.
 export function serveRequests(scope, createAttention, options) {
   const core = createAttention(options);
   const analyser = core.then(createAnalyser);
@@ -46,8 +63,12 @@ export function serveRequests(scope, createAttention, options) {
     (attn) => scope.postMessage({ ready: { simd: attn.simd, arch: attn.arch } }),
     (error) => scope.postMessage({ failed: error.message }),
   );
-  scope.addEventListener('message', async ({ data: { id, request } }) => {
+  scope.addEventListener('message', async ({ data: { id, request, checkpoint } }) => {
     try {
+      if (checkpoint) {
+        const progress = (p) => scope.postMessage({ id, progress: p });
+        return scope.postMessage({ id, result: await addCheckpoint(core, analyser, checkpoint, progress) });
+      }
       const result = await (await analyser)(request);
       scope.postMessage({ id, result }, transferables(result));
     } catch (error) {

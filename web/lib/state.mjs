@@ -3,7 +3,8 @@
 
 export const FIELDS = {
   text: { kind: 'string', default: 'The cat sat on the mat because it was tired', maxLength: 4000 },
-  model: { kind: 'choice', choices: ['builtin', 'builtin-causal', 'builtin-lens'], default: 'builtin' },
+  // 'checkpoint': the user's own model, loaded from files in this tab (the files are not in the URL).
+  model: { kind: 'choice', choices: ['builtin', 'builtin-causal', 'builtin-lens', 'checkpoint'], default: 'builtin' },
   layer: { kind: 'integer', min: 0, max: 63, default: 0 },
   // A head's number, or 'average' (of the layer's heads) or 'rollout' (through layers 0..layer).
   head: { kind: 'integer', min: 0, max: 255, words: ['average', 'rollout'], default: 2 },

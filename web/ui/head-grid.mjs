@@ -4,7 +4,7 @@
 import { summarizeHead } from '../lib/head-patterns.mjs';
 import { paintWeights } from './heatmap.mjs';
 
-const PATTERN_NAMES = { previous: 'previous token', next: 'next token', self: 'itself', first: '[BOS]', broad: 'broad' };
+const PATTERN_NAMES = { previous: 'previous token', next: 'next token', self: 'itself', broad: 'broad' };
 
 // The grid's skeleton: titles, and one button (canvas + label) per head, calling onSelect through `grid.onSelect`.
 function buildGrid(layers, heads) {
@@ -30,7 +30,9 @@ function buildGrid(layers, heads) {
 }
 
 // attentions: (layers, heads, n, n). selected: {layer, head}. onSelect(layer, head) is called on a choice.
-export function renderHeadGrid(container, { layers, heads, n, attentions, selected, onSelect }) {
+// firstToken names the pattern of attending to token 0 ('[BOS]', '[CLS]', …).
+export function renderHeadGrid(container, { layers, heads, n, attentions, selected, onSelect, firstToken = 'the first token' }) {
+  const names = { ...PATTERN_NAMES, first: firstToken };
   let grid = container.firstElementChild;
   if (grid?.dataset.shape !== `${layers}x${heads}`) container.replaceChildren(grid = buildGrid(layers, heads));
   grid.onSelect = onSelect;
@@ -40,8 +42,8 @@ export function renderHeadGrid(container, { layers, heads, n, attentions, select
     const summary = summarizeHead(weights, n);
     const share = summary.pattern === 'broad' ? '' : ` ${summary[summary.pattern].toFixed(2)}`;
     button.setAttribute('aria-pressed', String(l === selected.layer && h === selected.head));
-    button.setAttribute('aria-label', `Layer ${l}, head ${h}: ${PATTERN_NAMES[summary.pattern]}${share}, entropy ${summary.entropy.toFixed(2)} nats`);
+    button.setAttribute('aria-label', `Layer ${l}, head ${h}: ${names[summary.pattern]}${share}, entropy ${summary.entropy.toFixed(2)} nats`);
     paintWeights(button.firstChild, weights, n, n);
-    button.lastChild.textContent = `${PATTERN_NAMES[summary.pattern]}${share} · H ${summary.entropy.toFixed(2)}`;
+    button.lastChild.textContent = `${names[summary.pattern]}${share} · H ${summary.entropy.toFixed(2)}`;
   });
 }

@@ -1,0 +1,88 @@
+// Your own model in the playground: the fixture checkpoints (tests/fixtures/checkpoints) chosen with the file
+// picker or dropped on the page, loaded in the worker, and shown in every view with the reference's numbers;
+// a missing file named; the page after a reload without the files.
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { launchBrowser, serve, watchPage } from './browser.mjs';
+
+let browser, server;
+before(async () => { browser = await launchBrowser(); server = await serve(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const fixtures = fileURLToPath(new URL('../fixtures/checkpoints/', import.meta.url));
+const filesOf = async (model) => (await readdir(`${fixtures}${model}`)).filter((f) => f !== 'reference.json').map((f) => `${fixtures}${model}/${f}`);
+const referenceOf = async (model) => JSON.parse(await readFile(`${fixtures}${model}/reference.json`, 'utf8'));
+const status = (page) => page.textContent('#status');
+
+test('a BERT checkpoint chosen with the file picker shows in every view, with the reference\'s weights', async () => {
+  const page = await browser.newPage();
+  const problems = watchPage(page, server.url);
+  const { cases: [first] } = await referenceOf('bert');
+  await page.goto(`${server.url}/#text=${encodeURIComponent(first.text)}`);
+  await page.waitForSelector('#matrix[data-ready="true"] canvas', { timeout: 20000 });
+  await page.setInputFiles('#checkpoint-files', await filesOf('bert'));
+  await page.waitForFunction(() => document.getElementById('status').textContent.includes('BertForMaskedLM'), null, { timeout: 20000 });
+  assert.match(await page.textContent('#checkpoint-status'), /^Loaded BertForMaskedLM: 2 layers × 4 heads, dModel 32, up to 40 tokens\.$/);
+  assert.equal(await page.inputValue('#model'), 'checkpoint');
+  assert.equal(await page.locator('#checkpoint-progress').isHidden(), true);
+  assert.match(await page.evaluate(() => location.hash), /model=checkpoint/);
+
+  const n = first.ids.length;
+  const labels = await page.$$eval('.heatmap-rows .heatmap-label', (spans) => spans.map((s) => s.textContent));
+  assert.deepEqual([labels[0], labels[1], labels.at(-1), labels.length], ['[CLS]', 'the', '[SEP]', n]);
+  assert.equal(await page.textContent('#hide-bos-label'), 'hide [CLS]');
+  // Every view: beams, heatmap (and its table), the four steps, the head grid.
+  assert.equal(await page.locator('.beams-queries .beams-token').count(), n);
+  assert.deepEqual(await page.$eval('#matrix canvas', (c) => [c.width, c.height]), [n, n]);
+  assert.equal(await page.locator('.steps-table tbody tr').count(), n);
+  assert.equal(await page.locator('.head-thumb').count(), 8);
+  // Layer 0, head 0 in the table, to 3 decimals, is the reference's.
+  await page.click('.heatmap-table summary');
+  const table = await page.$$eval('.heatmap-table tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((c) => Number(c.textContent))));
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) assert.ok(Math.abs(table[i][j] - first.attentions[i * n + j]) <= 0.0005 + 1e-9, `row ${i}, column ${j}`);
+  }
+  // The grid selects another head.
+  await page.click('.head-thumb >> nth=7');
+  await page.waitForFunction(() => document.querySelector('.heatmap-readout').textContent.startsWith('Layer 1, head 3'));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a GPT-2 checkpoint dropped on the page loads; a missing file is named; a reload asks for the files again', async () => {
+  const page = await browser.newPage();
+  const problems = watchPage(page, server.url);
+  await page.goto(`${server.url}/#text=${encodeURIComponent('The cat sat on the mat.')}`);
+  await page.waitForSelector('#matrix[data-ready="true"] canvas', { timeout: 20000 });
+
+  // Without vocab.txt: the error names it, and the built-in model stays.
+  await page.setInputFiles('#checkpoint-files', (await filesOf('bert')).filter((f) => !f.endsWith('vocab.txt')));
+  await page.waitForFunction(() => document.getElementById('checkpoint-status').classList.contains('error'), null, { timeout: 20000 });
+  assert.equal(await page.textContent('#checkpoint-status'), 'Could not load your model: vocab.txt: is missing; BertForMaskedLM needs vocab.txt or tokenizer.json');
+  assert.equal(await page.inputValue('#model'), 'builtin');
+
+  // Drag and drop, as a file manager would.
+  const files = await Promise.all((await filesOf('gpt2')).map(async (path) => [path.split('/').pop(), [...await readFile(path)]]));
+  await page.evaluate((entries) => {
+    const transfer = new DataTransfer();
+    for (const [name, bytes] of entries) transfer.items.add(new File([new Uint8Array(bytes)], name));
+    document.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    document.getElementById('views').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, files);
+  await page.waitForFunction(() => document.getElementById('status').textContent.includes('GPT2LMHeadModel'), null, { timeout: 20000 });
+  const labels = await page.$$eval('.heatmap-rows .heatmap-label', (spans) => spans.map((s) => s.textContent));
+  assert.equal(labels[0], '<|endoftext|>');
+  assert.equal(labels.slice(1).join('').replaceAll('·', ' '), 'The cat sat on the mat.');
+  // Causal: the upper triangle of the table is zero.
+  await page.click('.heatmap-table summary');
+  const table = await page.$$eval('.heatmap-table tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((c) => Number(c.textContent))));
+  table.forEach((row, i) => row.forEach((w, j) => { if (j > i) assert.equal(w, 0); }));
+  assert.equal(await page.evaluate(() => document.body.classList.contains('dropping')), false);
+
+  await page.reload();
+  await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Your own model is not loaded in this tab'));
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -12,6 +12,7 @@
 #include "attn/attention.hpp"
 #include "json.hpp"
 #include "kernels.hpp"
+#include "build_arch.hpp"
 #include "layers.hpp"
 #include "unicode.hpp"
 
@@ -331,10 +332,12 @@ float half_to_float(std::uint16_t h) {
   return f;
 }
 
-// ---- The model's weights, in the layout the forward pass wants: matrices (in, out), so y = x · W + b.
+// ---- The model's weights, in the layout the forward pass wants: matrices packed once into the matmul kernel's
+// panels (so y = x · W + b never repacks them), from PyTorch's Linear (out, in) or GPT-2's Conv1D (in, out).
 
 struct Linear {
-  std::vector<float> w, b;
+  kernels::Panels w;  // (in, out), packed
+  std::vector<float> b;
 };
 struct Norm {
   std::vector<float> gain, bias;
@@ -344,17 +347,18 @@ struct Layer {
   Norm ln1, ln2;  // post-LN: after attention and after the MLP; pre-LN: before each
 };
 struct Weights {
-  std::vector<float> word, position, type;  // (vocab, d), (positions, d), (d): token type 0
+  std::vector<float> word, position, type;  // (vocab, d), (positions, d), (types, d): row 0 is token type 0
   Norm embedding_norm, final_norm;          // BERT-like after the embeddings; GPT-2's at the end
   std::vector<Layer> layers;
 };
 
-// Where one stored tensor goes: copied as it is, transposed from PyTorch's Linear (out, in), or one third of
-// the columns of GPT-2's fused c_attn (in, 3·out).
-enum class Place { kAsIs, kTransposed, kThird };
+// Where one stored tensor goes: a vector as it is; a matrix into panels from Linear (out, in) or Conv1D
+// (in, out) storage; or one third of GPT-2's fused c_attn, (in, 3·out) for the weight and (3·out) for the bias.
+enum class Place { kAsIs, kLinear, kConv1d, kThird };
 struct Target {
-  std::vector<float>* to;
   Place place;
+  std::vector<float>* vector = nullptr;
+  kernels::Panels* panels = nullptr;
   std::size_t part = 0;
 };
 struct Need {
@@ -369,28 +373,29 @@ std::vector<Need> needs_of(const HfConfig& h, Weights& w) {
   auto add = [&](std::string name, std::vector<std::size_t> shape, std::vector<Target> targets) {
     needs.push_back({std::move(name), std::move(shape), std::move(targets)});
   };
+  const auto as_is = [](std::vector<float>& to) { return Target{Place::kAsIs, &to}; };
   auto norm = [&](const std::string& name, Norm& n) {
-    add(name + ".weight", {d}, {{&n.gain, Place::kAsIs}});
-    add(name + ".bias", {d}, {{&n.bias, Place::kAsIs}});
+    add(name + ".weight", {d}, {as_is(n.gain)});
+    add(name + ".bias", {d}, {as_is(n.bias)});
   };
   auto linear = [&](const std::string& name, Linear& l, std::size_t in, std::size_t out) {
-    add(name + ".weight", {out, in}, {{&l.w, Place::kTransposed}});
-    add(name + ".bias", {out}, {{&l.b, Place::kAsIs}});
+    add(name + ".weight", {out, in}, {{Place::kLinear, nullptr, &l.w}});
+    add(name + ".bias", {out}, {as_is(l.b)});
   };
   auto conv1d = [&](const std::string& name, Linear& l, std::size_t in, std::size_t out) {
-    add(name + ".weight", {in, out}, {{&l.w, Place::kAsIs}});
-    add(name + ".bias", {out}, {{&l.b, Place::kAsIs}});
+    add(name + ".weight", {in, out}, {{Place::kConv1d, nullptr, &l.w}});
+    add(name + ".bias", {out}, {as_is(l.b)});
   };
   w.layers.resize(h.layers);
   if (h.kind == Kind::kGpt2) {
-    add("wte.weight", {h.vocab, d}, {{&w.word, Place::kAsIs}});
-    add("wpe.weight", {h.positions, d}, {{&w.position, Place::kAsIs}});
+    add("wte.weight", {h.vocab, d}, {as_is(w.word)});
+    add("wpe.weight", {h.positions, d}, {as_is(w.position)});
     for (std::size_t l = 0; l < h.layers; ++l) {
       const std::string p = "h." + std::to_string(l) + ".";
       Layer& y = w.layers[l];
       norm(p + "ln_1", y.ln1);
-      add(p + "attn.c_attn.weight", {d, 3 * d}, {{&y.q.w, Place::kThird, 0}, {&y.k.w, Place::kThird, 1}, {&y.v.w, Place::kThird, 2}});
-      add(p + "attn.c_attn.bias", {3 * d}, {{&y.q.b, Place::kThird, 0}, {&y.k.b, Place::kThird, 1}, {&y.v.b, Place::kThird, 2}});
+      add(p + "attn.c_attn.weight", {d, 3 * d}, {{Place::kThird, nullptr, &y.q.w, 0}, {Place::kThird, nullptr, &y.k.w, 1}, {Place::kThird, nullptr, &y.v.w, 2}});
+      add(p + "attn.c_attn.bias", {3 * d}, {{Place::kThird, &y.q.b, nullptr, 0}, {Place::kThird, &y.k.b, nullptr, 1}, {Place::kThird, &y.v.b, nullptr, 2}});
       conv1d(p + "attn.c_proj", y.o, d, d);
       norm(p + "ln_2", y.ln2);
       conv1d(p + "mlp.c_fc", y.ff1, d, f);
@@ -398,9 +403,9 @@ std::vector<Need> needs_of(const HfConfig& h, Weights& w) {
     }
     norm("ln_f", w.final_norm);
   } else if (h.kind == Kind::kBert) {
-    add("embeddings.word_embeddings.weight", {h.vocab, d}, {{&w.word, Place::kAsIs}});
-    add("embeddings.position_embeddings.weight", {h.positions, d}, {{&w.position, Place::kAsIs}});
-    add("embeddings.token_type_embeddings.weight", {h.types, d}, {{&w.type, Place::kAsIs}});
+    add("embeddings.word_embeddings.weight", {h.vocab, d}, {as_is(w.word)});
+    add("embeddings.position_embeddings.weight", {h.positions, d}, {as_is(w.position)});
+    add("embeddings.token_type_embeddings.weight", {h.types, d}, {as_is(w.type)});
     norm("embeddings.LayerNorm", w.embedding_norm);
     for (std::size_t l = 0; l < h.layers; ++l) {
       const std::string p = "encoder.layer." + std::to_string(l) + ".";
@@ -415,8 +420,8 @@ std::vector<Need> needs_of(const HfConfig& h, Weights& w) {
       norm(p + "output.LayerNorm", y.ln2);
     }
   } else {
-    add("embeddings.word_embeddings.weight", {h.vocab, d}, {{&w.word, Place::kAsIs}});
-    add("embeddings.position_embeddings.weight", {h.positions, d}, {{&w.position, Place::kAsIs}});
+    add("embeddings.word_embeddings.weight", {h.vocab, d}, {as_is(w.word)});
+    add("embeddings.position_embeddings.weight", {h.positions, d}, {as_is(w.position)});
     norm("embeddings.LayerNorm", w.embedding_norm);
     for (std::size_t l = 0; l < h.layers; ++l) {
       const std::string p = "transformer.layer." + std::to_string(l) + ".";
@@ -517,7 +522,7 @@ ModelOutput CheckpointModel::run(const std::vector<std::int32_t>& ids, const Run
     layers::layer_norm(in.data(), n, d, with.gain.data(), with.bias.data(), h_.eps, out.data(), mean.data(), rstd.data());
   };
   const auto linear = [&](const std::vector<float>& in, const Linear& l, std::size_t from, std::size_t to, std::vector<float>& out) {
-    layers::matmul(in.data(), from, l.w.data(), to, l.b.data(), n, from, to, out.data(), to);
+    kernels::matmul<BuildArch>(in.data(), from, l.w, l.b.data(), n, from, to, out.data(), to);
   };
   if (!pre_ln) norm(std::vector<float>(x), w_.embedding_norm, x);
 
@@ -621,10 +626,10 @@ void CheckpointLoader::put(const std::string& name, const std::uint8_t* bytes, s
   const Need& need = found->second;
   std::size_t count = 1;
   for (const std::size_t dim : need.shape) count *= dim;
-  // The values as float32: in place of the first target when it takes them as they are, else in a scratch copy.
+  // The values as float32: in place of the target when it takes them as they are, else in a scratch copy.
   const bool direct = need.targets.size() == 1 && need.targets[0].place == Place::kAsIs;
   std::vector<float> scratch;
-  std::vector<float>& values = direct ? *need.targets[0].to : scratch;
+  std::vector<float>& values = direct ? *need.targets[0].vector : scratch;
   values.resize(count);
   for (std::size_t i = 0; i < count; ++i) {
     if (t.dtype == DType::kF32) {
@@ -640,18 +645,20 @@ void CheckpointLoader::put(const std::string& name, const std::uint8_t* bytes, s
     }
     if (!std::isfinite(values[i])) throw ArgumentError(what, "holds a value that is not finite, at element " + std::to_string(i));
   }
+  const std::size_t rows = need.shape.size() == 2 ? need.shape[0] : 1, columns = need.shape.back();
   for (const Target& target : need.targets) {
     if (target.place == Place::kAsIs) {
-      if (!direct) *target.to = values;
-    } else if (target.place == Place::kTransposed) {  // (out, in) -> (in, out)
-      const std::size_t out = need.shape[0], in = need.shape[1];
-      target.to->resize(count);
-      kernels::transpose(values.data(), in, out, in, target.to->data());
-    } else {  // columns [part·out, (part + 1)·out) of each row of (rows, 3·out)
-      const std::size_t columns = need.shape.back(), third = columns / 3, rows = count / columns;
-      target.to->resize(rows * third);
-      for (std::size_t r = 0; r < rows; ++r) {
-        std::copy_n(values.begin() + std::ptrdiff_t(r * columns + target.part * third), third, target.to->begin() + std::ptrdiff_t(r * third));
+      if (!direct) *target.vector = values;
+    } else if (target.place == Place::kLinear) {  // B(i, o) = W[o][i] of W (out, in)
+      kernels::pack_panels<BuildArch>(values.data(), 1, columns, columns, rows, *target.panels);
+    } else if (target.place == Place::kConv1d) {  // B = W (in, out)
+      kernels::pack_panels<BuildArch>(values.data(), columns, 1, rows, columns, *target.panels);
+    } else {  // columns [part·out, (part + 1)·out) of (in, 3·out), or of the bias (3·out)
+      const std::size_t third = columns / 3;
+      if (target.panels) {
+        kernels::pack_panels<BuildArch>(values.data() + target.part * third, columns, 1, rows, third, *target.panels);
+      } else {
+        target.vector->assign(values.begin() + std::ptrdiff_t(target.part * third), values.begin() + std::ptrdiff_t((target.part + 1) * third));
       }
     }
   }

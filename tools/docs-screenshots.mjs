@@ -1,6 +1,8 @@
 // Writes the screenshots under docs/screenshots/ (desktop 1280×800 and phone 390×844, light and one dark), each a
-// window-sized view scrolled to one part of the playground; also the Share dialog and the element's test page.  Usage: node tools/docs-screenshots.mjs
-import { mkdir } from 'node:fs/promises';
+// window-sized view scrolled to one part of the playground; also the Share dialog, the element's test page, and
+// a loaded checkpoint (the tiny BERT fixture).  Usage: node tools/docs-screenshots.mjs
+import { mkdir, readdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { launchBrowser, serve } from '../tests/e2e/browser.mjs';
 
 const out = new URL('../docs/screenshots/', import.meta.url);
@@ -19,6 +21,7 @@ const SHOTS = [
   // [..., { path (instead of the playground), ready (selector to wait for), click (selector to click first) }]
   ['share', hash(animal), null, ['desktop'], { click: '#share-open' }],
   ['element', '', null, ['desktop'], { path: '/test-pages/element.html', ready: '#custom > attention-view[data-ready="true"]' }],
+  ['checkpoint', hash({ text: 'Unbelievable: the café\'s naïve owner played jazz!' }), null, ['desktop'], { checkpoint: 'bert' }],
 ];
 const DEVICES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
 
@@ -26,12 +29,17 @@ await mkdir(out, { recursive: true });
 const server = await serve();
 const browser = await launchBrowser();
 try {
-  for (const [name, state, heading, devices, { path = '/', ready = '#matrix[data-ready="true"]', click } = {}] of SHOTS) {
+  for (const [name, state, heading, devices, { path = '/', ready = '#matrix[data-ready="true"]', click, checkpoint } = {}] of SHOTS) {
     for (const device of devices) {
       const page = await browser.newPage({ viewport: DEVICES[device], colorScheme: name.endsWith('dark') ? 'dark' : 'light', deviceScaleFactor: 1 });
       await page.goto(`${server.url}${path}${state}`);
       await page.waitForSelector(ready, { timeout: 15000 });
       if (click) await page.click(click);
+      if (checkpoint) {  // a fixture checkpoint through the file picker, as a reader would load one
+        const dir = fileURLToPath(new URL(`../tests/fixtures/checkpoints/${checkpoint}/`, import.meta.url));
+        await page.setInputFiles('#checkpoint-files', (await readdir(dir)).filter((f) => f !== 'reference.json').map((f) => dir + f));
+        await page.waitForFunction(() => document.getElementById('checkpoint-status').textContent.startsWith('Loaded'));
+      }
       if (heading) await page.$eval(heading, (h) => window.scrollTo(0, h.getBoundingClientRect().top + window.scrollY - 16));
       await page.waitForTimeout(300);
       const file = new URL(`${name}-${device}.png`, out);

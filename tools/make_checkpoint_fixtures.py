@@ -13,6 +13,7 @@ bert:       BertForMaskedLM-style names ("bert." prefix, extra cls.* and positio
 distilbert: float16 weights, cased, its tokenizer as tokenizer.json.
 gpt2:       GPT-2 names without a prefix (as the published gpt2 checkpoint), the causal-mask buffers
             h.N.attn.bias, Conv1D (in, out) weights, byte-level BPE with merges learned here.
+gpt2-bf16:  the same with bfloat16 weights (other random values).
 """
 import json
 import math
@@ -288,13 +289,13 @@ def gpt2_forward(p, ids, layers, heads, eps):
 # ---------------------------------------------------------------------------------------------------------------
 # Files.
 
-DTYPES = {torch.float32: 'F32', torch.float16: 'F16', torch.int64: 'I64', torch.uint8: 'BOOL'}
+DTYPES = {torch.float32: 'F32', torch.float16: 'F16', torch.bfloat16: 'BF16', torch.int64: 'I64', torch.uint8: 'BOOL'}
 
 
 def write_safetensors(path, tensors):
     header, offset, blobs = {'__metadata__': {'format': 'pt'}}, 0, []
     for name, t in tensors.items():
-        data = t.contiguous().numpy().tobytes()
+        data = (t.view(torch.int16) if t.dtype == torch.bfloat16 else t).contiguous().numpy().tobytes()  # numpy has no bfloat16
         header[name] = {'dtype': DTYPES[t.dtype], 'shape': list(t.shape), 'data_offsets': [offset, offset + len(data)]}
         blobs.append(data)
         offset += len(data)
@@ -430,8 +431,8 @@ def make_distilbert():
               lambda toks: [(vocab['[CLS]'], 0, 0)] + toks + [(vocab['[SEP]'], 0, 0)])
 
 
-def make_gpt2():
-    d = ROOT / 'gpt2'
+def make_gpt2(name='gpt2', dtype=torch.float32):
+    d = ROOT / name
     d.mkdir(parents=True, exist_ok=True)
     merges = learn_merges(TOKENIZER_TEXTS, 120)
     tokens = [BYTE_CHARS[b] for b in range(256)] + [a + b for a, b in merges]
@@ -453,7 +454,7 @@ def make_gpt2():
                        b + 'attn.c_attn.bias': (3 * E,), b + 'attn.c_proj.weight': (E, E), b + 'attn.c_proj.bias': (E,),
                        b + 'ln_2.weight': (E,), b + 'ln_2.bias': (E,), b + 'mlp.c_fc.weight': (E, 4 * E),
                        b + 'mlp.c_fc.bias': (4 * E,), b + 'mlp.c_proj.weight': (4 * E, E), b + 'mlp.c_proj.bias': (E,)})
-    p = random_weights(shapes, torch.float32)
+    p = random_weights(shapes, dtype)
     for l in range(L):  # the causal-mask buffer old checkpoints carry
         p[f'h.{l}.attn.bias'] = torch.tril(torch.ones(P, P, dtype=torch.uint8)).view(1, 1, P, P)
     write_safetensors(d / 'model.safetensors', p)
@@ -466,5 +467,6 @@ if __name__ == '__main__':
     make_bert()
     make_distilbert()
     make_gpt2()
+    make_gpt2('gpt2-bf16', torch.bfloat16)
     for d in sorted(ROOT.iterdir()):
         print(d.name, ', '.join(f'{f.name} {f.stat().st_size}' for f in sorted(d.iterdir())))

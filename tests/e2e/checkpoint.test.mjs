@@ -44,9 +44,13 @@ test('a BERT checkpoint chosen with the file picker shows in every view, with th
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) assert.ok(Math.abs(table[i][j] - first.attentions[i * n + j]) <= 0.0005 + 1e-9, `row ${i}, column ${j}`);
   }
-  // The grid selects another head.
+  // The grid selects another head; the comparison and cross-attention run on the loaded model too.
   await page.click('.head-thumb >> nth=7');
   await page.waitForFunction(() => document.querySelector('.heatmap-readout').textContent.startsWith('Layer 1, head 3'));
+  await page.fill('#compare', 'The cat played.');
+  await page.waitForFunction(() => document.querySelectorAll('.compare-panel canvas').length === 3);
+  const m = await page.$$eval('.compare-panel', (panels) => panels[1].querySelectorAll('.heatmap-rows .heatmap-label').length);
+  assert.deepEqual(await page.$eval('.compare-panel:nth-child(3) canvas', (c) => [c.height, c.width]), [n, m]);
   assert.deepEqual(problems, []);
   await page.close();
 });

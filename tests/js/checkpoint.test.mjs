@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import { builds } from './helpers.mjs';
 
 const fixtures = new URL('../fixtures/checkpoints/', import.meta.url);
-const MODELS = ['bert', 'distilbert', 'gpt2'];
+const MODELS = ['bert', 'distilbert', 'gpt2', 'gpt2-bf16'];
 
 // Every file of a fixture but the reference, as Blobs read lazily from disk (as a browser's File objects are).
 async function filesOf(model) {
@@ -33,7 +33,7 @@ function relativeError(got, want) {
 }
 
 for (const [build, attn] of Object.entries(builds)) {
-  test(`${build}: BERT, DistilBERT (float16) and GPT-2 checkpoints agree with PyTorch within 1e-4`, async (t) => {
+  test(`${build}: BERT, DistilBERT (float16) and GPT-2 (float32, bfloat16) checkpoints agree with PyTorch within 1e-4`, async (t) => {
     for (const model of MODELS) {
       const loaded = await attn.loadCheckpoint(await filesOf(model));
       const reference = await referenceOf(model);

@@ -100,6 +100,7 @@ test('share: snippets escape the sentence for the attribute or text they are in,
     assert.ok(!html.includes('</script>"'), html);
   }
   assert.match(snippets.element, /^<script src="https:\/\/example.org\/attention\/dist\/attention-view.js"><\/script>\n<attention-view sentence="&lt;img src=x onerror=alert\(1\)&gt; &quot;a&quot; &amp; &#39;b&#39; &lt;\/script&gt;" model="builtin" layer="1" head="average" token="3" view="matrix" causal>/);
+  assert.match(shareSnippets({ ...state, model: 'checkpoint' }, site).element, / model="builtin" /);  // the files stay home
   const oembed = oembedFor(snippets.embedUrl, site, { maxwidth: '500' });
   assert.deepEqual([oembed.version, oembed.type, oembed.width, oembed.height], ['1.0', 'rich', 500, 560]);
   assert.match(oembed.html, /^<iframe src="https:\/\/example.org\/attention\/embed.html#[^"]+" title="Self-attention on “&lt;img/);

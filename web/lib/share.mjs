@@ -9,10 +9,12 @@ const HEIGHT_SCRIPT = '<script>addEventListener("message", (e) => { if (e.data &
   + ' for (const f of document.querySelectorAll("iframe")) if (f.contentWindow === e.source) f.height = e.data.height; });</script>';
 
 // The <attention-view> attributes for a playground state. The embed carries the sentence, model, layer, head,
-// token, view and a causal mask; the what-if controls (no mask, √d_k, temperature) and the comparison stay behind.
+// token, view and a causal mask; the what-if controls (no mask, √d_k, temperature) and the comparison stay behind,
+// and so does the reader's own model (its files are on their computer): the embed shows the built-in one.
 export function elementAttributes(state) {
+  const model = state.model === 'checkpoint' ? 'builtin' : state.model;
   const attributes = {
-    sentence: state.text, model: state.model, layer: String(state.layer), head: String(state.head), token: String(state.token),
+    sentence: state.text, model, layer: String(state.layer), head: String(state.head), token: String(state.token),
   };
   if (state.view !== 'beams') attributes.view = state.view;
   if (state.mask === 'causal') attributes.causal = '';

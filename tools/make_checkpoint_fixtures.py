@@ -161,6 +161,19 @@ def gpt2_pretokenize(text):
     return pieces
 
 
+def merge_pair(parts, pair):
+    """Every occurrence of the pair, left to right, joined into one part."""
+    merged, k = [], 0
+    while k < len(parts):
+        if k + 1 < len(parts) and (parts[k], parts[k + 1]) == pair:
+            merged.append(parts[k] + parts[k + 1])
+            k += 2
+        else:
+            merged.append(parts[k])
+            k += 1
+    return merged
+
+
 def bpe(word, ranks):
     parts = list(word)
     while len(parts) > 1:
@@ -168,16 +181,7 @@ def bpe(word, ranks):
         best = min(pairs)[0]
         if best == math.inf:
             break
-        pair = next((parts[k], parts[k + 1]) for r, k in pairs if r == best)
-        merged, k = [], 0
-        while k < len(parts):
-            if k + 1 < len(parts) and (parts[k], parts[k + 1]) == pair:
-                merged.append(parts[k] + parts[k + 1])
-                k += 2
-            else:
-                merged.append(parts[k])
-                k += 1
-        parts = merged
+        parts = merge_pair(parts, next((parts[k], parts[k + 1]) for r, k in pairs if r == best))
     return parts
 
 
@@ -210,15 +214,8 @@ def learn_merges(texts, count):
         merges.append(best)
         new = {}
         for word, weight in words.items():
-            parts, k = [], 0
-            while k < len(word):
-                if k + 1 < len(word) and (word[k], word[k + 1]) == best:
-                    parts.append(word[k] + word[k + 1])
-                    k += 2
-                else:
-                    parts.append(word[k])
-                    k += 1
-            new[tuple(parts)] = new.get(tuple(parts), 0) + weight
+            parts = tuple(merge_pair(list(word), best))
+            new[parts] = new.get(parts, 0) + weight
         words = new
     return merges
 

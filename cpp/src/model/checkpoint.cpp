@@ -367,6 +367,15 @@ struct Need {
   std::vector<Target> targets;
 };
 
+struct EncoderNames {
+  const char *layer, *q, *k, *v, *o, *ln1, *ff1, *ff2, *ln2;
+};
+constexpr EncoderNames kBertNames{"encoder.layer.", "attention.self.query", "attention.self.key", "attention.self.value",
+                                  "attention.output.dense", "attention.output.LayerNorm", "intermediate.dense",
+                                  "output.dense", "output.LayerNorm"};
+constexpr EncoderNames kDistilBertNames{"transformer.layer.", "attention.q_lin", "attention.k_lin", "attention.v_lin",
+                                        "attention.out_lin", "sa_layer_norm", "ffn.lin1", "ffn.lin2", "output_layer_norm"};
+
 std::vector<Need> needs_of(const HfConfig& h, Weights& w) {
   const std::size_t d = h.d, f = h.dff;
   std::vector<Need> needs;
@@ -402,38 +411,25 @@ std::vector<Need> needs_of(const HfConfig& h, Weights& w) {
       conv1d(p + "mlp.c_proj", y.ff2, f, d);
     }
     norm("ln_f", w.final_norm);
-  } else if (h.kind == Kind::kBert) {
-    add("embeddings.word_embeddings.weight", {h.vocab, d}, {as_is(w.word)});
-    add("embeddings.position_embeddings.weight", {h.positions, d}, {as_is(w.position)});
-    add("embeddings.token_type_embeddings.weight", {h.types, d}, {as_is(w.type)});
-    norm("embeddings.LayerNorm", w.embedding_norm);
-    for (std::size_t l = 0; l < h.layers; ++l) {
-      const std::string p = "encoder.layer." + std::to_string(l) + ".";
-      Layer& y = w.layers[l];
-      linear(p + "attention.self.query", y.q, d, d);
-      linear(p + "attention.self.key", y.k, d, d);
-      linear(p + "attention.self.value", y.v, d, d);
-      linear(p + "attention.output.dense", y.o, d, d);
-      norm(p + "attention.output.LayerNorm", y.ln1);
-      linear(p + "intermediate.dense", y.ff1, d, f);
-      linear(p + "output.dense", y.ff2, f, d);
-      norm(p + "output.LayerNorm", y.ln2);
-    }
   } else {
+    // BERT and DistilBERT differ in their tensors' names only.
+    const bool bert = h.kind == Kind::kBert;
+    const EncoderNames& names = bert ? kBertNames : kDistilBertNames;
     add("embeddings.word_embeddings.weight", {h.vocab, d}, {as_is(w.word)});
     add("embeddings.position_embeddings.weight", {h.positions, d}, {as_is(w.position)});
+    if (bert) add("embeddings.token_type_embeddings.weight", {h.types, d}, {as_is(w.type)});
     norm("embeddings.LayerNorm", w.embedding_norm);
     for (std::size_t l = 0; l < h.layers; ++l) {
-      const std::string p = "transformer.layer." + std::to_string(l) + ".";
+      const std::string p = names.layer + std::to_string(l) + ".";
       Layer& y = w.layers[l];
-      linear(p + "attention.q_lin", y.q, d, d);
-      linear(p + "attention.k_lin", y.k, d, d);
-      linear(p + "attention.v_lin", y.v, d, d);
-      linear(p + "attention.out_lin", y.o, d, d);
-      norm(p + "sa_layer_norm", y.ln1);
-      linear(p + "ffn.lin1", y.ff1, d, f);
-      linear(p + "ffn.lin2", y.ff2, f, d);
-      norm(p + "output_layer_norm", y.ln2);
+      linear(p + names.q, y.q, d, d);
+      linear(p + names.k, y.k, d, d);
+      linear(p + names.v, y.v, d, d);
+      linear(p + names.o, y.o, d, d);
+      norm(p + names.ln1, y.ln1);
+      linear(p + names.ff1, y.ff1, d, f);
+      linear(p + names.ff2, y.ff2, f, d);
+      norm(p + names.ln2, y.ln2);
     }
   }
   return needs;

@@ -102,6 +102,9 @@ test('the served site is a PWA: it works with the server gone after one visit, a
   assert.deepEqual([manifest.name, manifest.start_url, manifest.display], ['Attention playground', './', 'standalone']);
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20000 });
   const [firstCache] = await page.evaluate(() => caches.keys());
+  // Installable: Chromium finds nothing missing (test contexts are incognito-like, which it reports on its own).
+  const { installabilityErrors } = await (await context.newCDPSession(page)).send('Page.getInstallabilityErrors');
+  assert.deepEqual(installabilityErrors.filter((e) => e.errorId !== 'in-incognito'), []);
 
   // The network gone: no server, and the browser offline.
   await server.close();

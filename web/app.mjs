@@ -132,7 +132,7 @@ function render({ config, main, compare, cross, milliseconds }) {
   $('hide-bos-label').textContent = `hide ${main.tokens[0]}`;
   const [weights, title] = chosenWeights(main.attentions, config.heads, n, state);
   const view = shown(state, main.tokens, main.tokens, weights);
-  const what = `${title}${state.hideBos ? ', [BOS] hidden, rows rescaled' : ''}`;
+  const what = `${title}${state.hideBos ? `, ${main.tokens[0]} hidden, rows rescaled` : ''}`;
   timed('beams', () => renderBeams($('beams'), {
     labels: view.rows, weights: view.weights, selected: state.token - view.offset, caption: what,
     onSelect: (i) => commit({ ...state, token: i + view.offset }, false),
@@ -219,8 +219,12 @@ window.addEventListener('popstate', () => { state = parseHash(location.hash); re
 const megabytes = (bytes) => (bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0);
 async function loadCheckpoint(files) {
   const progress = $('checkpoint-progress'), note = $('checkpoint-status');
-  if (!engine || files.length === 0) return;
-  note.classList.remove('error');
+  if (files.length === 0) return;
+  note.classList.toggle('error', !engine);
+  if (!engine) {
+    note.textContent = 'The WebAssembly core is still loading: choose the files again in a moment.';
+    return;
+  }
   note.textContent = `Reading ${files.length} file${files.length === 1 ? '' : 's'}…`;
   progress.removeAttribute('value');
   progress.hidden = false;

@@ -49,10 +49,11 @@ std::size_t size_field(const json::Value& object, const std::string& key, std::s
   return std::size_t(v->number);
 }
 
-std::string string_field(const json::Value& object, const std::string& key, const std::string& fallback) {
+std::string string_field(const json::Value& object, const std::string& key, const std::string& fallback,
+                         const std::string& file = kConfig) {
   const json::Value* v = field(object, key);
   if (!v) return fallback;
-  if (v->type != json::Value::Type::kString) throw ArgumentError(kConfig, "\"" + key + "\" must be a string");
+  if (v->type != json::Value::Type::kString) throw ArgumentError(file, "\"" + key + "\" must be a string");
   return v->string;
 }
 
@@ -157,21 +158,29 @@ std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
+// tokenizer.json, checked to describe a `type` model ("WordPiece" or "BPE") in its "model" object.
+json::Value tokenizer_json(const std::string& text, const std::string& type, const HfConfig& h) {
+  const std::string file = "tokenizer.json";
+  json::Value t = json::parse(text, file);
+  const json::Value* model = t.type == json::Value::Type::kObject ? field(t, "model") : nullptr;
+  if (!model || model->type != json::Value::Type::kObject || string_field(*model, "type", "", file) != type) {
+    throw ArgumentError(file, "must describe a " + type + " model for " + h.name);
+  }
+  return t;
+}
+
 Tokenizer word_piece(const CheckpointFiles& f, const HfConfig& h) {
   WordPieceOptions options;
   std::unordered_map<std::string, std::int32_t> vocab;
   std::string source;
   if (!f.tokenizer_json.empty()) {
     source = "tokenizer.json";
-    const json::Value t = json::parse(f.tokenizer_json, source);
-    const json::Value* model = t.type == json::Value::Type::kObject ? field(t, "model") : nullptr;
-    if (!model || model->type != json::Value::Type::kObject || string_field(*model, "type", "") != "WordPiece") {
-      throw ArgumentError(source, "must describe a WordPiece model for " + h.name);
-    }
-    if (string_field(*model, "continuing_subword_prefix", "##") != "##" || string_field(*model, "unk_token", "[UNK]") != "[UNK]") {
+    const json::Value t = tokenizer_json(f.tokenizer_json, "WordPiece", h);
+    const json::Value& model = t.object.at("model");
+    if (string_field(model, "continuing_subword_prefix", "##", source) != "##" || string_field(model, "unk_token", "[UNK]", source) != "[UNK]") {
       throw ArgumentError(source, "WordPiece must use \"##\" and \"[UNK]\", as BERT does");
     }
-    vocab = vocab_object(model->at("vocab", source), source, h.vocab);
+    vocab = vocab_object(model.at("vocab", source), source, h.vocab);
     if (const json::Value* n = field(t, "normalizer"); n && n->type == json::Value::Type::kObject) {
       options.lowercase = bool_field(*n, "lowercase", true, source);
       options.strip_accents = bool_field(*n, "strip_accents", options.lowercase, source);
@@ -220,13 +229,10 @@ Tokenizer byte_level(const CheckpointFiles& f, const HfConfig& h) {
   };
   if (!f.tokenizer_json.empty()) {
     source = "tokenizer.json";
-    const json::Value t = json::parse(f.tokenizer_json, source);
-    const json::Value* model = t.type == json::Value::Type::kObject ? field(t, "model") : nullptr;
-    if (!model || model->type != json::Value::Type::kObject || string_field(*model, "type", "") != "BPE") {
-      throw ArgumentError(source, "must describe a BPE model for " + h.name);
-    }
-    for (const auto& [token, id] : vocab_object(model->at("vocab", source), source, h.vocab)) vocab.emplace_back(token, id);
-    const json::Value& list = model->at("merges", source);
+    const json::Value t = tokenizer_json(f.tokenizer_json, "BPE", h);
+    const json::Value& model = t.object.at("model");
+    for (const auto& [token, id] : vocab_object(model.at("vocab", source), source, h.vocab)) vocab.emplace_back(token, id);
+    const json::Value& list = model.at("merges", source);
     if (list.type != json::Value::Type::kArray) throw ArgumentError(source, "\"merges\" must be an array");
     for (std::size_t i = 0; i < list.array.size(); ++i) {
       const json::Value& m = list.array[i];

@@ -2,11 +2,10 @@
 // model runs in a Web Worker (web/worker.mjs), newest request only, so typing never waits; changing only the
 // layer, head or token re-renders from the last result without computing again.
 import createAttention from './dist/attention.mjs';
-import { averageHeads } from './lib/aggregate.mjs';
 import { latestOnly } from './lib/analysis.mjs';
 import { onThisThread, startWorker } from './lib/compute.mjs';
 import { attentionSvg, fileStem } from './lib/export.mjs';
-import { chosenWeights, display, headSlice, shown } from './lib/selection.mjs';
+import { chosenWeights, display, shown } from './lib/selection.mjs';
 import { shareSnippets } from './lib/share.mjs';
 import { parseHash, toHash } from './lib/state.mjs';
 import { attentionSteps } from './lib/steps.mjs';
@@ -180,8 +179,7 @@ function renderComparison(config, main, compare, cross) {
   }
   const { layer, head } = state;
   // Rollout has no meaning across two sentences: the aggregates show the layer's average there.
-  const perHead = (all, n, m) => (typeof head === 'number' ? headSlice(all, config.heads, n, m, layer, head)
-    : averageHeads(all, config.heads, n, layer, m));
+  const perHead = (all, n, m) => chosenWeights(all, config.heads, n, { layer, head: typeof head === 'number' ? head : 'average' }, m)[0];
   const which = typeof head === 'number' ? `layer ${layer}, head ${head}` : `layer ${layer}, average of heads`;
   const panels = [
     ['First sentence', main.tokens, main.tokens, perHead(main.attentions, main.n, main.n)],

@@ -7,7 +7,8 @@
 // Attributes: sentence, model ('builtin' | 'builtin-causal' | 'builtin-lens'), layer, head (a number, 'average'
 // or 'rollout'), token (the query shown by the beams), view ('beams' | 'matrix' | 'heads'), causal (force a
 // causal mask), height (a CSS length; the view scrolls inside), editable (a text box for the sentence),
-// controls="none" (no layer/head/view choosers), theme ('light' | 'dark'; default: the reader's preference). The children are the fallback shown when scripts are off.
+// controls="none" (no layer/head/view choosers), theme ('light' | 'dark'; default: the reader's preference).
+// The children are the fallback shown when scripts are off.
 // AttentionView.render(element, data, options) shows precomputed weights (web/lib/weights-format.mjs) instead.
 //
 // Every element on a page shares one engine: this same script started as a Web Worker (over http, same

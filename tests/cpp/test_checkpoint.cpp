@@ -115,15 +115,11 @@ TEST_CASE("GPT-2's tokenizer reads tokenizer.json as it reads vocab.json and mer
   auto c = checkpoint_fixture("gpt2");
   const auto plain = load_checkpoint(c.files, c.weights);
   std::string merges = "[";
-  bool first = true;
-  for (const auto& line : {c.files.merges_txt}) {
-    std::size_t start = line.find('\n') + 1;  // after "#version"
-    while (start < line.size()) {
-      const std::size_t end = line.find('\n', start);
-      merges += (first ? "" : ",") + attn::json::quote(line.substr(start, end - start));
-      first = false;
-      start = end + 1;
-    }
+  const std::string& lines = c.files.merges_txt;
+  for (std::size_t start = lines.find('\n') + 1; start < lines.size();) {  // after "#version"
+    const std::size_t end = lines.find('\n', start);
+    merges += (merges.size() > 1 ? "," : "") + attn::json::quote(lines.substr(start, end - start));
+    start = end + 1;
   }
   c.files.tokenizer_json = "{\"model\": {\"type\": \"BPE\", \"vocab\": " + c.files.vocab_json + ", \"merges\": " + merges + "]}}";
   c.files.vocab_json.clear(), c.files.merges_txt.clear();

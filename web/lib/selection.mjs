@@ -7,7 +7,7 @@ import { averageHeads, rollout, withoutFirstToken } from './aggregate.mjs';
 export const display = (token) => (token === '' ? '…' : token.replace(/^ /, '·').replace(/\n/g, '⏎').replace(/\t/g, '⇥'));
 
 // One head's (n, m) weights.
-export const headSlice = (all, heads, n, m, layer, head) =>
+const headSlice = (all, heads, n, m, layer, head) =>
   all.subarray((layer * heads + head) * n * m, (layer * heads + head + 1) * n * m);
 
 // The (n, m) weights for the chosen layer and head (a number, 'average', or 'rollout' when m = n), and their title.

@@ -526,7 +526,7 @@ ModelOutput CheckpointModel::run(const std::vector<std::int32_t>& ids, const Run
   const auto linear = [&](const std::vector<float>& in, const Linear& l, std::size_t from, std::size_t to, std::vector<float>& out) {
     kernels::matmul<BuildArch>(in.data(), from, l.w, l.b.data(), n, from, to, out.data(), to);
   };
-  if (!pre_ln) norm(std::vector<float>(x), w_.embedding_norm, x);
+  if (!pre_ln) norm(x, w_.embedding_norm, x);  // in place: each row is read before it is written
 
   ModelOutput out;
   const auto append = [](std::vector<float>& to, const std::vector<float>& from) { to.insert(to.end(), from.begin(), from.end()); };
@@ -546,14 +546,10 @@ ModelOutput CheckpointModel::run(const std::vector<std::int32_t>& ids, const Run
     if (run.projections) append(out.queries, q), append(out.keys, k), append(out.values, v);
     linear(heads, layer.o, d, d, y);
     for (std::size_t i = 0; i < n * d; ++i) y[i] += x[i];  // the residual
-    if (pre_ln) {
-      x.swap(y);
-      norm(x, layer.ln2, y);
-    } else {
-      norm(y, layer.ln1, x);
-      y = x;
-    }
-    linear(y, layer.ff1, d, f, hidden_ff);
+    // The MLP's input: LN2 of the stream (pre-LN, in y), or the stream itself after LN1 (post-LN, in x).
+    if (pre_ln) x.swap(y), norm(x, layer.ln2, y);
+    else norm(y, layer.ln1, x);
+    linear(pre_ln ? y : x, layer.ff1, d, f, hidden_ff);
     if (h_.gelu_tanh) kernels::gelu<BuildArch>(hidden_ff.data(), act.data(), n * f);
     else gelu_erf(hidden_ff.data(), act.data(), n * f);
     linear(act, layer.ff2, f, d, y);

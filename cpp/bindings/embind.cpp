@@ -304,15 +304,15 @@ val tokens_object(const attn::TextModel& model, const std::vector<attn::TextMode
                   const std::vector<attn::Token>& tokens, const std::vector<attn::TextModel::Special>& after,
                   const std::string& text) {
   const auto at = utf16_positions(text);
-  std::vector<std::int32_t> ids, offsets;
+  std::vector<std::int32_t> ids, offsets, specials;
   val labels = val::array();
   const auto special = [&](const attn::TextModel::Special& s) {
-    ids.push_back(s.id), offsets.push_back(0), offsets.push_back(0);
+    ids.push_back(s.id), offsets.push_back(0), offsets.push_back(0), specials.push_back(1);
     labels.call<void>("push", s.label);
   };
   for (const auto& s : before) special(s);
   for (const auto& t : tokens) {
-    ids.push_back(t.id), offsets.push_back(at[t.start]), offsets.push_back(at[t.end]);
+    ids.push_back(t.id), offsets.push_back(at[t.start]), offsets.push_back(at[t.end]), specials.push_back(0);
     const std::string label = model.label(t.id);
     labels.call<void>("push", label.empty() ? val::null() : val(label));
   }
@@ -320,6 +320,7 @@ val tokens_object(const attn::TextModel& model, const std::vector<attn::TextMode
   val result = val::object();
   result.set("ids", int32_copy(ids));
   result.set("offsets", int32_copy(offsets));
+  result.set("special", val::global("Uint8Array").new_(int32_copy(specials)));
   result.set("labels", labels);
   return result;
 }

@@ -29,7 +29,7 @@ for (const flavor of ['simd', 'scalar']) {
   await writeFile(`${dist}/attention-${flavor}.mjs`, `${glue.slice(0, footer)}export default createAttentionModule;\n`);
   await copyFile(`${from}.wasm`, `${dist}/attention-${flavor}.wasm`);
 }
-for (const file of ['attention.mjs', 'attention-api.mjs', 'checkpoint-files.mjs']) await copyFile(`${root}web/lib/${file}`, `${dist}/${file}`);
+for (const file of ['attention.mjs', 'attention-api.mjs', 'js-values.mjs', 'wasm-boundary.mjs', 'checkpoint-files.mjs']) await copyFile(`${root}web/lib/${file}`, `${dist}/${file}`);
 // The built-in models (trained by npm run train-model, committed in web/models).
 await mkdir(`${dist}/models`, { recursive: true });
 for (const name of new Set(Object.values(BUILTIN_MODELS))) {

@@ -38,4 +38,6 @@ MultiHeadResult PreparedMultiHead::run(View<float> x, View<float> context, std::
 
 const char* simd_arch_name() { return BuildArch::name(); }
 
+const char* version() { return ATTN_VERSION; }
+
 }  // namespace attn

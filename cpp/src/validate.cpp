@@ -1,7 +1,10 @@
 // Argument checks shared by every entry point. Messages name the argument first and say what was expected,
 // because they reach the user unchanged as JS Error messages.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "attn/attention.hpp"
@@ -9,11 +12,12 @@
 namespace attn {
 namespace {
 
+ArgumentError dimension_error(const char* name, const std::string& shown) {
+  return ArgumentError(name, "expected an integer in [1, " + std::to_string(kMaxDimension) + "], got " + shown);
+}
+
 void check_dimension(const char* name, std::size_t value) {
-  if (value == 0 || value > kMaxDimension) {
-    throw ArgumentError(name, "expected an integer in [1, " + std::to_string(kMaxDimension) + "], got " +
-                                  std::to_string(value));
-  }
+  if (value == 0 || value > kMaxDimension) throw dimension_error(name, std::to_string(value));
 }
 
 // Checks a buffer's element count against kMaxElements. The factors are already at most kMaxDimension = 2^16,
@@ -55,6 +59,33 @@ void check_options(const AttentionOptions& options, std::size_t m) {
 }
 
 }  // namespace
+
+std::size_t checked_dimension(const char* name, double value) {
+  if (!(value >= 1 && value <= double(kMaxDimension) && std::floor(value) == value)) throw dimension_error(name, format_number(value));
+  return std::size_t(value);
+}
+
+std::string format_number(double value) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";
+  if (value == 0) return "0";
+  // The shortest form that reads back as the same double, as JS prints it: no "+" or leading zero after a small
+  // exponent's "e", integers below 1e21 in full.
+  char text[48];
+  int digits = 1;
+  for (; digits <= 17; ++digits) {
+    std::snprintf(text, sizeof text, "%.*e", digits - 1, value);
+    if (std::strtod(text, nullptr) == value) break;
+  }
+  const std::string s = text;  // d.ddde±x with the fewest digits
+  const auto e = s.find('e');
+  const int exponent = std::atoi(s.c_str() + e + 1);
+  if (exponent >= -7 + 1 && exponent < 21) {  // JS writes 1e-6 <= |x| < 1e21 without an exponent
+    std::snprintf(text, sizeof text, "%.*f", std::max(0, digits - 1 - exponent), value);
+    return text;
+  }
+  return s.substr(0, e) + (exponent < 0 ? "e-" : "e+") + std::to_string(std::abs(exponent));
+}
 
 void validate(const AttentionInput& in) {
   check_dimension("n", in.n);

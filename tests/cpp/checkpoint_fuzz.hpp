@@ -31,10 +31,10 @@ struct CheckpointOnDisk {
 
 inline CheckpointOnDisk checkpoint_fixture(const std::string& model) {
   CheckpointOnDisk c;
-  const auto read = [&](const char* name) { return read_text(fixture_path(model, name)); };
-  c.files = {read("config.json"), read("tokenizer.json"), read("vocab.txt"), read("tokenizer_config.json"),
-             read("vocab.json"), read("merges.txt")};
-  const std::string weights = read("model.safetensors");
+  for (const std::string& name : attn::checkpoint_text_files()) {
+    if (std::string text = read_text(fixture_path(model, name)); !text.empty()) c.files[name] = std::move(text);
+  }
+  const std::string weights = read_text(fixture_path(model, attn::kWeightsFile));
   c.weights.assign(weights.begin(), weights.end());
   return c;
 }
@@ -82,8 +82,8 @@ inline std::size_t fuzz_checkpoint(const CheckpointOnDisk& original, std::uint64
         }
         case 2: c.weights[random.next() % c.weights.size()] = std::uint8_t(random.next()); break;
         case 3: c.weights.resize(random.next() % c.weights.size()); break;
-        case 4: mutate_text(c.files.config); break;
-        case 5: mutate_text(!c.files.vocab_json.empty() ? c.files.vocab_json : !c.files.tokenizer_json.empty() ? c.files.tokenizer_json : c.files.vocab_txt); break;
+        case 4: mutate_text(c.files["config.json"]); break;
+        case 5: mutate_text(c.files.count("vocab.json") ? c.files["vocab.json"] : c.files.count("tokenizer.json") ? c.files["tokenizer.json"] : c.files["vocab.txt"]); break;
       }
     }
     try {

@@ -115,14 +115,14 @@ TEST_CASE("GPT-2's tokenizer reads tokenizer.json as it reads vocab.json and mer
   auto c = checkpoint_fixture("gpt2");
   const auto plain = load_checkpoint(c.files, c.weights);
   std::string merges = "[";
-  const std::string& lines = c.files.merges_txt;
+  const std::string& lines = c.files.at("merges.txt");
   for (std::size_t start = lines.find('\n') + 1; start < lines.size();) {  // after "#version"
     const std::size_t end = lines.find('\n', start);
     merges += (merges.size() > 1 ? "," : "") + attn::json::quote(lines.substr(start, end - start));
     start = end + 1;
   }
-  c.files.tokenizer_json = "{\"model\": {\"type\": \"BPE\", \"vocab\": " + c.files.vocab_json + ", \"merges\": " + merges + "]}}";
-  c.files.vocab_json.clear(), c.files.merges_txt.clear();
+  c.files["tokenizer.json"] = "{\"model\": {\"type\": \"BPE\", \"vocab\": " + c.files.at("vocab.json") + ", \"merges\": " + merges + "]}}";
+  c.files.erase("vocab.json"), c.files.erase("merges.txt");
   const auto from_json = load_checkpoint(c.files, c.weights);
   for (const char* text : {"The cat sat on the mat.", "emoji 🐈 and 👩‍👩‍👧", "  spaces  "}) {
     const auto a = plain->tokenize(text), b = from_json->tokenize(text);
@@ -134,21 +134,21 @@ TEST_CASE("GPT-2's tokenizer reads tokenizer.json as it reads vocab.json and mer
 TEST_CASE("checkpoint errors name the file at fault", "[checkpoint][errors]") {
   const auto bert = checkpoint_fixture("bert"), gpt2 = checkpoint_fixture("gpt2");
   auto files = bert.files;
-  files.config.clear();
+  files.erase("config.json");
   CHECK(error_of(files, bert.weights) == "config.json: is missing; it is needed to know the model's shape");
   files = bert.files;
-  files.config = "{\"model_type\": \"roberta\"}";
+  files["config.json"] = "{\"model_type\": \"roberta\"}";
   CHECK(error_of(files, bert.weights) == "config.json: \"model_type\" is \"roberta\"; this playground reads bert, distilbert and gpt2");
-  files.config = "{\"model_type\": \"bert\", ";
+  files["config.json"] = "{\"model_type\": \"bert\", ";
   CHECK_THAT(error_of(files, bert.weights), Catch::Matchers::StartsWith("config.json: expected a string at byte"));
   files = bert.files;
-  files.vocab_txt.clear();
+  files.erase("vocab.txt");
   CHECK(error_of(files, bert.weights) == "vocab.txt: is missing; BertForMaskedLM needs vocab.txt or tokenizer.json");
   files = gpt2.files;
-  files.merges_txt.clear();
+  files.erase("merges.txt");
   CHECK(error_of(files, gpt2.weights) == "merges.txt: is missing; GPT2LMHeadModel needs vocab.json and merges.txt, or tokenizer.json");
   files = gpt2.files;
-  files.merges_txt += "Ġ zzz\n";
+  files["merges.txt"] += "Ġ zzz\n";
   CHECK_THAT(error_of(files, gpt2.weights), Catch::Matchers::Contains("merges.txt: merge") && Catch::Matchers::Contains("\"zzz\" is not a byte or the result of an earlier merge"));
 
   CHECK(error_of(gpt2.files, edited(gpt2.weights, "\"wte.weight\"", "\"wtx.weight\"")) ==
@@ -156,9 +156,9 @@ TEST_CASE("checkpoint errors name the file at fault", "[checkpoint][errors]") {
   CHECK_THAT(error_of(gpt2.files, edited(gpt2.weights, "\"F32\"", "\"I32\"")),
              Catch::Matchers::Contains("has dtype I32; expected F32, F16 or BF16"));
   files = gpt2.files;
-  const auto at = files.config.find("\"n_positions\": 40");
+  const auto at = files["config.json"].find("\"n_positions\": 40");
   REQUIRE(at != std::string::npos);
-  files.config.replace(at, 17, "\"n_positions\": 41");
+  files["config.json"].replace(at, 17, "\"n_positions\": 41");
   CHECK(error_of(files, gpt2.weights) == "model.safetensors: tensor wpe.weight: has shape [40, 32], but config.json implies [41, 32]");
   auto truncated = gpt2.weights;
   truncated.resize(truncated.size() - 1);

@@ -1,7 +1,11 @@
-// The JS face of the wasm core, shared by the ES-module build (attention.mjs) and the classic-script build
-// (attention.classic.mjs). It picks the SIMD or scalar build, instantiates it, and turns the bindings'
-// {errorType, message} results into thrown Errors. No DOM, no compute.
-import { byteLength, checkpointFiles, readRange } from './checkpoint-files.mjs';
+// The JS face of the wasm core, shared by the ES-module build (attention.mjs) and the classic scripts
+// (attention.inlined.mjs). It picks the SIMD or scalar build and instantiates it; each function then reads its
+// arguments once into plain values (js-values.mjs), copies them into wasm memory and calls the core's
+// numbers-only boundary (wasm-boundary.mjs), so that no caller code runs while wasm holds memory or a handle.
+// Option defaults and the messages that name a JS argument live here; the core checks the rest. No DOM.
+import { byteLength, checkpointSources, readRange } from './checkpoint-files.mjs';
+import { bytes, callback, flag, number, size, snapshot, text, typedArray } from './js-values.mjs';
+import { wasmBoundary } from './wasm-boundary.mjs';
 
 // The smallest module that uses a SIMD128 instruction: validates only where SIMD is supported.
 // (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt)
@@ -24,13 +28,6 @@ export function chooseBuild(simd = 'auto') {
   throw new TypeError(`simd: expected 'auto', true or false, got ${typeof simd === 'string' ? `'${simd}'` : String(simd)}`);
 }
 
-// Results of the bindings are either {output, weights} or {errorType, message}.
-function unwrap(result) {
-  if (result.errorType === undefined) return result;
-  const ErrorType = { TypeError, RangeError }[result.errorType] ?? Error;
-  throw new ErrorType(result.message);
-}
-
 // The models that come with the package, by the name loadModel accepts.
 export const BUILTIN_MODELS = {
   builtin: 'builtin-bidirectional',
@@ -39,25 +36,73 @@ export const BUILTIN_MODELS = {
   'builtin-lens': 'builtin-lens',
 };
 
-// A loaded transformer. run() puts the model's special tokens around the text ([BOS] for the built-in models,
-// [CLS] … [SEP] for BERT, <|endoftext|> first for GPT-2); offsets are [start, end) pairs in the text's UTF-16
-// units (a character split across byte tokens shows in the token that holds its first byte; specials get
-// [0, 0]); tokens are how each one shows: its label from the bindings (a special's name, a WordPiece such as
-// "##ing"), else the text it covers.
-function makeModel(module, handle, config) {
-  const withTokens = (text, { labels, ...result }) => {
-    const tokens = labels.map((label, i) => label ?? text.slice(result.offsets[2 * i], result.offsets[2 * i + 1]));
-    return { ...result, tokens };
+const float32 = (value, name, optional) => typedArray(value, name, 'Float32Array', { optional });
+
+// causal, keyMask, scale and weights, as every attention call takes them.
+function attentionOptions(a) {
+  const scale = number(a.scale, 'scale', 'a finite number');
+  return {
+    causal: flag(a.causal, 'causal', false), keyMask: typedArray(a.keyMask, 'keyMask', 'Uint8Array', { optional: true }),
+    scale, weights: flag(a.weights, 'weights', true),
   };
+}
+const OPTION_KEYS = ['causal', 'keyMask', 'scale', 'weights'];
+const PROJECTION_KEYS = ['dModel', 'heads', 'wq', 'wk', 'wv', 'wo', 'bq', 'bk', 'bv', 'bo'];
+const INPUT_KEYS = ['x', 'context', 'n', 'm', ...OPTION_KEYS];
+
+function projections(a) {
+  const dModel = size(a.dModel, 'dModel'), heads = size(a.heads, 'heads');
+  const arrays = ['wq', 'wk', 'wv', 'wo', 'bq', 'bk', 'bv', 'bo'].map((name, i) => [name, float32(a[name], name, i >= 4)]);
+  return { dModel, heads, arrays };
+}
+
+function inputs(a) {
+  const n = size(a.n, 'n');
+  return { n, m: size(a.m, 'm', n), x: float32(a.x, 'x'), context: float32(a.context, 'context', true), ...attentionOptions(a) };
+}
+
+// A model's functions on its handle, which dispose() frees. Every call reads its arguments first and checks the
+// model is alive right before entering wasm, so an argument's getter that disposes of the model cannot free it
+// under the call.
+function makeModel(core, handle, config) {
+  let alive = true;
+  const live = () => {
+    if (!alive) throw new RangeError('model: it has been disposed of; load it again');
+    return handle;
+  };
+  // tokens from the labels: a label as it is (a special token's name, a WordPiece), else the text it covers.
+  const withTokens = (source, { labels, ...result }) => ({
+    ...result, tokens: labels.map((label, i) => label || source.slice(result.offsets[2 * i], result.offsets[2 * i + 1])),
+  });
   return Object.freeze({
     config: Object.freeze(config),
-    /** { ids: Int32Array(n), tokens: string[], offsets: Int32Array(2n) } for the text alone. */
-    tokenize: (text) => withTokens(text, unwrap(module.modelTokenize(handle, text))),
-    /** { ids, tokens, offsets, attentions: Float32Array (layers, heads, n, n), hidden?, queries?, keys?, values?,
-     *  truncated, textTokens } with [BOS] first; options are checked by the bindings (see attention.d.ts). */
-    run: (text, options) => withTokens(text, unwrap(module.modelRun(handle, text, options))),
+    /** { ids: Int32Array(n), tokens: string[], offsets: Int32Array(2n), special: Uint8Array(n) } for the text alone. */
+    tokenize(value) {
+      const source = text(value);
+      return withTokens(source, core.call((scope) => {
+        const [address, length] = scope.text(source, 'text');
+        return core.read(core.exports.modelTokenize(live(), address, length), 'text');
+      }));
+    },
+    /** { ids, tokens, offsets, special, attentions: Float32Array (layers, heads, n, n), hidden?, queries?, keys?,
+     *  values?, truncated, textTokens } with the model's special tokens; options in attention.d.ts. */
+    run(value, options) {
+      const source = text(value);
+      const o = snapshot(options, 'options', ['truncate', 'hidden', 'projections', 'causal', 'scaled', 'temperature'], { optional: true });
+      const causal = flag(o.causal, 'causal', null);
+      const run = [flag(o.truncate, 'truncate', false), flag(o.hidden, 'hidden', false), flag(o.projections, 'projections', false),
+        causal === null ? -1 : Number(causal), flag(o.scaled, 'scaled', true),
+        number(o.temperature, 'temperature', 'a number above 0') ?? 1];
+      return withTokens(source, core.call((scope) => {
+        const [address, length] = scope.text(source, 'text');
+        return core.read(core.exports.modelRun(live(), address, length, ...run), 'text');
+      }));
+    },
     /** Frees the model's memory in the wasm heap; the object cannot be used afterwards. */
-    dispose: () => module.modelDispose(handle),
+    dispose() {
+      if (alive) core.exports.modelFree(handle);
+      alive = false;
+    },
   });
 }
 
@@ -71,7 +116,7 @@ export async function createAttentionWith({ loadFactory, instantiate, readModel 
   const factory = await loadFactory(build);
   let fail;
   const failed = new Promise((resolve, reject) => { fail = reject; });
-  const module = await Promise.race([failed, factory({
+  const exports = await Promise.race([failed, factory({
     // Emscripten would locate and fetch the .wasm itself, which fails in node and from file://.
     instantiateWasm(imports, receiveInstance) {
       instantiate(build, imports).then(
@@ -81,59 +126,100 @@ export async function createAttentionWith({ loadFactory, instantiate, readModel 
       return {};
     },
   })]);
+  const core = { exports, ...wasmBoundary(exports) };
+  const info = core.read(exports.moduleInfo(), 'module');
+
+  // An attention call's arrays ([name, array] pairs) and options as the boundary takes them.
+  const addresses = (scope, arrays) => arrays.flatMap(([name, array]) => scope.array(array, name));
+  const optionNumbers = (scope, o) => [o.causal, ...scope.array(o.keyMask, 'keyMask'), o.scale !== undefined, o.scale ?? 0, o.weights];
+  const projectionTable = (scope, p) => scope.table([p.dModel, p.heads, ...addresses(scope, p.arrays)]);
+  const withNullWeights = (result, o) => ({ output: result.output, weights: o.weights ? result.weights : null });
+
   return Object.freeze({
     simd: build === 'simd',
-    version: module.version(),
+    version: info.version,
     /** The xsimd architecture the kernels were compiled for, e.g. 'wasm' or 'emulated'. */
-    arch: module.simdArch(),
-    scaledDotProductAttention: (args) => unwrap(module.scaledDotProductAttention(args)),
-    multiHeadAttention: (args) => unwrap(module.multiHeadAttention(args)),
+    arch: info.arch,
+    scaledDotProductAttention(args) {
+      const a = snapshot(args, 'arguments', ['q', 'k', 'v', 'n', 'm', 'dk', 'dv', 'heads', ...OPTION_KEYS]);
+      const sizes = [size(a.n, 'n'), size(a.m, 'm'), size(a.dk, 'dk'), size(a.dv, 'dv'), size(a.heads, 'heads', 1)];
+      const arrays = [['q', float32(a.q, 'q')], ['k', float32(a.k, 'k')], ['v', float32(a.v, 'v')]];
+      const o = attentionOptions(a);
+      return withNullWeights(core.call((scope) => core.read(exports.scaledDotProductAttention(
+        ...addresses(scope, arrays), ...sizes, ...optionNumbers(scope, o)), 'arguments')), o);
+    },
+    multiHeadAttention(args) {
+      const a = snapshot(args, 'arguments', [...PROJECTION_KEYS, ...INPUT_KEYS]);
+      const i = inputs(a), p = projections(a);
+      return withNullWeights(core.call((scope) => core.read(exports.multiHeadAttention(projectionTable(scope, p),
+        ...scope.array(i.x, 'x'), ...scope.array(i.context, 'context'), i.n, i.m, ...optionNumbers(scope, i)), 'arguments')), i);
+    },
     /** Projections (dModel, heads, wq..wo, bq..bo) copied into the wasm heap and checked once; run(args) takes
      *  what multiHeadAttention takes besides them. For repeated calls with the same weights. */
     prepareMultiHeadAttention(args) {
-      const { handle } = unwrap(module.prepareMultiHead(args));
+      const p = projections(snapshot(args, 'arguments', PROJECTION_KEYS));
+      const { handle } = core.call((scope) => core.read(exports.prepareMultiHead(projectionTable(scope, p)), 'arguments'));
+      let alive = true;
       return Object.freeze({
-        run: (inputs) => unwrap(module.preparedRun(handle, inputs)),
-        dispose: () => module.preparedDispose(handle),
+        run(args) {
+          const i = inputs(snapshot(args, 'arguments', INPUT_KEYS));
+          if (!alive) throw new RangeError('prepared: it has been disposed of; prepare it again');
+          return withNullWeights(core.call((scope) => core.read(exports.preparedRun(handle, ...scope.array(i.x, 'x'),
+            ...scope.array(i.context, 'context'), i.n, i.m, ...optionNumbers(scope, i)), 'arguments')), i);
+        },
+        dispose() {
+          if (alive) exports.preparedFree(handle);
+          alive = false;
+        },
       });
     },
-    /** { memoryBytes, allocatedBytes } of the wasm heap, to check that nothing leaks. */
-    heapStats: () => module.heapStats(),
+    /** { memoryBytes, maximumBytes, allocatedBytes } of the wasm heap, to check that nothing leaks. */
+    heapStats: () => ({ memoryBytes: exports.heapBytes(), maximumBytes: exports.heapMaximum(), allocatedBytes: exports.heapAllocated() }),
     /** 'builtin' (= 'builtin-bidirectional'), 'builtin-causal', 'builtin-lens', or the bytes of a model file. */
     async loadModel(source) {
-      let bytes = source;
+      let file;
       if (typeof source === 'string') {
         const name = BUILTIN_MODELS[source];
         if (!name) throw new RangeError(`source: expected ${Object.keys(BUILTIN_MODELS).map((k) => `'${k}'`).join(', ')} or the bytes of a model file, got '${source}'`);
-        bytes = await readModel(name);
-      } else if (source instanceof ArrayBuffer) {
-        bytes = new Uint8Array(source);
+        file = await readModel(name);
+      } else {
+        file = bytes(source, 'bytes', 'a Uint8Array or ArrayBuffer of a model file');
       }
-      const { handle, config } = unwrap(module.loadModel(bytes));
-      return makeModel(module, handle, config);
+      const { handle, config } = core.call((scope) => core.read(exports.loadModel(...scope.array(file, 'bytes')), 'bytes'));
+      return makeModel(core, handle, config);
     },
     /** A Hugging Face checkpoint (BERT, DistilBERT, GPT-2) from its files: File objects (named as published),
      *  or { 'config.json': Blob | Uint8Array | string, … }. model.safetensors is read tensor by tensor;
      *  onProgress({ loaded, total }) follows it in bytes. See web/lib/checkpoint-files.mjs. */
-    async loadCheckpoint(files, { onProgress } = {}) {
-      const { texts, weights } = await checkpointFiles(files);
-      const size = byteLength(weights);
-      const { length } = unwrap(module.safetensorsHeaderLength(await readRange(weights, 0, Math.min(8, size)), size));
-      const { handle, needed } = unwrap(module.checkpointBegin(texts, await readRange(weights, 0, 8 + length), size));
+    async loadCheckpoint(files, options) {
+      const onProgress = callback(snapshot(options, 'options', ['onProgress'], { optional: true }).onProgress, 'onProgress');
+      const { texts, weights } = checkpointSources(files, info.checkpointTextFiles);
+      const { handle } = core.read(exports.checkpointNew(), 'checkpoint');
       try {
-        const total = needed.reduce((sum, r) => sum + (r.end - r.begin), 0);
+        for (const [name, source] of texts) {  // each file's size checked before it is read
+          core.call((scope) => core.read(exports.checkpointCheckFile(...scope.text(name, 'name'), byteLength(source)), name));
+          const contents = await readRange(source, 0, byteLength(source));
+          core.call((scope) => core.read(exports.checkpointAddFile(handle, ...scope.text(name, 'name'), ...scope.array(contents, name)), name));
+        }
+        const size = byteLength(weights);
+        const first8 = await readRange(weights, 0, Math.min(8, size));
+        const { length } = core.call((scope) => core.read(exports.safetensorsHeaderLength(...scope.array(first8, 'model.safetensors'), size), 'model.safetensors'));
+        const header = await readRange(weights, 0, 8 + length);
+        const memoryLeft = exports.heapMaximum() - exports.heapAllocated();
+        const { needed } = core.call((scope) => core.read(exports.checkpointBegin(handle, ...scope.array(header, 'model.safetensors'), size, memoryLeft), 'model.safetensors'));
+        const total = needed.end.reduce((sum, end, i) => sum + end - needed.begin[i], 0);
         let loaded = 0;
         onProgress?.({ loaded, total });
-        for (const { name, begin, end } of needed) {
-          unwrap(module.checkpointPut(handle, name, await readRange(weights, begin, end)));
-          loaded += end - begin;
+        for (const [i, name] of needed.names.entries()) {
+          const tensor = await readRange(weights, needed.begin[i], needed.end[i]);
+          core.call((scope) => core.read(exports.checkpointPut(handle, ...scope.text(name, 'name'), ...scope.array(tensor, 'model.safetensors')), 'model.safetensors'));
+          loaded += needed.end[i] - needed.begin[i];
           onProgress?.({ loaded, total });
         }
-        const { handle: model, config } = unwrap(module.checkpointFinish(handle));
-        return makeModel(module, model, config);
-      } catch (error) {
-        module.checkpointDispose(handle);
-        throw error;
+        const { handle: model, config } = core.read(exports.checkpointFinish(handle), 'model.safetensors');
+        return makeModel(core, model, config);
+      } finally {
+        exports.checkpointFree(handle);
       }
     },
   });

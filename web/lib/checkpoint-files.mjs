@@ -1,44 +1,62 @@
-// Which of a user's files make a Hugging Face checkpoint, and reading them: the small ones as text, and byte
-// ranges of model.safetensors without reading it whole (Blob.slice; a File is a Blob). DOM-free: works with
-// File objects in browsers and workers, and with Blobs (fs.openAsBlob) or bytes in node.
+// Which of a user's files make a Hugging Face checkpoint, and reading them: the small ones whole, and byte
+// ranges of model.safetensors without reading it whole (Blob.slice; a File is a Blob). Blobs are read with the
+// engine's own Blob methods, so a look-alike object runs no code of its own while a checkpoint loads. DOM-free:
+// File objects in browsers and workers, Blobs (fs.openAsBlob) or bytes in node.
+import { describe, elementCount, typedArrayKind } from './js-values.mjs';
 
-// The files a checkpoint is made of, by their published names, and how loadCheckpoint passes them to the core.
-export const TEXT_FILES = {
-  'config.json': 'config',
-  'tokenizer.json': 'tokenizerJson',
-  'vocab.txt': 'vocabTxt',
-  'tokenizer_config.json': 'tokenizerConfig',
-  'vocab.json': 'vocabJson',
-  'merges.txt': 'mergesTxt',
-};
 export const WEIGHTS_FILE = 'model.safetensors';
 
-const isBlob = (x) => typeof Blob === 'function' && x instanceof Blob;
-export const byteLength = (source) => (isBlob(source) ? source.size : source.byteLength);
+const blobMethods = typeof Blob === 'function' && {
+  size: Object.getOwnPropertyDescriptor(Blob.prototype, 'size').get,
+  slice: Blob.prototype.slice,
+  arrayBuffer: Blob.prototype.arrayBuffer,
+};
+const fileName = typeof File === 'function' ? Object.getOwnPropertyDescriptor(File.prototype, 'name').get : null;
+const subarray = Object.getPrototypeOf(Int8Array.prototype).subarray;
+
+function isBlob(value) {
+  if (!blobMethods) return false;
+  try {
+    blobMethods.size.call(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+const isFile = (value) => {
+  try {
+    return fileName !== null && typeof fileName.call(value) === 'string';
+  } catch {
+    return false;
+  }
+};
+
+export const byteLength = (source) => (isBlob(source) ? blobMethods.size.call(source) : elementCount(source));
 
 // Bytes [begin, end) of a Blob or a Uint8Array, as a Uint8Array.
 export async function readRange(source, begin, end) {
-  if (isBlob(source)) return new Uint8Array(await source.slice(begin, end).arrayBuffer());
-  return source.subarray(begin, end);
+  if (isBlob(source)) return new Uint8Array(await blobMethods.arrayBuffer.call(blobMethods.slice.call(source, begin, end)));
+  return subarray.call(source, begin, end);
 }
 
-async function readText(name, source) {
-  if (typeof source === 'string') return source;
-  if (isBlob(source)) return source.text();
-  if (source instanceof Uint8Array) return new TextDecoder().decode(source);
-  throw new TypeError(`${name}: expected a File, Blob, Uint8Array or string, got ${source === null ? 'null' : typeof source}`);
+// One file's contents as a Blob or bytes (a string becomes its UTF-8).
+function source(name, value) {
+  if (typeof value === 'string') return new TextEncoder().encode(value);
+  if (isBlob(value) || typedArrayKind(value) === 'Uint8Array') return value;
+  throw new TypeError(`${name}: expected a File, Blob, Uint8Array or string, got ${describe(value)}`);
 }
 
-// files: File objects (an array, or a FileList), or { name: Blob | Uint8Array | string }. -> { texts, weights }
-// texts: the small files' contents under the core's names; weights: model.safetensors (a Blob or bytes).
-// Errors name the file that is missing or not usable.
-export async function checkpointFiles(files) {
-  const entries = isBlob(files?.[0]) || (typeof FileList === 'function' && files instanceof FileList)
-    ? Array.from(files, (file) => [file.name, file])
-    : Object.entries(files ?? {});
-  const byName = new Map(entries.map(([name, source]) => [String(name).split(/[\\/]/).pop(), source]));
-  const weights = byName.get(WEIGHTS_FILE);
-  if (!weights) {
+// files: File objects (an array, or a FileList), or { name: Blob | Uint8Array | string }; textFiles: the names
+// the core reads as text (config.json and the tokenizer's). -> { texts: [[name, source]], weights: source }.
+// Other files are left unread. Errors name the file that is missing or not usable.
+export function checkpointSources(files, textFiles) {
+  const list = isFile(files?.[0]) || (typeof FileList === 'function' && files instanceof FileList);
+  if (!list && (typeof files !== 'object' || files === null)) {
+    throw new TypeError(`files: expected File objects or an object of file names to contents, got ${describe(files)}`);
+  }
+  const entries = list ? Array.from(files, (file) => [fileName.call(file), file]) : Object.entries(files);
+  const byName = new Map(entries.map(([name, value]) => [String(name).split(/[\\/]/).pop(), value]));
+  if (!byName.has(WEIGHTS_FILE)) {
     const names = [...byName.keys()];
     const sharded = names.find((n) => /^model-\d+-of-\d+\.safetensors$/.test(n));
     const pickle = names.find((n) => /\.(bin|pt|pth|ckpt|h5|msgpack)$/.test(n));
@@ -46,11 +64,9 @@ export async function checkpointFiles(files) {
       : pickle ? `${pickle} is not safetensors; this playground reads only model.safetensors (the format the Hugging Face hub offers for these models)`
         : 'choose config.json, model.safetensors and the tokenizer\'s files (vocab.txt, or vocab.json and merges.txt, or tokenizer.json)'}`);
   }
-  if (!isBlob(weights) && !(weights instanceof Uint8Array)) throw new TypeError(`${WEIGHTS_FILE}: expected a File, Blob or Uint8Array`);
-  const texts = {};
-  for (const [file, key] of Object.entries(TEXT_FILES)) {
-    if (byName.has(file)) texts[key] = await readText(file, byName.get(file));
-  }
-  if (texts.config === undefined) throw new Error('config.json: missing; it says which model this is and its shape');
+  if (!byName.has('config.json')) throw new Error('config.json: missing; it says which model this is and its shape');
+  const weights = byName.get(WEIGHTS_FILE);
+  if (!isBlob(weights) && typedArrayKind(weights) !== 'Uint8Array') throw new TypeError(`${WEIGHTS_FILE}: expected a File, Blob or Uint8Array, got ${describe(weights)}`);
+  const texts = textFiles.filter((name) => byName.has(name)).map((name) => [name, source(name, byName.get(name))]);
   return { texts, weights };
 }

@@ -110,6 +110,13 @@ MultiHeadInput validated(const MultiHeadInput& in, bool check_projections = true
 
 // The name of the SIMD architecture the fast path was compiled for ("fma3<avx2>", "wasm", "emulated", ...).
 const char* simd_arch_name();
+const char* version();  // the project's, e.g. "0.1.0"
+
+// A size given as a number of a language that counts in doubles (JS): a whole number in [1, kMaxDimension], or
+// the same ArgumentError validate() gives.
+std::size_t checked_dimension(const char* name, double value);
+// A number as JS prints it (String(x)): "2.5", "NaN", "-Infinity", "1e+300", "70000".
+std::string format_number(double value);
 
 // Plain loops with double accumulation: slow, obviously correct, the yardstick for every test.
 namespace reference {

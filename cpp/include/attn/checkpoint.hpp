@@ -1,11 +1,11 @@
-// Hugging Face checkpoints from their own files, without Python: BERT and DistilBERT encoders (post-LayerNorm,
-// GELU, learned positions, BERT's token type 0) and GPT-2 (pre-LayerNorm, causal, Conv1D weights stored as
-// (in, out)), with float32, float16 or bfloat16 weights in model.safetensors. Loading goes in steps, so that
-// model.safetensors is never in memory whole (a browser reads it slice by slice):
+// Hugging Face checkpoints from their own files, without Python: every architecture of the table in
+// src/model/architectures.cpp (BERT, DistilBERT, GPT-2), with float32, float16 or bfloat16 weights in
+// model.safetensors. Loading goes in steps, so that model.safetensors is never in memory whole (a browser reads
+// it slice by slice):
 //
 //   1. safetensors_header_length(its first 8 bytes, its size)  -> N: the header is bytes [8, 8 + N)
 //   2. CheckpointLoader(the small files, bytes [0, 8 + N), size) -> needed(): the byte ranges of the tensors used
-//   3. put(name, bytes) for every needed range, in any order      -> converted to float32 in the model's layout
+//   3. put(name, bytes) for every needed range, in any order      -> converted and placed for the forward pass
 //   4. finish()                                                   -> a TextModel
 //
 // Every file is checked, and every error is an ArgumentError whose message starts with the file at fault
@@ -13,6 +13,8 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,14 +23,20 @@
 
 namespace attn {
 
-// The small files, as text ("" when not given). config.json, then the tokenizer: tokenizer.json when given,
-// else vocab.txt (+ tokenizer_config.json for its do_lower_case) for BERT and DistilBERT, vocab.json +
-// merges.txt for GPT-2.
-struct CheckpointFiles {
-  std::string config, tokenizer_json, vocab_txt, tokenizer_config, vocab_json, merges_txt;
-};
+// The small files (config.json and the tokenizer's), as text, by the names they are published under.
+using CheckpointFiles = std::map<std::string, std::string>;
 
+// Those names: config.json, then the tokenizer's files (tokenizer.json; or vocab.txt and tokenizer_config.json
+// for WordPiece; or vocab.json and merges.txt for byte-level BPE). Any other file is not read.
+const std::vector<std::string>& checkpoint_text_files();
+
+constexpr std::uint64_t kMaxTextFileBytes = std::uint64_t(64) << 20;  // the largest tokenizer.json known is 33 MB
 constexpr std::uint64_t kMaxSafetensorsHeader = 100u << 20;
+const std::string kWeightsFile = "model.safetensors";
+
+// Checks, before it is read, that a file of this name and size is one of checkpoint_text_files() and not over
+// kMaxTextFileBytes; the ArgumentError names the file.
+void check_text_file(const std::string& name, std::uint64_t size);
 
 std::uint64_t safetensors_header_length(const std::uint8_t* first8, std::uint64_t file_size);
 
@@ -39,12 +47,15 @@ class CheckpointLoader {
     std::uint64_t begin, end;  // byte offsets in model.safetensors
   };
 
+  // memory_limit: the bytes the model may take once loaded (its weights as float32); a checkpoint that needs
+  // more is refused here, before any tensor is read.
   CheckpointLoader(const CheckpointFiles& files, const std::uint8_t* header, std::size_t header_size,
-                   std::uint64_t file_size);
+                   std::uint64_t file_size, std::uint64_t memory_limit = std::numeric_limits<std::uint64_t>::max());
   ~CheckpointLoader();
   CheckpointLoader(CheckpointLoader&&) noexcept;
 
-  const std::vector<Range>& needed() const;
+  const std::vector<Range>& needed() const;  // in file order
+  std::uint64_t memory_needed() const;       // bytes
   void put(const std::string& name, const std::uint8_t* bytes, std::size_t size);
   std::unique_ptr<TextModel> finish();
 

@@ -45,6 +45,8 @@ struct ModelOutput {
   std::vector<float> queries, keys, values;   // (layers, n, dModel) each; head h owns columns [h·dk, (h+1)·dk)
 };
 
+struct Network;  // a model ready to run: its architecture, sizes and packed weights (src/model/forward.hpp)
+
 class Transformer {
  public:
   // All parameters zero, LayerNorm gains one. Throws ArgumentError for an impossible config.
@@ -55,14 +57,18 @@ class Transformer {
   std::vector<float>& parameters() { return parameters_; }
   const std::vector<float>& parameters() const { return parameters_; }
 
+  // The parameters as the forward pass reads them (matrices packed): valid until parameters() change.
+  Network network() const;
+
   // ids (n), 1 <= n <= maxLength, each < vocabSize. Fields of ModelOutput other than attentions are filled only
-  // when `options` asks for them.
+  // when `options` asks for them. Packs the parameters for this one call (the models the page runs are packed once).
   ModelOutput run(const std::vector<std::int32_t>& ids, const RunOptions& options = {}) const;
 
   // Cross-entropy of predicting targets[i] at position i (targets[i] < 0: no prediction there), summed and
   // multiplied by `weight`. With `gradient` (parameters().size() floats) the gradient of that is added to it.
+  // `packed`: network() of the current parameters, to skip packing them again (a training step shares one).
   float loss(const std::vector<std::int32_t>& ids, const std::vector<std::int32_t>& targets, float weight,
-             float* gradient) const;
+             float* gradient, const Network* packed = nullptr) const;
 
  private:
   ModelConfig config_;

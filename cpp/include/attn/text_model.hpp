@@ -14,6 +14,25 @@
 
 namespace attn {
 
+constexpr std::size_t kMaxTextBytes = std::size_t(1) << 26;  // 64 MiB of UTF-8: more than any page sends
+
+struct EncodeOptions {
+  bool specials = true;   // put the model's special tokens around the text, and keep within its maxLength
+  bool truncate = false;  // with specials: cut a text that is too long instead of refusing it
+};
+
+// A text as the model reads it. Offsets count UTF-16 units (what JS strings count) of the text the UTF-8 came
+// from; a token that starts inside a character (byte-level BPE splits characters) covers an empty range at the
+// character's end, so each character shows once, in the token that holds its first byte.
+struct Encoding {
+  std::vector<std::int32_t> ids;      // (n)
+  std::vector<std::int32_t> offsets;  // (2n): [start, end) of each token in the text; [0, 0] for a special token
+  std::vector<std::uint8_t> special;  // (n): 1 for a special token the model adds, 0 for the text's own
+  std::vector<std::string> labels;    // (n): how each token shows, or "" when it shows as the text it covers
+  bool truncated = false;
+  std::size_t text_tokens = 0;        // the text's tokens before any cut
+};
+
 class TextModel {
  public:
   struct Special {
@@ -31,6 +50,10 @@ class TextModel {
   virtual std::vector<Special> before() const = 0;
   virtual std::vector<Special> after() const = 0;
   virtual ModelOutput run(const std::vector<std::int32_t>& ids, const RunOptions& options) const = 0;
+
+  // The text (UTF-8, at most kMaxTextBytes) as the model reads it. With specials, a text whose tokens and
+  // specials exceed maxLength is an ArgumentError naming "text", unless truncate cuts it.
+  Encoding encode(std::string_view text, const EncodeOptions& options = {}) const;
 };
 
 }  // namespace attn

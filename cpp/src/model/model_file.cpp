@@ -7,7 +7,10 @@
 #include <string>
 
 #include "attn/attention.hpp"
+#include "architecture.hpp"
+#include "forward.hpp"
 #include "json.hpp"
+#include "network_model.hpp"
 
 namespace attn {
 namespace {
@@ -190,26 +193,10 @@ LoadedModel load_model(const std::uint8_t* bytes, std::size_t size) {
   return {std::move(model), std::move(tokenizer), special};
 }
 
-namespace {
-
-class BuiltinModel final : public TextModel {
- public:
-  explicit BuiltinModel(LoadedModel m) : m_(std::move(m)) {}
-  const ModelConfig& config() const override { return m_.model.config(); }
-  std::vector<Token> tokenize(std::string_view text) const override { return m_.tokenizer.encode(text); }
-  std::string label(std::int32_t) const override { return ""; }
-  std::vector<Special> before() const override { return {{m_.special.bos, "[BOS]"}}; }
-  std::vector<Special> after() const override { return {}; }
-  ModelOutput run(const std::vector<std::int32_t>& ids, const RunOptions& options) const override {
-    return m_.model.run(ids, options);
-  }
-
- private:
-  LoadedModel m_;
-};
-
-}  // namespace
-
-std::unique_ptr<TextModel> as_text_model(LoadedModel model) { return std::make_unique<BuiltinModel>(std::move(model)); }
+std::unique_ptr<TextModel> as_text_model(LoadedModel model) {
+  // The same weights structure a checkpoint fills (weights.hpp), from the built-in architecture's tensor table.
+  TextTokenizer tokenizer{std::move(model.tokenizer), {{model.special.bos, builtin_architecture().before.at(0)}}, {}};
+  return make_text_model(model.model.network(), std::move(tokenizer));
+}
 
 }  // namespace attn

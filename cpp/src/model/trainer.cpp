@@ -1,5 +1,7 @@
 #include "trainer.hpp"
 
+#include "forward.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <thread>
@@ -77,10 +79,11 @@ float Trainer::step(const std::vector<Example>& batch) {
   // Each thread takes every k-th example into its own gradient buffer.
   const unsigned threads = unsigned(gradients_.size());
   std::vector<double> losses(threads, 0.0);
+  const Network packed = model_.network();  // the step's weights, packed once for every example
   auto work = [&](unsigned thread) {
     std::fill(gradients_[thread].begin(), gradients_[thread].end(), 0.0f);
     for (std::size_t i = thread; i < batch.size(); i += threads) {
-      losses[thread] += model_.loss(batch[i].ids, batch[i].targets, weight, gradients_[thread].data());
+      losses[thread] += model_.loss(batch[i].ids, batch[i].targets, weight, gradients_[thread].data(), &packed);
     }
   };
   std::vector<std::thread> pool;

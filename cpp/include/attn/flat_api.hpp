@@ -1,0 +1,99 @@
+// The core behind a boundary that carries only numbers, for the wasm bindings (cpp/bindings/embind.cpp
+// registers these functions, web/lib/attention-api.mjs calls them) and testable natively like any other code:
+//
+//  - Every argument is a number, or the address of memory the caller got from allocate() and filled. Sizes
+//    arrive as the caller's numbers (doubles) and are checked here like any other argument.
+//  - Every call returns a Result, which the caller reads field by field and then frees with result_free(); an
+//    error is a Result too (result_error() != 0, the message in field 0). No exception leaves these functions,
+//    and none calls back into the caller.
+//  - Objects that live between calls (models, prepared projections, checkpoint loaders) are addresses returned
+//    in a Result's "handle" field, freed by their *_free function. The caller keeps track of which are alive.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace attn::flat {
+
+using Address = std::uintptr_t;
+
+// ---- Memory and results
+
+// bytes of memory, 64-byte aligned; 0 when there is not enough (never throws). release(0) does nothing.
+Address allocate(double bytes);
+void release(Address memory);
+
+enum class ErrorKind : int {
+  kNone = 0,
+  kArgument = 1,     // an argument was wrong (JS: RangeError); the message starts with its name
+  kOutOfMemory = 2,  // (JS: RangeError)
+  kOther = 3,        // (JS: Error)
+};
+
+// The types of a Result's fields, as the data they point at: a number (one float64), a boolean (one byte), a
+// string (UTF-8), arrays of float32, int32, uint8 or float64, and a list of strings (a uint32 count, count
+// uint32 end offsets, then the UTF-8 of all of them).
+enum class FieldType : int { kNumber, kBoolean, kString, kFloat32, kInt32, kUint8, kFloat64, kStrings };
+
+int result_error(Address result);  // an ErrorKind
+std::size_t result_fields(Address result);
+Address result_name(Address result, std::size_t field);  // UTF-8; a dotted name ("config.layers") nests
+std::size_t result_name_length(Address result, std::size_t field);
+int result_type(Address result, std::size_t field);  // a FieldType
+Address result_data(Address result, std::size_t field);
+std::size_t result_length(Address result, std::size_t field);  // elements (bytes for strings and lists)
+void result_free(Address result);
+
+// {version, arch (the SIMD architecture), checkpointTextFiles (the names loadCheckpoint reads as text)}
+Address module_info();
+
+// ---- Attention (attention.hpp). Arrays are (address, element count); an absent optional array is (0, 0).
+// scale_given false: the default scale. Result: {output, weights?}.
+
+Address scaled_dot_product_attention(Address q, std::size_t q_length, Address k, std::size_t k_length, Address v,
+                                     std::size_t v_length, double n, double m, double dk, double dv, double heads,
+                                     bool causal, Address key_mask, std::size_t key_mask_length, bool scale_given,
+                                     double scale, bool weights);
+
+// Every multi-head call takes its projections this way: dModel, heads, then wq, wk, wv, wo, bq, bk, bv, bo as
+// (address, length) in that order, at `projections` (a caller-filled table of 2 + 16 float64).
+Address multi_head_attention(Address projections, Address x, std::size_t x_length, Address context,
+                             std::size_t context_length, double n, double m, bool causal, Address key_mask,
+                             std::size_t key_mask_length, bool scale_given, double scale, bool weights);
+// Result: {handle}.
+Address prepare_multi_head(Address projections);
+Address prepared_run(Address prepared, Address x, std::size_t x_length, Address context, std::size_t context_length,
+                     double n, double m, bool causal, Address key_mask, std::size_t key_mask_length,
+                     bool scale_given, double scale, bool weights);
+void prepared_free(Address prepared);
+
+// ---- Models (text_model.hpp). A text is UTF-8 (address, bytes).
+
+// A model file's bytes. Result: {handle, config.name, config.layers, …}.
+Address load_model(Address bytes, std::size_t length);
+// Result: {ids, offsets, special, labels} (Encoding, no special tokens).
+Address model_tokenize(Address model, Address text, std::size_t text_length);
+// causal: -1 the model's own mask, 0 none, 1 causal. Result: the Encoding's fields, then attentions, hidden?,
+// queries?, keys?, values?, truncated, textTokens.
+Address model_run(Address model, Address text, std::size_t text_length, bool truncate, bool hidden, bool projections,
+                  int causal, bool scaled, double temperature);
+void model_free(Address model);
+
+// ---- Checkpoints (checkpoint.hpp), in steps: new, add each small file, begin with the safetensors header, put
+// each needed tensor, finish.
+
+Address checkpoint_new();  // Result: {handle}
+// Before reading a file: is it one a checkpoint is read from, and not too large? Result: {}.
+Address checkpoint_check_file(Address name, std::size_t name_length, double size);
+Address checkpoint_add_file(Address checkpoint, Address name, std::size_t name_length, Address text,
+                            std::size_t text_length);
+Address safetensors_header_length(Address first8, std::size_t length, double file_size);  // Result: {length}
+// memory_limit: bytes the weights may take. Result: {needed.names, needed.begin, needed.end, memoryNeeded}.
+Address checkpoint_begin(Address checkpoint, Address header, std::size_t header_length, double file_size,
+                         double memory_limit);
+Address checkpoint_put(Address checkpoint, Address name, std::size_t name_length, Address bytes, std::size_t length);
+// Result: as load_model's. The checkpoint object stays until checkpoint_free.
+Address checkpoint_finish(Address checkpoint);
+void checkpoint_free(Address checkpoint);
+
+}  // namespace attn::flat

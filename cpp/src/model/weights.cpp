@@ -1,0 +1,81 @@
+// place(): each tensor from its file layout into the forward pass's, matrices packed into panels.
+#include "weights.hpp"
+
+#include "build_arch.hpp"
+
+namespace attn {
+namespace {
+
+// W (in, out) packed from a matrix stored (out, in) (PyTorch's Linear) or (in, out), with `columns` the stored
+// row length: for a fused (in, 3·out) matrix, `first` picks the block of columns [first, first + out).
+void pack(const float* values, Layout layout, std::size_t in, std::size_t out, std::size_t columns, std::size_t first,
+          Linear& to) {
+  to.in = in, to.out = out;
+  if (layout == Layout::kOutIn) kernels::pack_panels<BuildArch>(values + first * columns, 1, columns, in, out, to.w);
+  else kernels::pack_panels<BuildArch>(values + first, columns, 1, in, out, to.w);
+}
+
+}  // namespace
+
+void place(const TensorSlot& slot, const float* values, Weights& w) {
+  if (slot.layer >= w.layers.size()) w.layers.resize(slot.layer + 1);
+  LayerWeights& l = w.layers[slot.layer];
+  std::size_t count = 1;
+  for (const std::size_t dim : slot.shape) count *= dim;
+  const auto copy = [&](std::vector<float>& to) { to.assign(values, values + count); };
+  // A matrix of y = x · W: its in and out from the stored shape.
+  const auto matrix = [&](Linear& to) {
+    const std::size_t rows = slot.shape[0], columns = slot.shape[1];
+    if (slot.layout == Layout::kOutIn) pack(values, slot.layout, columns, rows, columns, 0, to);
+    else pack(values, slot.layout, rows, columns, columns, 0, to);
+  };
+  switch (slot.role) {
+    case Role::kTokenEmbedding: return copy(w.token_embedding);
+    case Role::kPositionEmbedding: return copy(w.position_embedding);
+    case Role::kTokenTypeEmbedding: return copy(w.token_type);
+    case Role::kEmbeddingNormGain: return copy(w.embedding_norm.gain);
+    case Role::kEmbeddingNormBias: return copy(w.embedding_norm.bias);
+    case Role::kFinalNormGain: return copy(w.final_norm.gain);
+    case Role::kFinalNormBias: return copy(w.final_norm.bias);
+    case Role::kOutputBias: return copy(w.output.b);
+    case Role::kAttentionNormGain: return copy(l.attention_norm.gain);
+    case Role::kAttentionNormBias: return copy(l.attention_norm.bias);
+    case Role::kMlpNormGain: return copy(l.mlp_norm.gain);
+    case Role::kMlpNormBias: return copy(l.mlp_norm.bias);
+    case Role::kQueryWeight: return matrix(l.q);
+    case Role::kKeyWeight: return matrix(l.k);
+    case Role::kValueWeight: return matrix(l.v);
+    case Role::kAttentionOutWeight: return matrix(l.o);
+    case Role::kUpWeight: return matrix(l.up);
+    case Role::kDownWeight: return matrix(l.down);
+    case Role::kQueryBias: return copy(l.q.b);
+    case Role::kKeyBias: return copy(l.k.b);
+    case Role::kValueBias: return copy(l.v.b);
+    case Role::kAttentionOutBias: return copy(l.o.b);
+    case Role::kUpBias: return copy(l.up.b);
+    case Role::kDownBias: return copy(l.down.b);
+    case Role::kQkvWeight: {  // GPT-2's c_attn: columns [0, d) are Q, [d, 2d) K, [2d, 3d) V
+      const bool out_in = slot.layout == Layout::kOutIn;
+      const std::size_t in = out_in ? slot.shape[1] : slot.shape[0], out = (out_in ? slot.shape[0] : slot.shape[1]) / 3;
+      const std::size_t columns = slot.shape[1];
+      Linear* parts[] = {&l.q, &l.k, &l.v};
+      for (std::size_t p = 0; p < 3; ++p) pack(values, slot.layout, in, out, columns, p * out, *parts[p]);
+      return;
+    }
+    case Role::kQkvBias: {
+      const std::size_t out = count / 3;
+      std::vector<float>* parts[] = {&l.q.b, &l.k.b, &l.v.b};
+      for (std::size_t p = 0; p < 3; ++p) parts[p]->assign(values + p * out, values + (p + 1) * out);
+      return;
+    }
+  }
+}
+
+void finish_weights(const Architecture& arch, const Hyperparameters& h, Weights& w) {
+  if (&arch == &builtin_architecture()) {  // W (d, V) = token_embeddingᵀ, read straight from the (V, d) rows
+    w.output.in = h.d, w.output.out = h.vocab;
+    kernels::pack_panels<BuildArch>(w.token_embedding.data(), 1, h.d, h.d, h.vocab, w.output.w);
+  }
+}
+
+}  // namespace attn

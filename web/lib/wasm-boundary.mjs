@@ -1,0 +1,101 @@
+// The JS side of the core's numbers-only boundary (cpp/include/attn/flat_api.hpp): copying checked values into
+// memory allocated for one call and released when it ends, however it ends, and reading a Result out (fields by
+// name, as fresh arrays that stay valid after later calls and memory growth) before freeing it. Errors in a
+// Result become thrown Errors. No caller code runs in here: arguments arrive already read (js-values.mjs).
+import { elementCount, typedArrayKind } from './js-values.mjs';
+
+const copyInto = Object.getPrototypeOf(Int8Array.prototype).set;  // the intrinsic: copies a genuine typed array without calling caller code
+const ELEMENT_TYPES = { Float32Array, Uint8Array, Int32Array, Float64Array };
+
+// The flat API's ErrorKind and FieldType, in its order.
+const ERRORS = [null, RangeError, RangeError, Error];
+const FIELD_TYPES = ['number', 'boolean', 'string', 'Float32Array', 'Int32Array', 'Uint8Array', 'Float64Array', 'strings'];
+
+export function wasmBoundary(core) {
+  // The wasm memory's current buffer: Emscripten replaces HEAPU8 whenever the memory grows.
+  const memory = { get buffer() { return core.HEAPU8.buffer; } };
+  const decoder = new TextDecoder();
+  const encoder = new TextEncoder();
+  const bytesAt = (address, length) => new Uint8Array(memory.buffer, address, length);
+  const utf8 = (address, length) => decoder.decode(bytesAt(address, length).slice());
+
+  function fieldValue(result, i) {
+    const type = FIELD_TYPES[core.resultType(result, i)];
+    const address = core.resultData(result, i), length = core.resultLength(result, i);
+    if (type === 'number') return new Float64Array(memory.buffer, address, 1)[0];
+    if (type === 'boolean') return bytesAt(address, 1)[0] !== 0;
+    if (type === 'string') return utf8(address, length);
+    if (type === 'strings') {
+      const view = new DataView(memory.buffer, address, length);
+      const count = view.getUint32(0, true), text = address + 4 + 4 * count;
+      return Array.from({ length: count }, (_, k) => {
+        const start = k === 0 ? 0 : view.getUint32(4 * k, true);
+        return utf8(text + start, view.getUint32(4 + 4 * k, true) - start);
+      });
+    }
+    const Type = ELEMENT_TYPES[type];
+    return new Type(memory.buffer, address, length).slice();  // a copy: the Result is freed next
+  }
+
+  // A Result's fields as an object (dotted names nest: "config.layers"), or its error thrown; freed either way.
+  function read(result, what) {
+    if (!result) throw new RangeError(`${what}: out of memory: this browser's wasm memory is full`);
+    try {
+      const fields = {};
+      for (let i = 0, count = core.resultFields(result); i < count; i++) {
+        const path = utf8(core.resultName(result, i), core.resultNameLength(result, i)).split('.');
+        let into = fields;
+        for (const key of path.slice(0, -1)) into = into[key] ??= {};
+        into[path.at(-1)] = fieldValue(result, i);
+      }
+      const ErrorType = ERRORS[core.resultError(result)];
+      if (ErrorType) throw new ErrorType(fields.message);
+      return fields;
+    } finally {
+      core.resultFree(result);
+    }
+  }
+
+  // Runs body(scope) with memory for one call: scope.array(typedArray, name) and scope.text(string, name) copy
+  // a value into memory allocated for it, scope.table(numbers) writes float64s; each gives [address, length]
+  // ([0, 0] for null). Everything allocated is released when body returns or throws.
+  function call(body) {
+    const owned = [];
+    const allocate = (bytes, name) => {
+      const address = core.allocate(bytes);
+      if (!address) throw new RangeError(`${name}: out of memory: ${bytes} bytes do not fit in this browser's wasm memory`);
+      owned.push(address);
+      return address;
+    };
+    const scope = {
+      array(array, name) {
+        if (array === null) return [0, 0];
+        const Type = ELEMENT_TYPES[typedArrayKind(array)], length = elementCount(array);
+        const address = allocate(length * Type.BYTES_PER_ELEMENT, name);
+        if (length > 0) copyInto.call(new Type(memory.buffer, address, length), array);  // a view made after the allocation
+        return [address, length];
+      },
+      text(string, name) {
+        let encoded;
+        try {
+          encoded = encoder.encode(string);  // a lone surrogate becomes U+FFFD, one for one
+        } catch (error) {
+          throw new RangeError(`${name}: ${string.length} characters are too long to encode here (${error.message})`);
+        }
+        return scope.array(encoded, name);
+      },
+      table(numbers) {
+        const address = allocate(numbers.length * 8, 'arguments');
+        new Float64Array(memory.buffer, address, numbers.length).set(numbers);
+        return address;
+      },
+    };
+    try {
+      return body(scope);
+    } finally {
+      for (const address of owned) core.release(address);
+    }
+  }
+
+  return { read, call };
+}

@@ -150,10 +150,11 @@ function render({ config, main, compare, cross, milliseconds }) {
     `${milliseconds.toFixed(1)} ms by the ${build}`;
   const cut = [main, compare].filter((s) => s?.truncated);
   lengthNote.hidden = cut.length === 0;
-  // Special tokens ([BOS], [CLS], [SEP], …) are the ones that cover no text.
-  const specials = main.tokens.filter((_, i) => main.offsets[2 * i + 1] === 0);
-  lengthNote.textContent = cut.map((s) => `The text has ${s.textTokens} tokens; the model reads at most ` +
-    `${config.maxLength - specials.length} besides ${specials.join(' and ')}, so the views show the first ${s.n - specials.length}.`).join(' ');
+  lengthNote.textContent = cut.map((s) => {
+    const specials = s.tokens.filter((_, i) => s.special[i]);
+    return `The text has ${s.textTokens} tokens; the model reads at most ${config.maxLength - specials.length} ` +
+      `besides ${specials.join(' and ')}, so the views show the first ${s.n - specials.length}.`;
+  }).join(' ');
   $('matrix').dataset.ready = 'true';
 }
 

@@ -22,6 +22,7 @@ test('analyse: one sentence alone, or two with cross-attention of every head', (
   const alone = analyse(attn, model, { ...defaults, text: 'The cat sat', compare: '  ' });
   assert.equal(alone.compare, undefined);
   assert.equal(alone.main.n, 4);
+  assert.deepEqual([...alone.main.special], [1, 0, 0, 0], 'the core says which token it added: [BOS]');
   const { config, main, compare, cross } = analyse(attn, model, { ...defaults, text: 'The bank by the river', compare: 'I deposited cash at the bank', temperature: 2 });
   assert.equal(cross.length, config.layers * config.heads * main.n * compare.n);
   const dk = config.dModel / config.heads;

@@ -20,8 +20,9 @@ export function headColumns(projections, { n, dModel, heads }, layer, head) {
   return out;
 }
 
-const sentence = ({ tokens, offsets, attentions, queries, keys, values, truncated, textTokens }) =>
-  ({ tokens, offsets, attentions, queries, keys, values, truncated, textTokens, n: tokens.length });
+// special: Uint8Array(n), 1 where the model added the token ([BOS], [CLS], [SEP], <|endoftext|>).
+const sentence = ({ tokens, offsets, special, attentions, queries, keys, values, truncated, textTokens }) =>
+  ({ tokens, offsets, special, attentions, queries, keys, values, truncated, textTokens, n: tokens.length });
 
 // Cross-attention between two runs of one model: in every layer and head, the queries of `a` against the keys
 // and values of `b` (no mask: every token of a sees every token of b), through the core's attention.
@@ -44,7 +45,7 @@ export function crossAttention(attn, config, a, b, { scaled, temperature }) {
 }
 
 // request: { text, compare, mask, scaled, temperature }. Returns { config, main, compare?, cross? } where main and
-// compare are { tokens, offsets, n, attentions, queries, keys, values, truncated, textTokens }.
+// compare are { tokens, offsets, special, n, attentions, queries, keys, values, truncated, textTokens }.
 export function analyse(attn, model, request) {
   const options = runOptions(request);
   const main = sentence(model.run(request.text, options));
@@ -86,7 +87,7 @@ export function createAnalyser(attn) {
 // The typed arrays of a result, to transfer rather than copy between threads.
 export function transferables(result) {
   return [result.main, result.compare].filter(Boolean)
-    .flatMap((s) => [s.attentions, s.queries, s.keys, s.values, s.offsets].map((a) => a.buffer))
+    .flatMap((s) => [s.attentions, s.queries, s.keys, s.values, s.offsets, s.special].map((a) => a.buffer))
     .concat(result.cross ? [result.cross.buffer] : []);
 }
 

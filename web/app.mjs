@@ -3,12 +3,13 @@
 // layer, head or token re-renders from the last result without computing again.
 import createAttention from './dist/attention.mjs';
 import { latestOnly } from './lib/analysis.mjs';
-import { onThisThread, startWorker } from './lib/compute.mjs';
+import { startEngine } from './lib/compute.mjs';
 import { attentionSvg, fileStem } from './lib/export.mjs';
 import { chosenWeights, display, shown } from './lib/selection.mjs';
 import { shareSnippets } from './lib/share.mjs';
 import { parseHash, toHash } from './lib/state.mjs';
 import { attentionSteps } from './lib/steps.mjs';
+import { aggregateChoices, computeRequest, firstTokenName, fitted } from './lib/view-rules.mjs';
 import { writeWeights } from './lib/weights-format.mjs';
 import { renderBeams } from './ui/beams.mjs';
 import { download, svgToPng } from './ui/download.mjs';
@@ -83,7 +84,7 @@ async function refresh() {
   }
   const key = computeKey(state);
   if (last.key !== key) {
-    if (pending.key !== key) pending = { key, promise: compute(requestOf(state)) };
+    if (pending.key !== key) pending = { key, promise: compute(computeRequest(state)) };
     let result;
     const asked = performance.now();
     try {
@@ -116,22 +117,19 @@ function timed(name, render) {
   performance.measure(`render ${name}`, { start, end: performance.now() });
 }
 
-const requestOf = ({ model, text, compare, mask, scaled, temperature }) => ({ model, text, compare, mask, scaled, temperature });
-
 function render({ config, main, compare, cross, milliseconds }) {
   const { n } = main;
-  // Clamp what a hand-edited link or a shorter text left out of range.
-  state.layer = Math.min(state.layer, config.layers - 1);
-  if (typeof state.head === 'number') state.head = Math.min(state.head, config.heads - 1);
-  state.token = Math.max(state.hideBos ? 1 : 0, Math.min(state.token, n - 1));
+  // Clamp what a hand-edited link or a shorter text left out of range (the hash keeps it until the next change).
+  Object.assign(state, fitted(state, { ...config, n }, state.hideBos ? 1 : 0));
   fillOptions(controls.layer, config.layers, state.layer);
-  fillOptions(controls.head, config.heads, state.head, [['average', 'average of heads'], ['rollout', 'rollout to this layer']]);
+  fillOptions(controls.head, config.heads, state.head, aggregateChoices(false));
 
   const causal = state.mask === 'trained' ? config.causal : state.mask === 'causal';
-  $('hide-bos-label').textContent = `hide ${main.tokens[0]}`;
+  const first = firstTokenName(main.tokens, main.special);
+  $('hide-bos-label').textContent = `hide ${first}`;
   const [weights, title] = chosenWeights(main.attentions, config.heads, n, state);
   const view = shown(state, main.tokens, main.tokens, weights);
-  const what = `${title}${state.hideBos ? `, ${main.tokens[0]} hidden, rows rescaled` : ''}`;
+  const what = `${title}${state.hideBos ? `, ${first} hidden, rows rescaled` : ''}`;
   timed('beams', () => renderBeams($('beams'), {
     labels: view.rows, weights: view.weights, selected: state.token - view.offset, caption: what,
     onSelect: (i) => commit({ ...state, token: i + view.offset }, false),
@@ -139,7 +137,7 @@ function render({ config, main, compare, cross, milliseconds }) {
   timed('heatmap', () => renderHeatmap($('matrix'), { ...view, caption: `${what}: attention weights of ${view.rows.length} tokens` }));
   timed('steps', () => renderStepsView(main, config, weights, causal));
   timed('head grid', () => renderHeadGrid($('heads'), {
-    layers: config.layers, heads: config.heads, n, attentions: main.attentions, selected: state, firstToken: main.tokens[0],
+    layers: config.layers, heads: config.heads, n, attentions: main.attentions, selected: state, firstToken: first,
     onSelect: (layer, head) => commit({ ...state, layer, head }, true),
   }));
   timed('comparison', () => renderComparison(config, main, compare, cross));
@@ -178,9 +176,9 @@ function renderComparison(config, main, compare, cross) {
     container.replaceChildren();
     return;
   }
-  const { layer, head } = state;
-  // Rollout has no meaning across two sentences: the aggregates show the layer's average there.
-  const perHead = (all, n, m) => chosenWeights(all, config.heads, n, { layer, head: typeof head === 'number' ? head : 'average' }, m)[0];
+  // Rollout has no meaning across two sentences: the aggregates show the layer's average in all three panels.
+  const { layer, head } = fitted(state, { ...config, n: main.n, m: compare.n, cross: true });
+  const perHead = (all, n, m) => chosenWeights(all, config.heads, n, { layer, head }, m)[0];
   const which = typeof head === 'number' ? `layer ${layer}, head ${head}` : `layer ${layer}, average of heads`;
   const panels = [
     ['First sentence', main.tokens, main.tokens, perHead(main.attentions, main.n, main.n)],
@@ -355,29 +353,16 @@ async function registerServiceWorker() {
   });
 }
 
-// The worker when it starts; otherwise (file://, where module workers cannot start, or a failed start) the same
-// computation on this thread.
-async function startEngine() {
-  const simd = new URLSearchParams(location.search).get('simd') === '0' ? false : 'auto';
-  if (location.protocol !== 'file:') {
-    let engine;
-    try {
-      engine = startWorker(new URL(`./worker.mjs${location.search}`, import.meta.url));
-      return [engine, describe(await engine.ready, 'in a worker')];
-    } catch {
-      engine?.terminate();
-    }
-  }
-  const engine = onThisThread(createAttention, { simd });
-  return [engine, describe(await engine.ready, 'on the page')];
-}
-
+// The worker (it reads ?simd=0 from its own URL); the offline file has no import.meta.url and no worker.
 async function start() {
-  [engine, build] = await startEngine();
+  const simd = new URLSearchParams(location.search).get('simd') === '0' ? false : 'auto';
+  const workerUrl = import.meta.url ? new URL(`./worker.mjs${location.search}`, import.meta.url) : null;
+  const started = await startEngine({ pageUrl: location.href, workerUrl, createAttention, options: { simd } });
+  engine = started.engine;
+  build = `${started.simd ? 'SIMD' : 'scalar'} WebAssembly build ${started.where}`;
   compute = latestOnly(engine.compute);
   await refresh();
 }
-const describe = ({ simd }, where) => `${simd ? 'SIMD' : 'scalar'} WebAssembly build ${where}`;
 
 registerServiceWorker().catch((error) => console.warn(`offline use unavailable: ${error.message}`));
 start().catch((error) => {

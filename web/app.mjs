@@ -16,7 +16,7 @@ import { download, svgToPng } from './ui/download.mjs';
 import { renderHeadGrid } from './ui/head-grid.mjs';
 import { renderHeatmap } from './ui/heatmap.mjs';
 import { fillOptions } from './ui/options.mjs';
-import { VIRIDIS_GRADIENT } from './ui/palette.mjs';
+import { VIRIDIS_GRADIENT } from './lib/palette.mjs';
 import { renderSteps } from './ui/steps.mjs';
 
 const EXAMPLES = [
@@ -135,9 +135,9 @@ function render({ config, main, compare, cross, milliseconds }) {
     onSelect: (i) => commit({ ...state, token: i + view.offset }, false),
   }));
   timed('heatmap', () => renderHeatmap($('matrix'), { ...view, caption: `${what}: attention weights of ${view.rows.length} tokens` }));
-  timed('steps', () => renderStepsView(main, config, weights, causal));
+  timed('steps', () => renderStepsView(main, config, causal));
   timed('head grid', () => renderHeadGrid($('heads'), {
-    layers: config.layers, heads: config.heads, n, attentions: main.attentions, selected: state, firstToken: first,
+    layers: config.layers, heads: config.heads, n, attentions: main.attentions, summaries: main.summaries, selected: state, firstToken: first,
     onSelect: (layer, head) => commit({ ...state, layer, head }, true),
   }));
   timed('comparison', () => renderComparison(config, main, compare, cross));
@@ -157,7 +157,7 @@ function render({ config, main, compare, cross, milliseconds }) {
 }
 
 // The four steps need one head: for the average or rollout, a note says so.
-function renderStepsView(main, config, weights, causal) {
+function renderStepsView(main, config, causal) {
   if (typeof state.head !== 'number') {
     const note = document.createElement('p');
     note.className = 'note';
@@ -166,8 +166,7 @@ function renderStepsView(main, config, weights, causal) {
     return;
   }
   const steps = attentionSteps(main, config, { ...state, causal });
-  const coreWeights = weights.subarray(state.token * main.n, (state.token + 1) * main.n);
-  renderSteps($('steps'), { steps, labels: main.tokens.map(display), token: state.token, coreWeights, ...state });
+  renderSteps($('steps'), { steps, labels: main.tokens.map(display), token: state.token, ...state });
 }
 
 function renderComparison(config, main, compare, cross) {

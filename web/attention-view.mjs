@@ -17,6 +17,7 @@
 // clamping and the engine's start are the playground page's (web/lib/view-rules.mjs, web/lib/compute.mjs).
 import builtinModel from '@models/builtin-bidirectional.attn';
 import { latestOnly } from './lib/analysis.mjs';
+import { headSummaries } from './lib/head-patterns.mjs';
 import { chosenWeights, display } from './lib/selection.mjs';
 import { inlinedCreateAttention } from './lib/attention.inlined.mjs';
 import { serveRequests, startEngine } from './lib/compute.mjs';
@@ -26,7 +27,7 @@ import { renderBeams } from './ui/beams.mjs';
 import { renderHeadGrid } from './ui/head-grid.mjs';
 import { renderHeatmap } from './ui/heatmap.mjs';
 import { fillOptions } from './ui/options.mjs';
-import { VIRIDIS_GRADIENT } from './ui/palette.mjs';
+import { VIRIDIS_GRADIENT } from './lib/palette.mjs';
 import viewsCss from './ui/views.css';
 import elementCss from './attention-view.css';
 
@@ -75,7 +76,7 @@ const element = (tag, properties = {}, ...children) => {
 class AttentionView extends (globalThis.HTMLElement ?? Object) {
   static observedAttributes = ['sentence', 'model', 'layer', 'head', 'token', 'view', 'causal', 'height', 'editable', 'controls'];
   #parts;
-  #data = null;       // what is shown: { tokens, keyTokens, special?, n, m, layers, heads, attentions, labels, title }
+  #data = null;       // what is shown: { tokens, keyTokens, special?, n, m, layers, heads, attentions, summaries, labels, title }
   #given = false;     // the data came from render(), not from the model
   #computed = { key: null, compute: null };
   #scheduled = false;
@@ -110,7 +111,10 @@ class AttentionView extends (globalThis.HTMLElement ?? Object) {
 
   /** Shows precomputed weights in the documented JSON format (an object or its text) instead of a model's. */
   set data(json) {
-    this.#data = readWeights(json);
+    const data = readWeights(json);
+    // The head grid names each head by its summary; only self-attention's square weights have one.
+    data.summaries = data.n === data.m ? headSummaries(data.attentions, data.layers, data.heads, data.n) : null;
+    this.#data = data;
     this.#given = true;
     this.#schedule();
   }
@@ -171,7 +175,7 @@ class AttentionView extends (globalThis.HTMLElement ?? Object) {
     this.#computed.key = key;
     this.#data = {
       tokens: main.tokens, keyTokens: main.tokens, special: main.special, n: main.n, m: main.n, layers: config.layers, heads: config.heads,
-      attentions: main.attentions, labels: { layers: null, heads: null },
+      attentions: main.attentions, summaries: main.summaries, labels: { layers: null, heads: null },
       title: `${config.name}${causal && !config.causal ? ' (causal mask)' : ''}`, where,
     };
   }
@@ -201,7 +205,7 @@ class AttentionView extends (globalThis.HTMLElement ?? Object) {
       container.append(element('div', { className: 'colorbar' }, element('span', {}, '0'), gradient, element('span', {}, '1')));
     } else {
       renderHeadGrid(container, {
-        layers, heads, n, attentions: data.attentions, selected: { layer, head }, firstToken: firstTokenName(data.tokens, data.special),
+        layers, heads, n, attentions: data.attentions, summaries: data.summaries, selected: { layer, head }, firstToken: firstTokenName(data.tokens, data.special),
         onSelect: (l, h) => this.#change({ layer: String(l), head: String(h), view: 'matrix' }),
       });
     }

@@ -20,7 +20,7 @@ const SHOTS = [
   ['overview-dark', hash({ ...bank, compare: '', layer: '0', head: '3' }), null, ['desktop']],
   // [..., { path (instead of the playground), elements (the <attention-view>s to wait for), click (selector to click first) }]
   ['share', hash(animal), null, ['desktop'], { click: '#share-open' }],
-  ['element', '', null, ['desktop'], { path: '/test-pages/element.html', elements: ['#custom > attention-view'] }],
+  ['element', '', null, ['desktop'], { path: '/test-pages/element.html', elements: ['#beams', '#lens', '#custom > attention-view'] }],
   ['checkpoint', hash({ text: 'Unbelievable: the café\'s naïve owner played jazz!' }), null, ['desktop'], { checkpoint: 'bert' }],
 ];
 const DEVICES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };

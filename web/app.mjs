@@ -12,6 +12,7 @@ import { registerServiceWorker } from './controllers/service-worker.mjs';
 import { bindShare } from './controllers/share.mjs';
 import { say } from './controllers/status.mjs';
 import { viewsController } from './controllers/views.mjs';
+import { blankTextNote } from './lib/view-rules.mjs';
 
 const store = pageState(() => refresh());
 // The worker reads ?simd=0 from its own URL. The one-file offline playground has no import.meta.url: no worker.
@@ -33,7 +34,8 @@ async function refresh() {
   if (state.model === 'checkpoint' && !engine.hasCheckpoint) {
     return views.clear('Your own model is not loaded in this tab (its files are not part of the link): choose them with “Your own model…” below.');
   }
-  if (state.text.trim() === '') return views.clear('Type at least one word.');
+  const blank = blankTextNote(state.text);
+  if (blank) return views.clear(blank);
   let result;
   try {
     result = await engine.resultFor(state, () => store.state);

@@ -21,7 +21,7 @@ import { headSummaries } from './lib/head-patterns.mjs';
 import { chosenWeights, display } from './lib/selection.mjs';
 import { inlinedCreateAttention } from './lib/attention.inlined.mjs';
 import { serveRequests, startEngine } from './lib/compute.mjs';
-import { aggregateChoices, computeRequest, elementSettings, firstTokenName, fitted } from './lib/view-rules.mjs';
+import { aggregateChoices, blankTextNote, computeRequest, elementSettings, firstTokenName, fitted } from './lib/view-rules.mjs';
 import { readWeights } from './lib/weights-format.mjs';
 import { renderBeams } from './ui/beams.mjs';
 import { renderHeadGrid } from './ui/head-grid.mjs';
@@ -158,10 +158,11 @@ class AttentionView extends (globalThis.HTMLElement ?? Object) {
 
   // Runs the model on the sentence (only when the sentence, model or mask changed).
   async #compute({ sentence, model, causal }) {
-    if (sentence.trim() === '') {
+    const blank = blankTextNote(sentence);
+    if (blank) {
       this.#data = null;
       this.#parts.view.replaceChildren();
-      return this.#say('Type at least one word.');
+      return this.#say(blank);
     }
     const request = computeRequest({ model, text: sentence, mask: causal ? 'causal' : 'trained' });
     const key = JSON.stringify(request);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { startEngine, workerCanStart } from '../../web/lib/compute.mjs';
 import { defaultState, parseHash } from '../../web/lib/state.mjs';
-import { aggregateChoices, computeRequest, elementSettings, firstTokenName, fitted } from '../../web/lib/view-rules.mjs';
+import { aggregateChoices, blankTextNote, computeRequest, elementSettings, firstTokenName, fitted } from '../../web/lib/view-rules.mjs';
 
 const attributes = (given) => (name) => given[name] ?? null;
 
@@ -35,6 +35,11 @@ test('the engine request: the element\'s defaults are the playground\'s what-if 
   assert.deepEqual(computeRequest({ ...page, layer: 2, head: 0, token: 5, view: 'heads', hideBos: true }), computeRequest(page),
     'what only changes the view is not part of the request');
   assert.deepEqual(Object.keys(computeRequest(page)), ['model', 'text', 'compare', 'mask', 'scaled', 'temperature']);
+});
+
+test('a blank text is not computed: it asks for a word', () => {
+  for (const text of ['', ' ', '\n\t ']) assert.equal(blankTextNote(text), 'Type at least one word.');
+  assert.equal(blankTextNote(' a '), null);
 });
 
 test('fitted: a layer, head or token past the model or the text becomes the last one', () => {

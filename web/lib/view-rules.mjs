@@ -1,7 +1,7 @@
 // The rules the playground page (web/app.mjs) and the <attention-view> element (web/attention-view.mjs) share,
 // so that the two cannot drift: the defaults (the playground state's, web/lib/state.mjs), how a chosen layer,
 // head, token and view fit what a result holds, what a state asks the engine to compute, and the name of the
-// first token. The engine's start and fallback are web/lib/compute.mjs's startEngine. DOM-free.
+// first token, and what a blank text says. The engine's start and fallback are web/lib/compute.mjs's startEngine. DOM-free.
 import { FIELDS, parseField } from './state.mjs';
 import { display } from './selection.mjs';
 
@@ -20,6 +20,9 @@ export function elementSettings(attribute) {
     causal: attribute('causal') !== null,
   };
 }
+
+// A text of spaces alone has no tokens to show: instead of computing, both say so (null: there is a text).
+export const blankTextNote = (text) => (text.trim() === '' ? 'Type at least one word.' : null);
 
 // What the engine computes for a state (web/lib/analysis.mjs's request). The element, which has no what-if
 // controls, leaves out all but the model, the text and the mask, and gets the defaults.

@@ -2,6 +2,7 @@
 // first token, and the second sentence. Each input commits a new state: typing replaces the current history
 // entry, any other change adds one. show() puts the state back into them (they may be out of step after Back
 // or a permalink); showResult() fills the layer and head choosers for the result's model.
+import { FIELDS, parseField } from '../lib/state.mjs';
 import { aggregateChoices, firstTokenName } from '../lib/view-rules.mjs';
 import { fillOptions } from '../ui/options.mjs';
 
@@ -26,7 +27,7 @@ export function bindControls(store, { onKeystroke }) {
   const fromInputs = () => ({
     ...store.state,
     text: inputs.text.value, compare: inputs.compare.value, model: inputs.model.value, mask: inputs.mask.value,
-    layer: Number(inputs.layer.value), head: /^\d+$/.test(inputs.head.value) ? Number(inputs.head.value) : inputs.head.value,
+    layer: Number(inputs.layer.value), head: parseField(FIELDS.head, inputs.head.value),
     scaled: inputs.scaled.checked, temperature: Number(inputs.temperature.value), hideBos: inputs.hideBos.checked,
   });
   inputs.text.addEventListener('input', (event) => { onKeystroke(event.timeStamp); store.commit(fromInputs(), false); });

@@ -3,7 +3,7 @@
 // a loaded checkpoint (the tiny BERT fixture).  Usage: node tools/docs-screenshots.mjs
 import { mkdir, readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { launchBrowser, serve } from '../tests/e2e/browser.mjs';
+import { launchBrowser, serve, viewsReady } from '../tests/e2e/browser.mjs';
 
 const out = new URL('../docs/screenshots/', import.meta.url);
 const hash = (fields) => `#${new URLSearchParams(fields)}`;
@@ -18,9 +18,9 @@ const SHOTS = [
   ['heads', hash(animal), '#heads-title', ['desktop', 'phone']],
   ['compare', hash(bank), '#compare-title', ['desktop', 'phone']],
   ['overview-dark', hash({ ...bank, compare: '', layer: '0', head: '3' }), null, ['desktop']],
-  // [..., { path (instead of the playground), ready (selector to wait for), click (selector to click first) }]
+  // [..., { path (instead of the playground), elements (the <attention-view>s to wait for), click (selector to click first) }]
   ['share', hash(animal), null, ['desktop'], { click: '#share-open' }],
-  ['element', '', null, ['desktop'], { path: '/test-pages/element.html', ready: '#custom > attention-view[data-ready="true"]' }],
+  ['element', '', null, ['desktop'], { path: '/test-pages/element.html', elements: ['#beams', '#lens', '#custom > attention-view'] }],
   ['checkpoint', hash({ text: 'Unbelievable: the café\'s naïve owner played jazz!' }), null, ['desktop'], { checkpoint: 'bert' }],
 ];
 const DEVICES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
@@ -29,11 +29,11 @@ await mkdir(out, { recursive: true });
 const server = await serve();
 const browser = await launchBrowser();
 try {
-  for (const [name, state, heading, devices, { path = '/', ready = '#matrix[data-ready="true"]', click, checkpoint } = {}] of SHOTS) {
+  for (const [name, state, heading, devices, { path = '/', elements = null, click, checkpoint } = {}] of SHOTS) {
     for (const device of devices) {
       const page = await browser.newPage({ viewport: DEVICES[device], colorScheme: name.endsWith('dark') ? 'dark' : 'light', deviceScaleFactor: 1 });
       await page.goto(`${server.url}${path}${state}`);
-      await page.waitForSelector(ready, { timeout: 15000 });
+      await viewsReady(page, elements);
       if (click) await page.click(click);
       if (checkpoint) {  // a fixture checkpoint through the file picker, as a reader would load one
         const dir = fileURLToPath(new URL(`../tests/fixtures/checkpoints/${checkpoint}/`, import.meta.url));

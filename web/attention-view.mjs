@@ -13,18 +13,21 @@
 //
 // Every element on a page shares one engine: this same script started as a Web Worker (over http, same
 // origin), or the core on the page's thread (file://, or when the worker cannot start). The other built-in
-// models are not inside: they load on demand from attention-view.<model>.js beside this script.
+// models are not inside: they load on demand from attention-view.<model>.js beside this script. Defaults,
+// clamping and the engine's start are the playground page's (web/lib/view-rules.mjs, web/lib/compute.mjs).
 import builtinModel from '@models/builtin-bidirectional.attn';
 import { latestOnly } from './lib/analysis.mjs';
+import { headSummaries } from './lib/head-patterns.mjs';
 import { chosenWeights, display } from './lib/selection.mjs';
 import { inlinedCreateAttention } from './lib/attention.inlined.mjs';
-import { onThisThread, serveRequests, startWorker } from './lib/compute.mjs';
+import { serveRequests, startEngine } from './lib/compute.mjs';
+import { aggregateChoices, blankTextNote, computeRequest, elementSettings, firstTokenName, fitted } from './lib/view-rules.mjs';
 import { readWeights } from './lib/weights-format.mjs';
 import { renderBeams } from './ui/beams.mjs';
 import { renderHeadGrid } from './ui/head-grid.mjs';
 import { renderHeatmap } from './ui/heatmap.mjs';
 import { fillOptions } from './ui/options.mjs';
-import { VIRIDIS_GRADIENT } from './ui/palette.mjs';
+import { VIRIDIS_GRADIENT } from './lib/palette.mjs';
 import viewsCss from './ui/views.css';
 import elementCss from './attention-view.css';
 
@@ -52,25 +55,9 @@ async function readModel(name) {
 }
 const createAttention = inlinedCreateAttention(readModel);
 
-// The one engine of this page: { compute, where } once ready.
+// The one engine of this page, started by the first element that needs it; this script is its worker.
 let engine = null;
-async function startEngine() {
-  const sameOrigin = /^https?:$/.test(location.protocol) && new URL(scriptUrl).origin === location.origin;
-  if (sameOrigin && typeof Worker === 'function') {
-    let worker;
-    try {
-      worker = startWorker(scriptUrl, {});
-      await worker.ready;
-      return { compute: worker.compute, where: 'in a worker' };
-    } catch {
-      worker?.terminate();  // e.g. a Content-Security-Policy without worker-src 'self'
-    }
-  }
-  const local = onThisThread(createAttention, {});
-  await local.ready;
-  return { compute: local.compute, where: 'on the page' };
-}
-const sharedEngine = () => (engine ??= startEngine());
+const sharedEngine = () => (engine ??= startEngine({ pageUrl: location.href, workerUrl: scriptUrl, workerOptions: {}, createAttention, options: {} }));
 
 const VIEWS = { beams: 'token beams', matrix: 'weights matrix', heads: 'every head' };
 const sheets = () => [viewsCss, elementCss].map((css) => {
@@ -89,7 +76,7 @@ const element = (tag, properties = {}, ...children) => {
 class AttentionView extends (globalThis.HTMLElement ?? Object) {
   static observedAttributes = ['sentence', 'model', 'layer', 'head', 'token', 'view', 'causal', 'height', 'editable', 'controls'];
   #parts;
-  #data = null;       // what is shown: { tokens, keyTokens, n, m, layers, heads, attentions, labels, title }
+  #data = null;       // what is shown: { tokens, keyTokens, special?, n, m, layers, heads, attentions, summaries, labels, title }
   #given = false;     // the data came from render(), not from the model
   #computed = { key: null, compute: null };
   #scheduled = false;
@@ -124,7 +111,10 @@ class AttentionView extends (globalThis.HTMLElement ?? Object) {
 
   /** Shows precomputed weights in the documented JSON format (an object or its text) instead of a model's. */
   set data(json) {
-    this.#data = readWeights(json);
+    const data = readWeights(json);
+    // The head grid names each head by its summary; only self-attention's square weights have one.
+    data.summaries = data.n === data.m ? headSummaries(data.attentions, data.layers, data.heads, data.n) : null;
+    this.#data = data;
     this.#given = true;
     this.#schedule();
   }
@@ -137,19 +127,7 @@ class AttentionView extends (globalThis.HTMLElement ?? Object) {
   }
 
   /** The element's current settings, as its attributes say them. */
-  get settings() {
-    const number = (name, fallback) => (/^\d+$/.test(this.getAttribute(name) ?? '') ? Number(this.getAttribute(name)) : fallback);
-    const head = this.getAttribute('head');
-    return {
-      sentence: this.getAttribute('sentence') ?? 'The cat sat on the mat because it was tired',
-      model: this.getAttribute('model') ?? 'builtin',
-      layer: number('layer', 0),
-      head: head === 'average' || head === 'rollout' ? head : number('head', 0),
-      token: number('token', 1),
-      view: Object.hasOwn(VIEWS, this.getAttribute('view')) ? this.getAttribute('view') : 'beams',
-      causal: this.hasAttribute('causal'),
-    };
-  }
+  get settings() { return elementSettings((name) => this.getAttribute(name)); }
 
   // Attribute changes arrive one by one: render once after the last of them.
   #schedule() {
@@ -180,24 +158,25 @@ class AttentionView extends (globalThis.HTMLElement ?? Object) {
 
   // Runs the model on the sentence (only when the sentence, model or mask changed).
   async #compute({ sentence, model, causal }) {
-    if (sentence.trim() === '') {
+    const blank = blankTextNote(sentence);
+    if (blank) {
       this.#data = null;
       this.#parts.view.replaceChildren();
-      return this.#say('Type at least one word.');
+      return this.#say(blank);
     }
-    const request = { model, text: sentence, compare: '', mask: causal ? 'causal' : 'trained', scaled: true, temperature: 1 };
+    const request = computeRequest({ model, text: sentence, mask: causal ? 'causal' : 'trained' });
     const key = JSON.stringify(request);
     if (this.#computed.key === key) return;
     if (!this.#data) this.#say('Loading the attention model…');
-    const { compute, where } = await sharedEngine();
+    const { engine: { compute }, where } = await sharedEngine();
     this.#computed.compute ??= latestOnly(compute);  // this element's newest request only
     const result = await this.#computed.compute(request);
     if (result === null) return;  // a newer request replaced this one
     const { config, main } = result;
     this.#computed.key = key;
     this.#data = {
-      tokens: main.tokens, keyTokens: main.tokens, n: main.n, m: main.n, layers: config.layers, heads: config.heads,
-      attentions: main.attentions, labels: { layers: null, heads: null },
+      tokens: main.tokens, keyTokens: main.tokens, special: main.special, n: main.n, m: main.n, layers: config.layers, heads: config.heads,
+      attentions: main.attentions, summaries: main.summaries, labels: { layers: null, heads: null },
       title: `${config.name}${causal && !config.causal ? ' (causal mask)' : ''}`, where,
     };
   }
@@ -205,15 +184,12 @@ class AttentionView extends (globalThis.HTMLElement ?? Object) {
   #paint() {
     const data = this.#data, settings = this.settings, { layer: layerSelect, head: headSelect, viewChoice } = this.#parts;
     const { n, m, layers, heads } = data;
-    const square = n === m;
-    const layer = Math.min(settings.layer, layers - 1);
-    const head = typeof settings.head === 'number' ? Math.min(settings.head, heads - 1) : settings.head === 'rollout' && !square ? 'average' : settings.head;
-    const view = square ? settings.view : 'matrix';
-    const token = Math.min(settings.token, n - 1);
+    const cross = n !== m;
+    const { layer, head, token, view } = fitted(settings, data);
     fillOptions(layerSelect, layers, layer, [], data.labels.layers);
-    fillOptions(headSelect, heads, head, [['average', 'average of heads'], ...(square ? [['rollout', 'rollout to this layer']] : [])], data.labels.heads);
+    fillOptions(headSelect, heads, head, aggregateChoices(cross), data.labels.heads);
     viewChoice.value = view;
-    viewChoice.disabled = !square;
+    viewChoice.disabled = cross;
 
     const rows = data.tokens.map(display), columns = data.keyTokens.map(display);
     const [weights, which] = chosenWeights(data.attentions, heads, n, { layer, head }, m);
@@ -230,7 +206,7 @@ class AttentionView extends (globalThis.HTMLElement ?? Object) {
       container.append(element('div', { className: 'colorbar' }, element('span', {}, '0'), gradient, element('span', {}, '1')));
     } else {
       renderHeadGrid(container, {
-        layers, heads, n, attentions: data.attentions, selected: { layer, head }, firstToken: rows[0],
+        layers, heads, n, attentions: data.attentions, summaries: data.summaries, selected: { layer, head }, firstToken: firstTokenName(data.tokens, data.special),
         onSelect: (l, h) => this.#change({ layer: String(l), head: String(h), view: 'matrix' }),
       });
     }

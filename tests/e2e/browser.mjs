@@ -19,6 +19,14 @@ export async function serve(options, port = 0) {
   return { url: `http://localhost:${server.address().port}`, port: server.address().port, close };
 }
 
+// Waits until the views are drawn: the playground's (its page marks #matrix once every view is), or with
+// `elements`, the <attention-view> elements those selectors name (each marks itself). `where`: a Page, or the
+// FrameLocator of an iframe.
+const PLAYGROUND_READY = '#matrix[data-ready="true"] canvas';
+export const viewsReady = (where, elements = null) =>
+  Promise.all((elements?.map((selector) => `${selector}[data-ready="true"]`) ?? [PLAYGROUND_READY])
+    .map((selector) => where.locator(selector).first().waitFor({ timeout: 20000 })));
+
 // Collects console errors, page errors, CSP violations, dialogs and requests that leave the origin ('file://'
 // for pages opened from disk).
 export function watchPage(page, origin) {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { launchBrowser, serve, watchPage } from './browser.mjs';
+import { launchBrowser, serve, viewsReady, watchPage } from './browser.mjs';
 
 let browser, server;
 before(async () => { browser = await launchBrowser(); server = await serve(); });
@@ -21,7 +21,7 @@ test('a BERT checkpoint chosen with the file picker shows in every view, with th
   const problems = watchPage(page, server.url);
   const { cases: [first] } = await referenceOf('bert');
   await page.goto(`${server.url}/#text=${encodeURIComponent(first.text)}`);
-  await page.waitForSelector('#matrix[data-ready="true"] canvas', { timeout: 20000 });
+  await viewsReady(page);
   await page.setInputFiles('#checkpoint-files', await filesOf('bert'));
   await page.waitForFunction(() => document.getElementById('status').textContent.includes('BertForMaskedLM'), null, { timeout: 20000 });
   assert.match(await page.textContent('#checkpoint-status'), /^Loaded BertForMaskedLM: 2 layers × 4 heads, dModel 32, up to 40 tokens\.$/);
@@ -59,7 +59,7 @@ test('a GPT-2 checkpoint dropped on the page loads; a missing file is named; a r
   const page = await browser.newPage();
   const problems = watchPage(page, server.url);
   await page.goto(`${server.url}/#text=${encodeURIComponent('The cat sat on the mat.')}`);
-  await page.waitForSelector('#matrix[data-ready="true"] canvas', { timeout: 20000 });
+  await viewsReady(page);
 
   // Without vocab.txt: the error names it, and the built-in model stays.
   await page.setInputFiles('#checkpoint-files', (await filesOf('bert')).filter((f) => !f.endsWith('vocab.txt')));

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { launchBrowser, serve, watchPage } from './browser.mjs';
+import { launchBrowser, serve, viewsReady, watchPage } from './browser.mjs';
 
 let browser, server;
 before(async () => { browser = await launchBrowser(); server = await serve(); });
@@ -12,13 +12,11 @@ after(async () => { await browser?.close(); await server?.close(); });
 
 const HOSTILE = '<img src=x onerror=alert(1)> one two';
 const elementPage = pathToFileURL(new URL('pages/element.html', import.meta.url).pathname).href;
-const ready = (page) => Promise.all(['#beams', '#lens', '#custom > attention-view']
-  .map((selector) => page.waitForSelector(`${selector}[data-ready="true"]`, { timeout: 20000 })));
 const texts = (page, selector) => page.locator(selector).allTextContents();
 
 // What both the http and the file:// page must show.
 async function checkElements(page, where) {
-  await ready(page);
+  await viewsReady(page, ['#beams', '#lens', '#custom > attention-view']);
   for (const id of ['beams', 'lens']) assert.match(await page.locator(`#${id} .status`).textContent(), new RegExp(`computed ${where}$`));
   const queries = await texts(page, '#beams .beams-queries .beams-token');
   assert.equal(queries[0], '[BOS]');
@@ -102,7 +100,7 @@ test('the iframe embed: state from the hash, height reported to the host, change
   const problems = watchPage(page, server.url);
   await page.goto(`${server.url}/test-pages/iframe.html`);
   const frame = page.frameLocator('#embed');
-  await frame.locator('attention-view[data-ready="true"]').waitFor({ timeout: 20000 });
+  await viewsReady(frame, ['attention-view']);
   assert.equal(await frame.locator('attention-view select >> nth=0').inputValue(), '1');
   assert.equal(await frame.locator('attention-view select >> nth=1').inputValue(), '0');
   assert.deepEqual((await frame.locator('.heatmap-rows .heatmap-label').allTextContents()).slice(1).join('').replaceAll('·', ' '), 'The dog chased the ball');
@@ -134,7 +132,7 @@ test('Share / embed: permalink, iframe and element snippets for the current stat
   const page = await context.newPage();
   const problems = watchPage(page, server.url);
   await page.goto(`${server.url}/#text=${encodeURIComponent(HOSTILE)}&layer=1&head=0`);
-  await page.waitForSelector('#matrix[data-ready="true"] canvas', { timeout: 20000 });
+  await viewsReady(page);
   await page.click('#share-open');
   assert.equal(await page.locator('#share').isVisible(), true);
   await page.selectOption('#share-view', 'heads');
@@ -152,7 +150,7 @@ test('Share / embed: permalink, iframe and element snippets for the current stat
   // The iframe snippet's address shows the same state in the embed.
   const src = iframe.match(/src="([^"]+)"/)[1].replaceAll('&amp;', '&');
   await page.goto(src);
-  await page.waitForSelector('attention-view[data-ready="true"]', { timeout: 20000 });
+  await viewsReady(page, ['attention-view']);
   assert.equal(await page.locator('attention-view input.sentence').inputValue(), HOSTILE);
   assert.equal(await page.locator('.head-thumb[aria-pressed="true"]').getAttribute('aria-label').then((label) => label.startsWith('Layer 1, head 0')), true);
   assert.equal(await page.locator('img').count(), 0);

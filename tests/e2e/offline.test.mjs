@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { readWeights } from '../../web/lib/weights-format.mjs';
-import { launchBrowser, serve, watchPage } from './browser.mjs';
+import { launchBrowser, serve, viewsReady, watchPage } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await launchBrowser(); });
@@ -15,7 +15,6 @@ after(async () => { await browser?.close(); });
 const HOSTILE = '<img src=x onerror=alert(1)> & "quotes"';
 const offlineFile = pathToFileURL(new URL('../../dist/attention-playground.html', import.meta.url).pathname).href;
 const rowLabels = (page) => page.$$eval('.heatmap-rows .heatmap-label', (spans) => spans.map((s) => s.textContent));
-const viewsReady = (page) => page.waitForSelector('#matrix[data-ready="true"] canvas', { timeout: 20000 });
 
 // Clicks an export button; returns [file name, bytes].
 async function exported(page, kind) {

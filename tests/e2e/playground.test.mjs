@@ -2,7 +2,7 @@
 // follows typing and the controls, with no console error, no CSP violation and no request leaving the origin.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launchBrowser, serve, watchPage } from './browser.mjs';
+import { launchBrowser, serve, viewsReady, watchPage } from './browser.mjs';
 
 let browser, server;
 before(async () => { browser = await launchBrowser(); server = await serve(); });
@@ -14,7 +14,7 @@ test('the playground draws a head of the built-in model and follows typing and t
   const page = await browser.newPage();
   const problems = watchPage(page, server.url);
   await page.goto(`${server.url}/`);
-  await page.waitForSelector('#matrix[data-ready="true"] canvas', { timeout: 15000 });
+  await viewsReady(page);
   assert.match(await page.textContent('#status'), /^\d+ tokens · builtin-bidirectional · computed in [\d.]+ ms by the SIMD WebAssembly build/);
   const labels = await rowLabels(page);
   assert.equal(labels[0], '[BOS]');
@@ -64,7 +64,7 @@ test('the state lives in the URL hash: permalinks restore it, and Back undoes a 
   const problems = watchPage(page, server.url);
   const text = 'Un chat 🐈 & a dog';
   await page.goto(`${server.url}/#text=${encodeURIComponent(text)}&model=builtin-causal&layer=1&head=3`);
-  await page.waitForSelector('#matrix[data-ready="true"] canvas', { timeout: 15000 });
+  await viewsReady(page);
   assert.equal(await page.inputValue('#sentence'), text);
   assert.equal(await page.inputValue('#model'), 'builtin-causal');
   assert.match(await page.textContent('.heatmap-readout'), /^Layer 1, head 3:/);
@@ -107,13 +107,12 @@ async function weightsTable(page) {
   await page.waitForSelector('#matrix .heatmap-table tbody tr');
   return page.$$eval('#matrix .heatmap-table tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((c) => Number(c.textContent))));
 }
-const ready = (page) => page.waitForSelector('#matrix[data-ready="true"] canvas', { timeout: 15000 });
 
 test('typing changes the weights; a clicked token drives the beams and the four steps', async () => {
   const page = await browser.newPage();
   const problems = watchPage(page, server.url);
   await page.goto(`${server.url}/#text=${encodeURIComponent('The cat sat')}&layer=1&head=0`);
-  await ready(page);
+  await viewsReady(page);
   const before = await weightsTable(page);
   await page.focus('#sentence');
   await page.keyboard.press('End');
@@ -145,7 +144,7 @@ test('what-if controls: a causal mask empties the upper triangle; hide [BOS]; th
   const page = await browser.newPage();
   const problems = watchPage(page, server.url);
   await page.goto(`${server.url}/#text=${encodeURIComponent('The bank by the river')}&layer=1&head=1`);
-  await ready(page);
+  await viewsReady(page);
   const open = await weightsTable(page);
   assert.ok(open.some((row, i) => row.some((w, j) => j > i && w > 0.001)), 'the bidirectional model looks ahead');
 
@@ -179,7 +178,7 @@ test('compare and cross-attention; long input keeps working with a note; the exa
   const page = await browser.newPage();
   const problems = watchPage(page, server.url);
   await page.goto(`${server.url}/`);
-  await ready(page);
+  await viewsReady(page);
   await page.selectOption('#examples', { label: 'bank: river or money? (compare)' });
   await page.waitForFunction(() => document.querySelectorAll('.compare-panel').length === 3);
   assert.equal(await page.inputValue('#compare'), 'I deposited cash at the bank');
@@ -203,7 +202,7 @@ test('keyboard only: controls, beams and the head grid, with a visible focus', a
   const page = await browser.newPage();
   const problems = watchPage(page, server.url);
   await page.goto(`${server.url}/#text=${encodeURIComponent('a cat and a dog')}`);
-  await ready(page);
+  await viewsReady(page);
   await page.focus('#sentence');
   const tabTo = async (selector) => {
     for (let i = 0; i < 40; i++) {
@@ -235,7 +234,7 @@ test('?simd=0 runs the scalar build, in the worker, with the same numbers', asyn
     const page = await browser.newPage();
     const problems = watchPage(page, server.url);
     await page.goto(`${server.url}/${search}#text=${encodeURIComponent('Attention is all you need')}&layer=2&head=3`);
-    await ready(page);
+    await viewsReady(page);
     assert.match(await page.textContent('#status'), new RegExp(`by the ${search ? 'scalar' : 'SIMD'} WebAssembly build in a worker`));
     tables.push(await weightsTable(page));
     assert.deepEqual(problems, []);

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { analyse, headColumns, latestOnly, runOptions } from '../../web/lib/analysis.mjs';
+import { summarizeHead } from '../../web/lib/head-patterns.mjs';
 import { attentionSteps } from '../../web/lib/steps.mjs';
 import { builds, maxAbs } from './helpers.mjs';
 
@@ -22,6 +23,11 @@ test('analyse: one sentence alone, or two with cross-attention of every head', (
   const alone = analyse(attn, model, { ...defaults, text: 'The cat sat', compare: '  ' });
   assert.equal(alone.compare, undefined);
   assert.equal(alone.main.n, 4);
+  assert.deepEqual([...alone.main.special], [1, 0, 0, 0], 'the core says which token it added: [BOS]');
+  // Each head's summary for the head grid, in the order of the attentions.
+  assert.equal(alone.main.summaries.length, alone.config.layers * alone.config.heads);
+  const { n } = alone.main;
+  assert.deepEqual(alone.main.summaries[5], summarizeHead(headOf(alone.main.attentions, alone.config, n, n, 1, 1), n));
   const { config, main, compare, cross } = analyse(attn, model, { ...defaults, text: 'The bank by the river', compare: 'I deposited cash at the bank', temperature: 2 });
   assert.equal(cross.length, config.layers * config.heads * main.n * compare.n);
   const dk = config.dModel / config.heads;
@@ -50,6 +56,8 @@ test('attentionSteps: float64 steps from the projections reproduce the core weig
       const steps = attentionSteps(main, config, { ...options, layer, head, token, causal });
       const core = headOf(main.attentions, config, main.n, main.n, layer, head).subarray(token * main.n, (token + 1) * main.n);
       assert.ok(maxAbs(core.map((w, j) => w - steps.rows[j].weight)) < 1e-6, JSON.stringify(options));
+      assert.equal(steps.largestError, Math.max(...Array.from(core, (w, j) => Math.abs(w - steps.rows[j].weight))), 'the check the page shows');
+      assert.equal(steps.rows[steps.strongest].weight, Math.max(...steps.rows.map((r) => r.weight)));
       assert.equal(steps.divisor, (options.scaled ? Math.sqrt(dk) : 1) * options.temperature);
       if (causal) assert.ok(steps.rows.every((r, j) => r.visible === (j <= token)));
       // The weighted sum of values: the same as the core's attention output for that row.

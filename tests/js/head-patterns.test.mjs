@@ -1,7 +1,7 @@
 // Head summaries on hand-made weight matrices, where the right answer is known.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { summarizeHead } from '../../web/lib/head-patterns.mjs';
+import { headSummaries, summarizeHead } from '../../web/lib/head-patterns.mjs';
 
 // An (n, n) matrix whose row i puts all its weight on column pick(i).
 const oneHot = (n, pick) => {
@@ -41,4 +41,11 @@ test('a single token is summarised without dividing by zero', () => {
   assert.equal(s.self, 1);
   assert.equal(s.pattern, 'self');
   assert.ok(Number.isFinite(s.entropy));
+});
+
+test('headSummaries: one summary per layer and head, in the order of the attentions', () => {
+  const n = 5, previous = oneHot(n, (i) => Math.max(0, i - 1)), self = oneHot(n, (i) => i);
+  const attentions = new Float32Array(4 * n * n);
+  [previous, self, self, previous].forEach((head, index) => attentions.set(head, index * n * n));
+  assert.deepEqual(headSummaries(attentions, 2, 2, n).map((s) => s.pattern), ['previous', 'self', 'self', 'previous']);
 });

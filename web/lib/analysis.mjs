@@ -1,5 +1,5 @@
 // Everything the playground's views show, computed in one go from the model and the core (in a Web Worker,
-// or on the page when workers are unavailable). DOM-free. Typed arrays are row-major:
+// or on the page when workers are unavailable), so that the views only draw. DOM-free. Typed arrays are row-major:
 // attentions (layers, heads, n, n); queries, keys, values (layers, n, dModel); cross (layers, heads, nA, nB).
 
 // The run options for the playground's what-if controls: mask 'trained' | 'causal' | 'none', scaled, temperature.
@@ -9,6 +9,8 @@ export function runOptions({ mask, scaled, temperature }) {
     ...(mask === 'trained' ? {} : { causal: mask === 'causal' }),
   };
 }
+
+import { headSummaries } from './head-patterns.mjs';
 
 // Head h's columns of layer l's (n, dModel) projections, as an (n, dk) matrix.
 export function headColumns(projections, { n, dModel, heads }, layer, head) {
@@ -20,8 +22,9 @@ export function headColumns(projections, { n, dModel, heads }, layer, head) {
   return out;
 }
 
-const sentence = ({ tokens, offsets, attentions, queries, keys, values, truncated, textTokens }) =>
-  ({ tokens, offsets, attentions, queries, keys, values, truncated, textTokens, n: tokens.length });
+// special: Uint8Array(n), 1 where the model added the token ([BOS], [CLS], [SEP], <|endoftext|>).
+const sentence = ({ tokens, offsets, special, attentions, queries, keys, values, truncated, textTokens }) =>
+  ({ tokens, offsets, special, attentions, queries, keys, values, truncated, textTokens, n: tokens.length });
 
 // Cross-attention between two runs of one model: in every layer and head, the queries of `a` against the keys
 // and values of `b` (no mask: every token of a sees every token of b), through the core's attention.
@@ -44,10 +47,12 @@ export function crossAttention(attn, config, a, b, { scaled, temperature }) {
 }
 
 // request: { text, compare, mask, scaled, temperature }. Returns { config, main, compare?, cross? } where main and
-// compare are { tokens, offsets, n, attentions, queries, keys, values, truncated, textTokens }.
+// compare are { tokens, offsets, special, n, attentions, queries, keys, values, truncated, textTokens }, and main
+// also has summaries: each head's (web/lib/head-patterns.mjs), for the head grid.
 export function analyse(attn, model, request) {
   const options = runOptions(request);
   const main = sentence(model.run(request.text, options));
+  main.summaries = headSummaries(main.attentions, model.config.layers, model.config.heads, main.n);
   const result = { config: { ...model.config }, main };
   if (request.compare.trim() !== '') {
     result.compare = sentence(model.run(request.compare, options));
@@ -86,7 +91,7 @@ export function createAnalyser(attn) {
 // The typed arrays of a result, to transfer rather than copy between threads.
 export function transferables(result) {
   return [result.main, result.compare].filter(Boolean)
-    .flatMap((s) => [s.attentions, s.queries, s.keys, s.values, s.offsets].map((a) => a.buffer))
+    .flatMap((s) => [s.attentions, s.queries, s.keys, s.values, s.offsets, s.special].map((a) => a.buffer))
     .concat(result.cross ? [result.cross.buffer] : []);
 }
 

@@ -1,6 +1,6 @@
 // Where the attention is computed: in a Web Worker when the browser can start one (over http), else on the
-// page's own thread (workers cannot start from file://). Either way: { ready, compute(request),
-// loadCheckpoint(files, onProgress) }. Requests run one after another; callers that want only their newest
+// page's own thread (workers cannot start from file://); startEngine chooses, for the playground page and the
+// <attention-view> element alike. Either way: { ready, compute(request), loadCheckpoint(files, onProgress) }. Requests run one after another; callers that want only their newest
 // request wrap compute in latestOnly (analysis.mjs). loadCheckpoint makes the user's Hugging Face checkpoint the
 // model named 'checkpoint' and resolves to { config }. The worker side is serveRequests below; web/worker.mjs
 // and the <attention-view> bundle run it.
@@ -34,6 +34,28 @@ export function startWorker(workerUrl, workerOptions = { type: 'module' }) {
     loadCheckpoint: (files, onProgress) => call({ checkpoint: [...files] }, onProgress),
     terminate: () => worker.terminate(),
   };
+}
+
+// A worker can start only over http(s) (browsers start none from file://), from a script of the page's own
+// origin. workerUrl: null where there is no worker script (the one-file offline playground).
+export const workerCanStart = (pageUrl, workerUrl) => typeof Worker === 'function' && workerUrl !== null
+  && /^https?:$/.test(new URL(pageUrl).protocol) && new URL(workerUrl).origin === new URL(pageUrl).origin;
+
+// A page's engine: the worker at workerUrl when it can start and does, otherwise (file://, a
+// Content-Security-Policy without worker-src, a failed start) createAttention(options) on the page's thread.
+// Resolves to { engine, simd, arch, where: 'in a worker' | 'on the page' }.
+export async function startEngine({ pageUrl, workerUrl, workerOptions, createAttention, options }) {
+  if (workerCanStart(pageUrl, workerUrl)) {
+    let worker;
+    try {
+      worker = startWorker(workerUrl, workerOptions);
+      return { engine: worker, ...(await worker.ready), where: 'in a worker' };
+    } catch {
+      worker?.terminate();
+    }
+  }
+  const local = onThisThread(createAttention, options);
+  return { engine: local, ...(await local.ready), where: 'on the page' };
 }
 
 // The user's checkpoint from its files into the analyser, as the model named 'checkpoint'.

@@ -1,7 +1,7 @@
 // Exports of the current view, as strings (the page turns them into downloads): an SVG figure (vector, every
 // token as <text>), which the page also rasterises for the PNG, and file names derived from the sentence.
 // DOM-free. Every piece of user text goes through escapeXml: the exported files carry no markup from the input.
-import { viridis } from '../ui/palette.mjs';
+import { viridis } from './palette.mjs';
 
 // XML 1.0 forbids most control characters and lone surrogates: they become U+FFFD; markup characters entities.
 export function escapeXml(text) {

@@ -23,3 +23,8 @@ export function summarizeHead(weights, n) {
   summary.pattern = summary[best] >= PATTERN_THRESHOLD ? best : 'broad';
   return summary;
 }
+
+// Every head's summary, in the order of attentions (layers, heads, n, n): what the head grid names each head by.
+export function headSummaries(attentions, layers, heads, n) {
+  return Array.from({ length: layers * heads }, (_, index) => summarizeHead(attentions.subarray(index * n * n, (index + 1) * n * n), n));
+}

@@ -23,3 +23,10 @@ export function shown({ hideBos }, rowTokens, columnTokens, weights) {
   if (!hideBos) return { rows, columns, weights, offset: 0 };
   return { rows: rows.slice(1), columns: columns.slice(1), weights: withoutFirstToken(weights, rows.length, columns.length), offset: 1 };
 }
+
+// The chosen head (or aggregate) of a result's first sentence, as the page's views and its exports show it:
+// { title, rows, columns, weights, offset }.
+export function chosenView({ config, main }, state) {
+  const [weights, title] = chosenWeights(main.attentions, config.heads, main.n, state);
+  return { ...shown(state, main.tokens, main.tokens, weights), title };
+}

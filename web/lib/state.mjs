@@ -25,8 +25,9 @@ export function defaultState() {
   return Object.fromEntries(Object.entries(FIELDS).map(([name, field]) => [name, field.default]));
 }
 
-// The field's value from its hash text, or undefined when the text is not a valid value.
-function parseField(field, text) {
+// The field's value from its hash text (or an <attention-view> attribute), or undefined when the text is not
+// a valid value.
+export function parseField(field, text) {
   if (field.kind === 'string') return text.length <= field.maxLength ? text : undefined;
   if (field.kind === 'choice') return field.choices.includes(text) ? text : undefined;
   if (field.kind === 'boolean') return { on: true, off: false }[text];

@@ -1,9 +1,12 @@
 // The four steps of one head's attention for one query token, redone in float64 from the queries, keys and
 // values the core computed: 1. the projections q, k_j, v_j; 2. the scores q·k_j; 3. divided by √d_k (and the
-// temperature); 4. the softmax, and the weighted sum of the v_j. DOM-free.
+// temperature); 4. the softmax, and the weighted sum of the v_j; and how closely that softmax matches the
+// core's own weights. DOM-free.
 import { headColumns } from './analysis.mjs';
 
-// sentence: { n, queries, keys, values } of a run; config: the model's; causal: whether key j > token is masked.
+// sentence: { n, queries, keys, values, attentions } of a run; config: the model's; causal: whether key j > token
+// is masked. Returns { dk, divisor, query, rows: [{ key, value, score, scaled, visible, weight }], output,
+// strongest: the row with the largest weight, largestError: the largest |weight - the core's weight| }.
 export function attentionSteps(sentence, config, { layer, head, token, causal, scaled, temperature }) {
   const { n } = sentence, dk = config.dModel / config.heads;
   const shape = { n, dModel: config.dModel, heads: config.heads };
@@ -24,5 +27,8 @@ export function attentionSteps(sentence, config, { layer, head, token, causal, s
   for (const r of visible) r.weight /= total;
   const output = new Float64Array(dk);
   for (const r of visible) for (let c = 0; c < dk; c++) output[c] += r.weight * r.value[c];
-  return { dk, divisor, query, rows, output };
+  const coreRow = sentence.attentions.subarray(((layer * config.heads + head) * n + token) * n, ((layer * config.heads + head) * n + token + 1) * n);
+  const largestError = Math.max(...rows.map((r, j) => Math.abs(r.weight - coreRow[j])));
+  const strongest = rows.reduce((best, r, j) => (r.weight > rows[best].weight ? j : best), 0);
+  return { dk, divisor, query, rows, output, strongest, largestError };
 }

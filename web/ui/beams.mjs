@@ -1,7 +1,7 @@
 // Token beams: the tokens twice, as queries (left, or top for long input) and keys (right, or bottom), with a
 // line from the chosen query to every key, as thick and as bright as its weight. Hovering or focusing a query
 // previews its beams; clicking it (or Enter) chooses it; hovering a key, or a key's line, reads the value.
-import { viridis } from './palette.mjs';
+import { viridis } from '../lib/palette.mjs';
 
 const SVG = 'http://www.w3.org/2000/svg';
 export const ROWS_FROM = 33;  // from this many tokens on, the columns turn into two scrolling rows

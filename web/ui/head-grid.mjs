@@ -1,7 +1,6 @@
 // Every head of every layer at once: a thumbnail of each head's weights, labelled with its dominant pattern
-// and entropy (web/lib/head-patterns.mjs); clicking or pressing Enter on one selects it. The grid is built once
+// and entropy (summaries from web/lib/head-patterns.mjs); clicking or pressing Enter on one selects it. The grid is built once
 // per model shape and then repainted in place, so typing does not recreate a dozen canvases per keystroke.
-import { summarizeHead } from '../lib/head-patterns.mjs';
 import { paintWeights } from './heatmap.mjs';
 
 const PATTERN_NAMES = { previous: 'previous token', next: 'next token', self: 'itself', broad: 'broad' };
@@ -29,9 +28,9 @@ function buildGrid(layers, heads) {
   return grid;
 }
 
-// attentions: (layers, heads, n, n). selected: {layer, head}. onSelect(layer, head) is called on a choice.
-// firstToken names the pattern of attending to token 0 ('[BOS]', '[CLS]', …).
-export function renderHeadGrid(container, { layers, heads, n, attentions, selected, onSelect, firstToken = 'the first token' }) {
+// attentions: (layers, heads, n, n); summaries: headSummaries() of them. selected: {layer, head}. onSelect(layer,
+// head) is called on a choice. firstToken names the pattern of attending to token 0 ('[BOS]', '[CLS]', …).
+export function renderHeadGrid(container, { layers, heads, n, attentions, summaries, selected, onSelect, firstToken }) {
   const names = { ...PATTERN_NAMES, first: firstToken };
   let grid = container.firstElementChild;
   if (grid?.dataset.shape !== `${layers}x${heads}`) container.replaceChildren(grid = buildGrid(layers, heads));
@@ -39,7 +38,7 @@ export function renderHeadGrid(container, { layers, heads, n, attentions, select
   grid.querySelectorAll('.head-thumb').forEach((button, index) => {
     const l = Math.floor(index / heads), h = index % heads;
     const weights = attentions.subarray(index * n * n, (index + 1) * n * n);
-    const summary = summarizeHead(weights, n);
+    const summary = summaries[index];
     const share = summary.pattern === 'broad' ? '' : ` ${summary[summary.pattern].toFixed(2)}`;
     button.setAttribute('aria-pressed', String(l === selected.layer && h === selected.head));
     button.setAttribute('aria-label', `Layer ${l}, head ${h}: ${names[summary.pattern]}${share}, entropy ${summary.entropy.toFixed(2)} nats`);

@@ -1,6 +1,6 @@
 // Heatmap view of an (n, m) weight matrix: one canvas pixel per cell, scaled up by CSS with crisp edges,
 // token labels on both axes (as text, never HTML), the exact value on hover or keyboard focus.
-import { VIRIDIS_LEVELS, VIRIDIS_RGBA } from './palette.mjs';
+import { VIRIDIS_LEVELS, VIRIDIS_RGBA } from '../lib/palette.mjs';
 
 const COLOURS = new Uint32Array(VIRIDIS_RGBA.buffer);
 

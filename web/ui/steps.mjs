@@ -14,9 +14,9 @@ function cell(row, text, className) {
   return element;
 }
 
-// steps: attentionSteps()'s result; labels: token texts; token: the query; coreWeights: the core's row for it.
-export function renderSteps(container, { steps, labels, token, coreWeights, scaled, temperature }) {
-  const { dk, divisor, query, rows, output } = steps;
+// steps: attentionSteps()'s result; labels: token texts; token: the query.
+export function renderSteps(container, { steps, labels, token, scaled, temperature }) {
+  const { dk, divisor, query, rows, output, strongest, largestError } = steps;
   const divide = [scaled ? `√${dk}` : '', temperature !== 1 ? `${temperature}` : ''].filter(Boolean).join(' × ') || '1';
 
   const intro = document.createElement('p');
@@ -35,7 +35,6 @@ export function renderSteps(container, { steps, labels, token, coreWeights, scal
     head.append(th);
   }
   const body = table.createTBody();
-  const strongest = rows.reduce((best, r, j) => (r.weight > rows[best].weight ? j : best), 0);
   rows.forEach((r, j) => {
     const row = body.insertRow();
     if (j === strongest) row.className = 'steps-strongest';
@@ -55,11 +54,9 @@ export function renderSteps(container, { steps, labels, token, coreWeights, scal
     cell(row, vector(r.value), 'steps-vector');
   });
 
-  let worst = 0;
-  rows.forEach((r, j) => { worst = Math.max(worst, Math.abs(r.weight - coreWeights[j])); });
   const result = document.createElement('p');
   result.className = 'steps-output';
   result.textContent = `Output for “${labels[token]}” = Σ softmax × v = ${vector(output)}. ` +
-    `These float64 steps match the weights the WebAssembly core computed to within ${worst.toExponential(1)}.`;
+    `These float64 steps match the weights the WebAssembly core computed to within ${largestError.toExponential(1)}.`;
   container.replaceChildren(intro, table, result);
 }

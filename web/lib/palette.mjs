@@ -1,4 +1,5 @@
-// Viridis (perceptually uniform, colour-blind safe): 16 anchors of matplotlib's map, linearly interpolated.
+// Viridis (perceptually uniform, colour-blind safe), for the views and the exports alike: 16 anchors of
+// matplotlib's map, linearly interpolated. DOM-free.
 const ANCHORS = [
   [68, 1, 84],
   [72, 26, 108],

@@ -1,0 +1,118 @@
+// The rules the playground page and the <attention-view> element share (web/lib/view-rules.mjs), and the
+// engine's start with its fallback to the page's thread (web/lib/compute.mjs), without a browser.
+import assert from 'node:assert/strict';
+import { afterEach, test } from 'node:test';
+import { startEngine, workerCanStart } from '../../web/lib/compute.mjs';
+import { defaultState, parseHash } from '../../web/lib/state.mjs';
+import { aggregateChoices, blankTextNote, computeRequest, elementSettings, firstTokenName, fitted } from '../../web/lib/view-rules.mjs';
+
+const attributes = (given) => (name) => given[name] ?? null;
+
+test('an element without attributes shows what the playground shows by default', () => {
+  const page = defaultState();
+  assert.deepEqual(elementSettings(attributes({})), {
+    sentence: page.text, model: page.model, layer: page.layer, head: page.head, token: page.token, view: page.view, causal: false,
+  });
+  assert.deepEqual([page.head, page.token], [2, 3]);
+});
+
+test('element attributes read as the playground\'s hash fields do; invalid ones are the defaults', () => {
+  const given = { sentence: ' <b>x</b> ', model: 'builtin-lens', layer: '1', head: 'rollout', token: '7', view: 'heads', causal: '' };
+  assert.deepEqual(elementSettings(attributes(given)),
+    { sentence: ' <b>x</b> ', model: 'builtin-lens', layer: 1, head: 'rollout', token: 7, view: 'heads', causal: true });
+  const defaults = elementSettings(attributes({}));
+  for (const [name, text] of [['layer', '-1'], ['layer', '1.5'], ['head', 'median'], ['token', 'x'], ['view', 'table'], ['layer', '64']]) {
+    assert.equal(elementSettings(attributes({ [name]: text }))[name], defaults[name], `${name}="${text}"`);
+    assert.equal(parseHash(`#${name}=${text}`)[name], defaults[name], `#${name}=${text}`);
+  }
+  assert.equal(elementSettings(attributes({ sentence: '' })).sentence, '', 'an empty sentence is a sentence');
+  assert.equal(elementSettings(attributes({ model: 'gpt-9' })).model, 'gpt-9', 'the engine names a model it does not know');
+});
+
+test('the engine request: the element\'s defaults are the playground\'s what-if controls left alone', () => {
+  const page = { ...defaultState(), text: 'a b' };
+  assert.deepEqual(computeRequest({ model: page.model, text: 'a b', mask: page.mask }), computeRequest(page));
+  assert.deepEqual(computeRequest({ ...page, layer: 2, head: 0, token: 5, view: 'heads', hideBos: true }), computeRequest(page),
+    'what only changes the view is not part of the request');
+  assert.deepEqual(Object.keys(computeRequest(page)), ['model', 'text', 'compare', 'mask', 'scaled', 'temperature']);
+});
+
+test('a blank text is not computed: it asks for a word', () => {
+  for (const text of ['', ' ', '\n\t ']) assert.equal(blankTextNote(text), 'Type at least one word.');
+  assert.equal(blankTextNote(' a '), null);
+});
+
+test('fitted: a layer, head or token past the model or the text becomes the last one', () => {
+  const shape = { layers: 3, heads: 4, n: 6 };
+  assert.deepEqual(fitted({ layer: 9, head: 9, token: 99, view: 'beams' }, shape), { layer: 2, head: 3, token: 5, view: 'beams' });
+  assert.deepEqual(fitted({ layer: 1, head: 2, token: 3, view: 'heads' }, shape), { layer: 1, head: 2, token: 3, view: 'heads' });
+  assert.equal(fitted({ layer: 0, head: 0, token: 0, view: 'beams' }, shape, 1).token, 1, 'the first token hidden');
+  for (const head of ['average', 'rollout']) assert.equal(fitted({ layer: 0, head, token: 0, view: 'beams' }, shape).head, head);
+});
+
+test('fitted: cross-attention has no rollout (the heads\' average instead) and only the matrix view', () => {
+  const cross = { layers: 2, heads: 2, n: 3, m: 5 };
+  assert.deepEqual(fitted({ layer: 1, head: 'rollout', token: 0, view: 'beams' }, cross), { layer: 1, head: 'average', token: 0, view: 'matrix' });
+  assert.equal(fitted({ layer: 1, head: 1, token: 0, view: 'heads' }, cross).head, 1);
+  // Two sentences of one length are still two sentences.
+  assert.equal(fitted({ layer: 0, head: 'rollout', token: 0, view: 'beams' }, { layers: 2, heads: 2, n: 4, m: 4, cross: true }).head, 'average');
+  assert.deepEqual(aggregateChoices(false).map(([value]) => value), ['average', 'rollout']);
+  assert.deepEqual(aggregateChoices(true).map(([value]) => value), ['average']);
+});
+
+test('the first token is named as the model names it when the model added it', () => {
+  assert.equal(firstTokenName(['[CLS]', 'the', '[SEP]'], Uint8Array.of(1, 0, 1)), '[CLS]');
+  assert.equal(firstTokenName(['<|endoftext|>', 'The'], Uint8Array.of(1, 0)), '<|endoftext|>');
+  assert.equal(firstTokenName([' The', ' cat'], Uint8Array.of(0, 0)), 'the first token');
+  assert.equal(firstTokenName([' hello', 'x']), '·hello', 'weights from elsewhere: the token as it shows');
+});
+
+// Stand-ins for the browser's Worker: one refused (as under a CSP without worker-src), one that starts.
+class FakeWorker extends EventTarget {
+  static started = [];
+  constructor() {
+    super();
+    FakeWorker.started.push(this);
+    setTimeout(() => this.dispatchEvent(this.firstEvent()));
+  }
+  postMessage() {}
+  terminate() { this.terminated = true; }
+}
+class RefusedWorker extends FakeWorker {
+  firstEvent() { return Object.assign(new Event('error'), { message: 'blocked by worker-src' }); }
+}
+class ReadyWorker extends FakeWorker {
+  firstEvent() { return new MessageEvent('message', { data: { ready: { simd: true, arch: 'worker' } } }); }
+}
+afterEach(() => { delete globalThis.Worker; FakeWorker.started = []; });
+const onPage = async (options) => ({ simd: options.simd === 'auto', arch: 'test' });
+
+test('a worker starts only over http(s) from the page\'s origin, where the browser has workers', () => {
+  const page = 'https://example.org/attention/index.html';
+  assert.equal(workerCanStart(page, 'https://example.org/attention/worker.mjs'), false, 'node has no Worker');
+  globalThis.Worker = RefusedWorker;
+  assert.equal(workerCanStart(page, 'https://example.org/attention/worker.mjs'), true);
+  assert.equal(workerCanStart(page, new URL('https://example.org/dist/attention-view.js')), true);
+  assert.equal(workerCanStart(page, 'https://cdn.example.com/attention-view.js'), false, 'another origin');
+  assert.equal(workerCanStart('file:///home/me/post.html', 'file:///home/me/attention-view.js'), false);
+  assert.equal(workerCanStart(page, null), false, 'no worker script (the offline file)');
+});
+
+test('startEngine: the core on the page where no worker can start, or when the worker fails to start', async () => {
+  const fromFile = await startEngine({ pageUrl: 'file:///post.html', workerUrl: 'file:///worker.mjs', createAttention: onPage, options: { simd: 'auto' } });
+  assert.deepEqual([fromFile.where, fromFile.simd, fromFile.arch], ['on the page', true, 'test']);
+  assert.equal(typeof fromFile.engine.compute, 'function');
+
+  globalThis.Worker = RefusedWorker;
+  const refused = await startEngine({ pageUrl: 'http://localhost/', workerUrl: 'http://localhost/worker.mjs', createAttention: onPage, options: {} });
+  assert.deepEqual([refused.where, refused.simd], ['on the page', false]);
+  assert.equal(FakeWorker.started.length, 1);
+  assert.equal(FakeWorker.started[0].terminated, true, 'the failed worker is ended');
+});
+
+test('startEngine: the worker when it starts', async () => {
+  globalThis.Worker = ReadyWorker;
+  const started = await startEngine({ pageUrl: 'http://localhost/', workerUrl: 'http://localhost/worker.mjs', createAttention: onPage, options: {} });
+  assert.deepEqual([started.where, started.simd, started.arch], ['in a worker', true, 'worker']);
+  assert.equal(FakeWorker.started[0].terminated, undefined);
+});

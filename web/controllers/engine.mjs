@@ -1,0 +1,47 @@
+// The playground's engine (web/lib/compute.mjs's startEngine: the worker web/worker.mjs, or the core on this
+// thread) and its results. Only the newest request is computed, so typing never queues stale work; the last
+// result is kept, so that choosing another layer, head or token redraws without computing again.
+import { latestOnly } from '../lib/analysis.mjs';
+import { startEngine } from '../lib/compute.mjs';
+import { computeRequest } from '../lib/view-rules.mjs';
+
+// workerUrl: null where no worker can be (the one-file offline playground); simd: createAttention's option.
+export function engineController({ createAttention, workerUrl, simd }) {
+  let engine = null, compute = null, description = '';
+  let checkpoints = 0;  // the user's models loaded in this tab: a new one is a new model named 'checkpoint'
+  let last = { key: null, result: null }, pending = { key: null, promise: null };
+  const keyOf = (state) => JSON.stringify([computeRequest(state), state.model === 'checkpoint' && checkpoints]);
+
+  return {
+    async start() {
+      const started = await startEngine({ pageUrl: location.href, workerUrl, createAttention, options: { simd } });
+      engine = started.engine;
+      compute = latestOnly(engine.compute);
+      description = `${started.simd ? 'SIMD' : 'scalar'} WebAssembly build ${started.where}`;
+    },
+    get started() { return engine !== null; },
+    get description() { return description; },  // 'SIMD WebAssembly build in a worker', …
+    get hasCheckpoint() { return checkpoints > 0; },
+    get lastResult() { return last.result; },
+
+    // The result for `state`, or null when the page has moved on (current(): its state now) while it was computed.
+    async resultFor(state, current) {
+      const key = keyOf(state);
+      if (last.key === key) return last.result;
+      if (pending.key !== key) pending = { key, promise: compute(computeRequest(state)) };
+      const asked = performance.now();
+      const result = await pending.promise;
+      performance.measure('worker round trip', { start: asked, end: performance.now() });
+      if (result === null || keyOf(current()) !== key) return null;
+      last = { key, result };
+      return result;
+    },
+
+    // The user's checkpoint files into the engine, as the model 'checkpoint'; resolves to its config.
+    async loadCheckpoint(files, onProgress) {
+      const { config } = await engine.loadCheckpoint(files, onProgress);
+      checkpoints += 1;
+      return config;
+    },
+  };
+}

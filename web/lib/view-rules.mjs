@@ -1,0 +1,56 @@
+// The rules the playground page (web/app.mjs) and the <attention-view> element (web/attention-view.mjs) share,
+// so that the two cannot drift: the defaults (the playground state's, web/lib/state.mjs), how a chosen layer,
+// head, token and view fit what a result holds, what a state asks the engine to compute, and the name of the
+// first token, and what a blank text says. The engine's start and fallback are web/lib/compute.mjs's startEngine. DOM-free.
+import { FIELDS, parseField } from './state.mjs';
+import { display } from './selection.mjs';
+
+// An element's attributes as settings. attribute(name): the attribute's text, or null when it is absent. The
+// layer, head, token and view read as the playground's hash fields do: absent or invalid, the default. The
+// sentence and model are taken as written (a model the engine does not know is an error it names).
+export function elementSettings(attribute) {
+  const field = (name) => {
+    const text = attribute(name);
+    return (text === null ? undefined : parseField(FIELDS[name], text)) ?? FIELDS[name].default;
+  };
+  return {
+    sentence: attribute('sentence') ?? FIELDS.text.default,
+    model: attribute('model') ?? FIELDS.model.default,
+    layer: field('layer'), head: field('head'), token: field('token'), view: field('view'),
+    causal: attribute('causal') !== null,
+  };
+}
+
+// A text of spaces alone has no tokens to show: instead of computing, both say so (null: there is a text).
+export const blankTextNote = (text) => (text.trim() === '' ? 'Type at least one word.' : null);
+
+// What the engine computes for a state (web/lib/analysis.mjs's request). The element, which has no what-if
+// controls, leaves out all but the model, the text and the mask, and gets the defaults.
+export const computeRequest = ({
+  model, text, compare = FIELDS.compare.default, mask = FIELDS.mask.default, scaled = FIELDS.scaled.default,
+  temperature = FIELDS.temperature.default,
+}) => ({ model, text, compare, mask, scaled, temperature });
+
+// The layer, head, token and view to show of a result with `layers` × `heads` (n, m) matrices. A link or an
+// attribute may name a layer, head or token the model or the text does not have: they become the last one
+// there is (the token at least `firstToken`: 1 while the first is hidden). Rollout multiplies a layer's weights
+// by the ones below, which only square self-attention allows: for cross-attention (the queries of one text, the
+// keys of another; `cross` unless n = m) the chosen aggregate is the heads' average, and the one view is the matrix.
+export function fitted({ layer, head, token, view }, { layers, heads, n, m = n, cross = n !== m }, firstToken = 0) {
+  return {
+    layer: Math.min(layer, layers - 1),
+    head: typeof head === 'number' ? Math.min(head, heads - 1) : head === 'rollout' && cross ? 'average' : head,
+    token: Math.max(firstToken, Math.min(token, n - 1)),
+    view: cross ? 'matrix' : view,
+  };
+}
+
+// The head chooser's entries after the head numbers, as [value, label]: the aggregates `fitted` allows.
+export const aggregateChoices = (cross) =>
+  [['average', 'average of heads'], ...(cross ? [] : [['rollout', 'rollout to this layer']])];
+
+// Token 0's name, for the head grid's "attends to the first token" and the "hide" box: the model's own when it
+// added that token ([BOS], [CLS], <|endoftext|>). Weights from elsewhere carry no `special` flags: their first
+// token is named as it shows.
+export const firstTokenName = (tokens, special = null) =>
+  (special && !special[0] ? 'the first token' : display(tokens[0]));

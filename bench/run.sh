@@ -3,8 +3,8 @@
 # as wasm), then runs bench/bench.mjs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash tools/setup.sh
-bash tools/build.sh
+bash tools/build/setup.sh
+bash tools/build/build.sh
 export NODE_PATH=/usr/share/nodejs  # Debian's emcc needs it when node is not Debian's
 for preset in native-release wasm-simd; do
   [ -f "build/$preset/build.ninja" ] || cmake --preset "$preset" >/dev/null

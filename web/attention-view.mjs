@@ -1,4 +1,4 @@
-// The <attention-view> element, bundled by tools/bundle.mjs into one classic script, dist/attention-view.js,
+// The <attention-view> element, bundled by tools/build/bundle.mjs into one classic script, dist/attention-view.js,
 // with both wasm builds and the built-in bidirectional model inside, so that a blog needs one script tag:
 //
 //   <script src="attention-view.js"></script>

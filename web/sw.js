@@ -1,5 +1,5 @@
 // The playground's service worker: after the first visit, the page works with the network off. It caches the
-// files listed in dist/precache.js (tools/precache.mjs) under a cache named by their version; a new version is
+// files listed in dist/precache.js (tools/build/precache.mjs) under a cache named by their version; a new version is
 // installed beside the old one and waits until the page asks for it (its "Reload" button), so an open page
 // never mixes files of two versions; then the old cache is deleted. Same-origin GETs only; the rest untouched.
 importScripts('dist/precache.js');

@@ -1,6 +1,6 @@
-// The checkpoint fixtures (tests/fixtures/checkpoints, made by tools/make_checkpoint_fixtures.py) read from
+// The checkpoint fixtures (tests/fixtures/checkpoints, made by tools/fixtures/make_checkpoint_fixtures.py) read from
 // disk, loaded the way a browser does it (header, then each needed range), and mutation testing of that loading:
-// shared by the Catch2 suite (a short run) and tools/fuzz_checkpoint.cpp (a long run under ASan + UBSan).
+// shared by the Catch2 suite (a short run) and tools/fuzz/fuzz_checkpoint.cpp (a long run under ASan + UBSan).
 #pragma once
 
 #include <cctype>

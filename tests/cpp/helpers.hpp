@@ -46,6 +46,17 @@ class Random {
   std::uint64_t state_;
 };
 
+// max |got - want| / max |want|: the error relative to the values' scale (fixtures of whole layers).
+inline double relative_error(const std::vector<float>& got, const std::vector<double>& want) {
+  REQUIRE(got.size() == want.size());
+  double error = 0, scale = 0;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    error = std::max(error, std::abs(double(got[i]) - want[i]));
+    scale = std::max(scale, std::abs(want[i]));
+  }
+  return error / scale;
+}
+
 inline double max_abs(const std::vector<float>& values) {
   double largest = 0.0;
   for (float x : values) largest = std::max(largest, double(std::fabs(x)));

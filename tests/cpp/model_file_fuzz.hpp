@@ -1,5 +1,5 @@
 // Mutation testing of the model-file loader, shared by the Catch2 suite (a short run) and
-// tools/fuzz_model_file.cpp (a long run under ASan + UBSan).
+// tools/fuzz/fuzz_model_file.cpp (a long run under ASan + UBSan).
 #pragma once
 
 #include <cctype>

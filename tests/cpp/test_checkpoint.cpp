@@ -1,5 +1,5 @@
 // Hugging Face checkpoints: the tokenizers and the forward passes against tests/fixtures/checkpoints (written,
-// with an independent Python/PyTorch implementation, by tools/make_checkpoint_fixtures.py), the Unicode pieces,
+// with an independent Python/PyTorch implementation, by tools/fixtures/make_checkpoint_fixtures.py), the Unicode pieces,
 // the errors that name the file at fault, and mutated files.
 #include <catch2/catch.hpp>
 
@@ -20,17 +20,6 @@ std::vector<double> numbers(const attn::json::Value& array) {
   std::vector<double> out;
   for (const auto& v : array.array) out.push_back(v.number);
   return out;
-}
-
-// max |got - want| / max |want|
-double relative_error(const std::vector<float>& got, const std::vector<double>& want) {
-  REQUIRE(got.size() == want.size());
-  double error = 0, scale = 0;
-  for (std::size_t i = 0; i < got.size(); ++i) {
-    error = std::max(error, std::abs(double(got[i]) - want[i]));
-    scale = std::max(scale, std::abs(want[i]));
-  }
-  return error / scale;
 }
 
 std::string error_of(const attn::CheckpointFiles& files, const std::vector<std::uint8_t>& weights) {
@@ -89,8 +78,8 @@ TEST_CASE("checkpoint forward passes match an independent PyTorch implementation
       attn::RunOptions options;
       options.hidden = true;
       const auto out = loaded->run(ids, options);
-      CHECK(relative_error(out.attentions, numbers(t.at("attentions", model))) < 1e-4);
-      CHECK(relative_error(out.hidden, numbers(t.at("hidden", model))) < 1e-4);
+      CHECK(testing::relative_error(out.attentions, numbers(t.at("attentions", model))) < 1e-4);
+      CHECK(testing::relative_error(out.hidden, numbers(t.at("hidden", model))) < 1e-4);
     }
   }
 }

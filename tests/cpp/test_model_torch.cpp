@@ -1,4 +1,4 @@
-// The model's forward pass against PyTorch (tools/make_model_fixtures.py): tiny random transformers written
+// The model's forward pass against PyTorch (tools/fixtures/make_model_fixtures.py): tiny random transformers written
 // in the model-file format by Python, run here through the loader, compared with torch's LayerNorm,
 // nn.MultiheadAttention and tanh-GELU in float64.
 #include "attn/model_file.hpp"

@@ -1,4 +1,4 @@
-// The fast path and the reference against results computed by PyTorch (tools/make_fixtures.py).
+// The fast path and the reference against results computed by PyTorch (tools/fixtures/make_fixtures.py).
 #include "helpers.hpp"
 
 using namespace testing;

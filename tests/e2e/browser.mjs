@@ -1,7 +1,7 @@
 // Debian's Chromium driven by playwright-core (never a downloaded browser), with the flags this
 // network-less machine needs, and a test server on a free loopback port.
 import { chromium } from 'playwright-core';
-import { startServer } from '../../tools/serve.mjs';
+import { startServer } from '../../tools/serve/serve.mjs';
 
 export async function launchBrowser() {
   return chromium.launch({

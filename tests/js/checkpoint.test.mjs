@@ -1,13 +1,14 @@
 // Hugging Face checkpoints through the JS API (attn.loadCheckpoint): the tiny fixtures of
-// tools/make_checkpoint_fixtures.py against their PyTorch reference on both builds, errors that name the file,
+// tools/fixtures/make_checkpoint_fixtures.py against their PyTorch reference on both builds, errors that name the file,
 // nothing left behind in the wasm heap, and a checkpoint of GPT-2's real size (124M parameters).
 import assert from 'node:assert/strict';
 import { openAsBlob } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { builds } from './helpers.mjs';
+import { gpt2Shapes, parameterCount, writeHalfSafetensors } from '../../tools/fixtures/synthetic-checkpoint.mjs';
+import { builds, relativeError } from './helpers.mjs';
 
 const fixtures = new URL('../fixtures/checkpoints/', import.meta.url);
 const MODELS = ['bert', 'distilbert', 'gpt2', 'gpt2-bf16'];
@@ -20,17 +21,6 @@ async function filesOf(model) {
   return files;
 }
 const referenceOf = async (model) => JSON.parse(await readFile(new URL(`${model}/reference.json`, fixtures), 'utf8'));
-
-// max |got - want| / max |want|
-function relativeError(got, want) {
-  assert.equal(got.length, want.length);
-  let error = 0, scale = 0;
-  for (let i = 0; i < got.length; i++) {
-    error = Math.max(error, Math.abs(got[i] - want[i]));
-    scale = Math.max(scale, Math.abs(want[i]));
-  }
-  return error / scale;
-}
 
 for (const [build, attn] of Object.entries(builds)) {
   test(`${build}: BERT, DistilBERT (float16) and GPT-2 (float32, bfloat16) checkpoints agree with PyTorch within 1e-4`, async (t) => {
@@ -117,36 +107,11 @@ test('loading and disposing of checkpoints leaves the heap as it was', async () 
   assert.equal(attn.heapStats().allocatedBytes, before);
 });
 
-// A safetensors file of the given tensors (name -> shape), float16, values from a cheap deterministic pattern.
-async function writeHalfSafetensors(path, shapes) {
-  const header = {};
-  let offset = 0;
-  for (const [name, shape] of Object.entries(shapes)) {
-    const bytes = shape.reduce((a, b) => a * b, 1) * 2;
-    header[name] = { dtype: 'F16', shape, data_offsets: [offset, offset + bytes] };
-    offset += bytes;
-  }
-  let json = JSON.stringify(header);
-  json += ' '.repeat((8 - (json.length % 8)) % 8);
-  const data = new Uint16Array(offset / 2);
-  for (let i = 0; i < data.length; i++) data[i] = 0x2000 + ((i * 2654435761) >>> 22);  // small positive halves
-  const prefix = new Uint8Array(8);
-  new DataView(prefix.buffer).setBigUint64(0, BigInt(json.length), true);
-  await writeFile(path, Buffer.concat([prefix, Buffer.from(json), Buffer.from(data.buffer)]));
-}
-
 test('a checkpoint of GPT-2\'s size (124M parameters) loads and runs within wasm32\'s memory', async (t) => {
   const attn = builds.simd;
   const E = 768, L = 12, V = 50257, P = 1024;
-  const shapes = { 'wte.weight': [V, E], 'wpe.weight': [P, E], 'ln_f.weight': [E], 'ln_f.bias': [E] };
-  for (let l = 0; l < L; l++) {
-    Object.assign(shapes, {
-      [`h.${l}.ln_1.weight`]: [E], [`h.${l}.ln_1.bias`]: [E], [`h.${l}.attn.c_attn.weight`]: [E, 3 * E], [`h.${l}.attn.c_attn.bias`]: [3 * E],
-      [`h.${l}.attn.c_proj.weight`]: [E, E], [`h.${l}.attn.c_proj.bias`]: [E], [`h.${l}.ln_2.weight`]: [E], [`h.${l}.ln_2.bias`]: [E],
-      [`h.${l}.mlp.c_fc.weight`]: [E, 4 * E], [`h.${l}.mlp.c_fc.bias`]: [4 * E], [`h.${l}.mlp.c_proj.weight`]: [4 * E, E], [`h.${l}.mlp.c_proj.bias`]: [E],
-    });
-  }
-  const parameters = Object.values(shapes).reduce((sum, shape) => sum + shape.reduce((a, b) => a * b, 1), 0);
+  const shapes = gpt2Shapes({ vocab: V, d: E, layers: L, positions: P });
+  const parameters = parameterCount(shapes);
   const dir = await mkdtemp(join(tmpdir(), 'gpt2-size-'));
   try {
     await writeHalfSafetensors(join(dir, 'model.safetensors'), shapes);

@@ -20,6 +20,17 @@ export function randomFloats(count, seed = 1, scale = 1) {
   return out;
 }
 
+// max |got - want| / max |want|: the error relative to the values' scale (fixtures of whole layers).
+export function relativeError(got, want) {
+  assert.equal(got.length, want.length);
+  let error = 0, scale = 0;
+  for (let i = 0; i < got.length; i++) {
+    error = Math.max(error, Math.abs(got[i] - want[i]));
+    scale = Math.max(scale, Math.abs(want[i]));
+  }
+  return error / scale;
+}
+
 export function maxAbs(values) {
   let largest = 0;
   for (const x of values) largest = Math.max(largest, Math.abs(x));

@@ -15,7 +15,7 @@ const run = (command, args, cwd = project) => execFileSync(command, args, { cwd,
 test('npm pack holds dist/ only, and a clean project installs it offline', () => {
   const [packed] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', project], root));
   const files = packed.files.map((f) => f.path).sort();
-  for (const file of ['dist/attention.mjs', 'dist/attention-api.mjs', 'dist/attention.umd.js', 'dist/attention.d.ts',
+  for (const file of ['dist/attention.mjs', 'dist/attention-api.mjs', 'dist/attention.iife.js', 'dist/attention.umd.js', 'dist/attention.d.ts',
     'dist/attention-simd.wasm', 'dist/attention-scalar.wasm', 'dist/attention-simd.mjs', 'dist/attention-scalar.mjs',
     'dist/models/builtin-bidirectional.attn', 'dist/models/builtin-causal.attn', 'dist/attention-view.js',
     'dist/attention-view.builtin-lens.js', 'package.json']) {

@@ -4,10 +4,11 @@
 // and the module keeps working.
 import assert from 'node:assert/strict';
 import { openAsBlob } from 'node:fs';
-import { mkdtemp, open, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { gpt2Shapes, writeHalfSafetensors } from '../../tools/fixtures/synthetic-checkpoint.mjs';
 import { builds, multiHeadArgs, validAttentionArgs } from './helpers.mjs';
 
 const attn = builds.simd;
@@ -190,29 +191,8 @@ test('finding 7: a checkpoint that declares 5 GB of weights is refused before an
   const dir = await mkdtemp(join(tmpdir(), 'huge-checkpoint-'));
   try {
     const E = 2048, L = 24, V = 50257, P = 1024;  // 1.3 G parameters: a 2.6 GB file (node's Blob sizes stop at 4 GiB)
-    const shapes = { 'wte.weight': [V, E], 'wpe.weight': [P, E], 'ln_f.weight': [E], 'ln_f.bias': [E] };
-    for (let l = 0; l < L; l++) {
-      Object.assign(shapes, {
-        [`h.${l}.ln_1.weight`]: [E], [`h.${l}.ln_1.bias`]: [E], [`h.${l}.attn.c_attn.weight`]: [E, 3 * E], [`h.${l}.attn.c_attn.bias`]: [3 * E],
-        [`h.${l}.attn.c_proj.weight`]: [E, E], [`h.${l}.attn.c_proj.bias`]: [E], [`h.${l}.ln_2.weight`]: [E], [`h.${l}.ln_2.bias`]: [E],
-        [`h.${l}.mlp.c_fc.weight`]: [E, 4 * E], [`h.${l}.mlp.c_fc.bias`]: [4 * E], [`h.${l}.mlp.c_proj.weight`]: [4 * E, E], [`h.${l}.mlp.c_proj.bias`]: [E],
-      });
-    }
-    const header = {};
-    let offset = 0;
-    for (const [name, shape] of Object.entries(shapes)) {
-      const bytes = shape.reduce((a, b) => a * b, 1) * 2;
-      header[name] = { dtype: 'F16', shape, data_offsets: [offset, offset + bytes] };
-      offset += bytes;
-    }
-    const json = Buffer.from(JSON.stringify(header));
-    const prefix = Buffer.alloc(8);
-    prefix.writeBigUInt64LE(BigInt(json.length));
     const path = join(dir, 'model.safetensors');
-    const file = await open(path, 'w');
-    await file.write(Buffer.concat([prefix, json]));
-    await file.truncate(8 + json.length + offset);  // sparse: the float16 data take no disk
-    await file.close();
+    await writeHalfSafetensors(path, gpt2Shapes({ vocab: V, d: E, layers: L, positions: P }), { sparse: true });
     const small = await fixtureFiles('gpt2');
     const config = JSON.parse(await small['config.json'].text());
     Object.assign(config, { vocab_size: V, n_embd: E, n_layer: L, n_head: 16, n_positions: P });

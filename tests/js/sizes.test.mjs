@@ -13,7 +13,7 @@ const sizes = (file) => {
 
 test('gzip sizes: the element with its built-in model is at most 2 MB', (t) => {
   const files = ['attention-view.js', 'attention-view.builtin-causal.js', 'attention-view.builtin-lens.js',
-    'attention-playground.html', 'attention.umd.js', 'attention-simd.wasm', 'models/builtin-bidirectional.attn'];
+    'attention-playground.html', 'attention.iife.js', 'attention-simd.wasm', 'models/builtin-bidirectional.attn'];
   for (const file of files) {
     const { raw, gzip } = sizes(file);
     t.diagnostic(`${file}: ${(raw / 1e6).toFixed(3)} MB, gzip ${(gzip / 1e6).toFixed(3)} MB`);

@@ -1,5 +1,5 @@
-// Classic-script entry, bundled by tools/bundle.mjs into dist/attention.umd.js with both wasm builds inlined:
-// `<script src="attention.umd.js">` defines globalThis.createAttention and works from file:// pages.
+// Classic-script entry, bundled by tools/build/bundle.mjs into dist/attention.iife.js (an IIFE, also
+// written as attention.umd.js, its earlier name) with both wasm builds inlined: `<script src="attention.iife.js">` defines globalThis.createAttention and works from file:// pages.
 import { inlinedCreateAttention } from './attention.inlined.mjs';
 
 // The models are kept out of this file to keep it small: pages opened from file:// pass a model file's bytes.

@@ -81,7 +81,10 @@ export interface AttentionOutput {
 }
 
 export interface HeapStats {
+  /** The wasm memory's size now, and the most it may grow to. */
   memoryBytes: number;
+  maximumBytes: number;
+  /** The bytes malloc has handed out and not had back. */
   allocatedBytes: number;
 }
 
@@ -102,8 +105,10 @@ export interface Tokens {
   /** How each token shows: a special token's name ('[BOS]', '[CLS]', '[SEP]', '<|endoftext|>'), a WordPiece as
    *  the vocabulary has it ('##ing'), else the text it covers, text.slice(offsets[2i], offsets[2i + 1]). */
   tokens: string[];
-  /** [start, end) of each token in the text, in UTF-16 code units. */
+  /** [start, end) of each token in the text, in UTF-16 code units ([0, 0] for a special token). */
   offsets: Int32Array;
+  /** 1 for a special token the model adds ([BOS], [CLS], [SEP], <|endoftext|>), 0 for the text's own. */
+  special: Uint8Array;
 }
 
 export interface ModelRun extends Tokens {

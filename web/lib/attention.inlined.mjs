@@ -1,6 +1,6 @@
-// createAttention with both wasm builds inside the bundle (tools/bundle.mjs resolves '@dist/…'; esbuild inlines
+// createAttention with both wasm builds inside the bundle (tools/build/bundle.mjs resolves '@dist/…'; esbuild inlines
 // the .wasm files): what a page opened from file:// needs, where nothing can be fetched. Shared by the classic
-// script (dist/attention.umd.js), the <attention-view> element and the offline playground.
+// script (dist/attention.iife.js), the <attention-view> element and the offline playground.
 import { createAttentionWith } from './attention-api.mjs';
 import simdFactory from '@dist/attention-simd.mjs';
 import scalarFactory from '@dist/attention-scalar.mjs';

@@ -1,4 +1,4 @@
-// The core for the one-file offline playground (tools/build-offline.mjs puts it where the page imports
+// The core for the one-file offline playground (tools/build/build-offline.mjs puts it where the page imports
 // ./dist/attention.mjs): both wasm builds and all three built-in models inside the file.
 import bidirectional from '@models/builtin-bidirectional.attn';
 import causal from '@models/builtin-causal.attn';

@@ -1,7 +1,7 @@
 // The little Unicode the checkpoint tokenizers need (no ICU): UTF-8 decoding with byte offsets, a code point's
 // class (from its general category), White_Space, per-character full lowercase, and canonical decomposition
 // (NFD of one character; canonical reordering of combining marks is not done). Tables: unicode_tables.inc,
-// written by tools/make_unicode_tables.py.
+// written by tools/fixtures/make_unicode_tables.py.
 #pragma once
 
 #include <cstddef>

@@ -1,15 +1,15 @@
 // Static server for the playground: web/ at /, dist/ at /dist/. Same origin only, with the strict
 // Content-Security-Policy every page must work under. Two answers are computed: /dist/precache.js (the service
 // worker's file list and version, always current) and /oembed.json?url=… (oEmbed for a playground or embed URL).
-// Usage: node tools/serve.mjs [--port 8080]
+// Usage: node tools/serve/serve.mjs [--port 8080]
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { oembedFor } from '../web/lib/share.mjs';
-import { precacheScript } from './precache.mjs';
+import { oembedFor } from '../../web/lib/share.mjs';
+import { precacheScript } from '../build/precache.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 
 export const CSP = [
   "default-src 'self'",

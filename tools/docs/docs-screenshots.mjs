@@ -1,11 +1,11 @@
 // Writes the screenshots under docs/screenshots/ (desktop 1280×800 and phone 390×844, light and one dark), each a
 // window-sized view scrolled to one part of the playground; also the Share dialog, the element's test page, and
-// a loaded checkpoint (the tiny BERT fixture).  Usage: node tools/docs-screenshots.mjs
+// a loaded checkpoint (the tiny BERT fixture).  Usage: node tools/docs/docs-screenshots.mjs
 import { mkdir, readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { launchBrowser, serve, viewsReady } from '../tests/e2e/browser.mjs';
+import { launchBrowser, serve, viewsReady } from '../../tests/e2e/browser.mjs';
 
-const out = new URL('../docs/screenshots/', import.meta.url);
+const out = new URL('../../docs/screenshots/', import.meta.url);
 const hash = (fields) => `#${new URLSearchParams(fields)}`;
 const animal = { text: 'The animal didn\'t cross the street because it was too tired', token: '11', layer: '1', head: '1' };
 const bank = { text: 'The bank by the river was peaceful', compare: 'I deposited cash at the bank', token: '2', layer: '2', head: '0' };
@@ -36,7 +36,7 @@ try {
       await viewsReady(page, elements);
       if (click) await page.click(click);
       if (checkpoint) {  // a fixture checkpoint through the file picker, as a reader would load one
-        const dir = fileURLToPath(new URL(`../tests/fixtures/checkpoints/${checkpoint}/`, import.meta.url));
+        const dir = fileURLToPath(new URL(`../../tests/fixtures/checkpoints/${checkpoint}/`, import.meta.url));
         await page.setInputFiles('#checkpoint-files', (await readdir(dir)).filter((f) => f !== 'reference.json').map((f) => dir + f));
         await page.waitForFunction(() => document.getElementById('checkpoint-status').textContent.startsWith('Loaded'));
       }

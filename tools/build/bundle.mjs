@@ -2,7 +2,8 @@
 //   attention.mjs, attention-api.mjs,         ES-module entry and its shared core (copied as they are)
 //   checkpoint-files.mjs
 //   attention-{simd,scalar}.mjs / .wasm       Emscripten's glue as an ES module, and the wasm it instantiates
-//   attention.umd.js                          one classic script, both wasm builds inlined (works from file://)
+//   attention.iife.js                         one classic script (an IIFE), both wasm builds inlined (works from
+//                                             file://); attention.umd.js is the same file under its earlier name
 //   attention.d.ts                            the hand-written types
 //   models/*.attn                             the built-in models
 //   attention-view.js                         the <attention-view> element: both wasm builds and the built-in
@@ -11,11 +12,11 @@
 //   precache.js                               what the service worker (web/sw.js) caches, and its version
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { BUILTIN_MODELS } from '../web/lib/attention-api.mjs';
+import { BUILTIN_MODELS } from '../../web/lib/attention-api.mjs';
 import { classicScript, version } from './classic-script.mjs';
 import { precacheScript } from './precache.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 const dist = `${root}dist`;
 await mkdir(dist, { recursive: true });
 
@@ -38,7 +39,8 @@ for (const name of new Set(Object.values(BUILTIN_MODELS))) {
 await copyFile(`${root}web/lib/attention.d.ts`, `${dist}/attention.d.ts`);
 
 await classicScript('web/lib/attention.classic.mjs', 'classic-script build, defines globalThis.createAttention',
-  { outfile: `${dist}/attention.umd.js` });
+  { outfile: `${dist}/attention.iife.js` });
+await copyFile(`${dist}/attention.iife.js`, `${dist}/attention.umd.js`);
 await classicScript('web/attention-view.mjs', 'the <attention-view> element, and AttentionView.render',
   { outfile: `${dist}/attention-view.js` });
 for (const name of ['builtin-causal', 'builtin-lens']) {

@@ -2,7 +2,7 @@
 # Idempotent set-up for a Debian 12 machine: installs only what is missing, so a second run takes a second.
 # Sources: Debian's archive (apt) and the npm registry (npm ci). Nothing else is downloaded.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 
 say() { printf '[setup] %s\n' "$*"; }

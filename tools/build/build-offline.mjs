@@ -7,7 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { classicScript } from './classic-script.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 export const OFFLINE_FILE = `${root}dist/attention-playground.html`;
 
 const { outputFiles: [script] } = await classicScript('web/app.mjs', 'the playground, offline in one file', {
@@ -32,7 +32,7 @@ const csp = [
 
 let html = await readFile(`${root}web/index.html`, 'utf8');
 const replace = (pattern, replacement) => {
-  if (!pattern.test(html)) throw new Error(`web/index.html no longer has ${pattern}; update tools/build-offline.mjs`);
+  if (!pattern.test(html)) throw new Error(`web/index.html no longer has ${pattern}; update tools/build/build-offline.mjs`);
   html = html.replace(pattern, () => replacement);  // a function: the script holds "$&"-like text
 };
 replace(/ *<link rel="stylesheet" href="ui\/views.css">\n *<link rel="stylesheet" href="style.css">\n/, '');

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Builds both wasm flavours (SIMD and scalar) and packs them into dist/. Incremental: fast when nothing changed.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 export NODE_PATH=/usr/share/nodejs  # Debian's emcc needs acorn from here when node is not Debian's
 for preset in wasm-simd wasm-scalar; do
   [ -f "build/$preset/build.ninja" ] || cmake --preset "$preset" >/dev/null
   cmake --build --preset "$preset" --target attention_module
 done
-node tools/bundle.mjs
+node tools/build/bundle.mjs

@@ -1,11 +1,11 @@
 // The files the service worker (web/sw.js) keeps for offline use, and a version that changes whenever any of
-// them does. tools/bundle.mjs writes it to dist/precache.js for static hosting; tools/serve.mjs computes it on
+// them does. tools/build/bundle.mjs writes it to dist/precache.js for static hosting; tools/serve/serve.mjs computes it on
 // every request, so that editing a file during development also gives a new version.
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 
 // URL paths relative to the site's root (web/ at '/', dist/ at '/dist/'): the playground page and all it loads.
 // The <attention-view> bundle, embed.html and the rest are cached when first fetched, not ahead.
@@ -36,4 +36,4 @@ export async function precacheManifest(salt = '') {
 
 // The classic script web/sw.js imports.
 export const precacheScript = async (salt) =>
-  `// Written by tools/precache.mjs: what web/sw.js caches, and its version.\nself.PRECACHE = ${JSON.stringify(await precacheManifest(salt), null, 1)};\n`;
+  `// Written by tools/build/precache.mjs: what web/sw.js caches, and its version.\nself.PRECACHE = ${JSON.stringify(await precacheManifest(salt), null, 1)};\n`;

@@ -1,7 +1,7 @@
 // Takes a screenshot of a playground page for a person to look at:
-//   node tools/screenshot.mjs [path-and-hash, default /] [out.png, default screenshot.png] [--dark] [--width N]
+//   node tools/docs/screenshot.mjs [path-and-hash, default /] [out.png, default screenshot.png] [--dark] [--width N]
 //   [--height N] [--viewport (only what fits in the window, not the full page)] [--from Y (a window-sized part from y = Y)]
-import { launchBrowser, serve } from '../tests/e2e/browser.mjs';
+import { launchBrowser, serve } from '../../tests/e2e/browser.mjs';
 
 const args = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !['--width', '--height', '--from'].includes(all[i - 1]));
 const [path = '/', out = 'screenshot.png'] = args;

@@ -2,7 +2,7 @@
 # Every test: the C++ suite natively (release, then ASan + UBSan) and as wasm (SIMD and scalar) under node,
 # then the JS API tests and the browser tests. Stops at the first failure.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 export NODE_PATH=/usr/share/nodejs  # Debian's emcc needs acorn from here when node is not Debian's
 started=$SECONDS
 
@@ -31,8 +31,8 @@ for preset in wasm-simd wasm-scalar; do
 done
 
 step "dist/ (both wasm builds, ES module, classic scripts, the offline file)"
-bash tools/build.sh
-node tools/build-offline.mjs
+bash tools/build/build.sh
+node tools/build/build-offline.mjs
 
 step "JS API and browser tests (node --test)"
 node --test --test-concurrency=1 tests/js/ tests/e2e/

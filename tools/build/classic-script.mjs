@@ -1,10 +1,10 @@
 // esbuild's classic-script (IIFE) bundles of this project: wasm, models and styles inlined, so that pages
-// opened from file:// can load them. Used by tools/bundle.mjs and tools/build-offline.mjs.
+// opened from file:// can load them. Used by tools/build/bundle.mjs and tools/build/build-offline.mjs.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 const dist = `${root}dist`;
 export const { version } = JSON.parse(await readFile(`${root}package.json`, 'utf8'));
 

@@ -108,6 +108,12 @@ std::string_view text_at(Address data, std::size_t length) {
 // A size given as the caller's number: a whole number, checked like every size (validate.cpp).
 std::size_t size_of(const char* name, double value) { return checked_dimension(name, value); }
 
+// An index given as the caller's number: a whole number from 0 (its range is the model's to check).
+std::size_t index_of(const char* name, double value) {
+  if (!(value >= 0 && value < 0x1p32 && std::floor(value) == value)) throw ArgumentError(name, "expected an integer from 0, got " + format_number(value));
+  return std::size_t(value);
+}
+
 AttentionOptions options_of(bool causal, Address key_mask, std::size_t key_mask_length, bool scale_given, double scale,
                             bool weights) {
   AttentionOptions options;
@@ -267,7 +273,7 @@ Address model_tokenize(Address model, Address text, std::size_t text_length) {
 }
 
 Address model_run(Address model, Address text, std::size_t text_length, bool truncate, bool hidden, bool projections,
-                  int causal, bool scaled, double temperature) {
+                  int causal, bool scaled, double temperature, double trace_layer, double trace_head) {
   return guarded([&](Result& r) {
     const auto& m = *reinterpret_cast<const TextModel*>(model);
     EncodeOptions encode;
@@ -276,6 +282,7 @@ Address model_run(Address model, Address text, std::size_t text_length, bool tru
     RunOptions run;
     run.hidden = hidden, run.projections = projections, run.scaled = scaled;
     if (causal >= 0) run.causal = causal == 1;
+    if (trace_layer >= 0) run.trace = RunOptions::Head{index_of("trace.layer", trace_layer), index_of("trace.head", trace_head)};
     run.temperature = float(temperature);
     if (!(temperature > 0 && std::isfinite(temperature) && run.temperature > 0 && std::isfinite(run.temperature))) {
       throw ArgumentError("temperature", "expected a finite number above 0, got " + format_number(temperature));  // what float cannot hold too
@@ -287,6 +294,14 @@ Address model_run(Address model, Address text, std::size_t text_length, bool tru
     r.add("attentions", std::move(out.attentions));
     if (hidden) r.add("hidden", std::move(out.hidden));
     if (projections) r.add("queries", std::move(out.queries)), r.add("keys", std::move(out.keys)), r.add("values", std::move(out.values));
+    if (run.trace) {
+      HeadTrace& t = out.trace;
+      r.add("trace.headOutput", std::move(t.head_output));
+      r.add("trace.contribution", std::move(t.contribution));
+      r.add("trace.attentionOutput", std::move(t.attention_output));
+      r.add("trace.residualBefore", std::move(t.residual_before));
+      r.add("trace.residualAfter", std::move(t.residual_after));
+    }
     r.add("truncated", truncated);
     r.add("textTokens", text_tokens);
   });

@@ -112,6 +112,40 @@ test('run: projections, and what-if options that change only the mask and the sc
   assert.equal(bidirectional.run(long, { truncate: true }).textTokens, bidirectional.tokenize(long).tokens.length);
 });
 
+test('trace: one head\'s output is its weights times its values, and W_O\'s share of it joins the residual stream', () => {
+  const text = 'The cat sat on the mat because it was tired';
+  const { dModel, heads, layers } = bidirectional.config, dk = dModel / heads;
+  for (let layer = 0; layer < layers; layer++) {
+    const sums = [];
+    for (let head = 0; head < heads; head++) {
+      const run = bidirectional.run(text, { projections: true, trace: { layer, head } });
+      const n = run.tokens.length, t = run.trace;
+      assert.equal(t.headOutput.length, n * dk);
+      // headOutput[i] = Σ_j w_ij v_j over the head's columns of layer `layer`'s values.
+      for (let i = 0; i < n; i++) {
+        for (let c = 0; c < dk; c++) {
+          let expected = 0;
+          for (let j = 0; j < n; j++) expected += run.attentions[((layer * heads + head) * n + i) * n + j] * run.values[(layer * n + j) * dModel + head * dk + c];
+          assert.ok(Math.abs(t.headOutput[i * dk + c] - expected) < 1e-5, `layer ${layer} head ${head} token ${i}`);
+        }
+      }
+      sums.push(t.contribution);
+      // Pre-LN: the stream after the block is the stream before plus the attention's output.
+      for (let k = 0; k < n * dModel; k++) assert.ok(Math.abs(t.residualAfter[k] - t.residualBefore[k] - t.attentionOutput[k]) < 1e-5);
+      if (head === heads - 1) {
+        // The heads' shares add up to the attention's output less one bias, the same for every token.
+        const n = run.tokens.length, bias = (c) => t.attentionOutput[c] - sums.reduce((s, x) => s + x[c], 0);
+        for (let i = 1; i < n; i++) for (let c = 0; c < dModel; c++) {
+          assert.ok(Math.abs(t.attentionOutput[i * dModel + c] - sums.reduce((s, x) => s + x[i * dModel + c], 0) - bias(c)) < 1e-5);
+        }
+      }
+    }
+  }
+  assert.throws(() => bidirectional.run(text, { trace: { layer: 3, head: 0 } }), { name: 'RangeError', message: 'trace: layer 3, head 0 is not in this model\'s 3 layers of 4 heads' });
+  assert.throws(() => bidirectional.run(text, { trace: { layer: 0 } }), { name: 'TypeError', message: 'trace.head: expected a positive integer, got undefined' });
+  assert.throws(() => bidirectional.run(text, { trace: 2 }), { name: 'TypeError', message: /^trace: expected an object/ });
+});
+
 test('bad arguments throw errors that name them, and the models keep working', async () => {
   for (const [options, name, message] of [
     [{ temperature: 0 }, 'RangeError', 'temperature: expected a finite number above 0, got 0'],

@@ -88,11 +88,13 @@ function makeModel(core, handle, config) {
      *  values?, truncated, textTokens } with the model's special tokens; options in attention.d.ts. */
     run(value, options) {
       const source = text(value);
-      const o = snapshot(options, 'options', ['truncate', 'hidden', 'projections', 'causal', 'scaled', 'temperature'], { optional: true });
+      const o = snapshot(options, 'options', ['truncate', 'hidden', 'projections', 'causal', 'scaled', 'temperature', 'trace'], { optional: true });
       const causal = flag(o.causal, 'causal', null);
+      const trace = o.trace === undefined || o.trace === null ? null : snapshot(o.trace, 'trace', ['layer', 'head']);
       const run = [flag(o.truncate, 'truncate', false), flag(o.hidden, 'hidden', false), flag(o.projections, 'projections', false),
         causal === null ? -1 : Number(causal), flag(o.scaled, 'scaled', true),
-        number(o.temperature, 'temperature', 'a number above 0') ?? 1];
+        number(o.temperature, 'temperature', 'a number above 0') ?? 1,
+        trace ? size(trace.layer, 'trace.layer') : -1, trace ? size(trace.head, 'trace.head') : -1];
       return withTokens(source, core.call((scope) => {
         const [address, length] = scope.text(source, 'text');
         return core.read(core.exports.modelRun(live(), address, length, ...run), 'text');

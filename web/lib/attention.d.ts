@@ -121,6 +121,19 @@ export interface ModelRun extends Tokens {
   queries?: Float32Array;
   keys?: Float32Array;
   values?: Float32Array;
+  /** With { trace: { layer, head } }: where that head's weighted sum goes. All rows are tokens (n). */
+  trace?: {
+    /** (n, dk): the head's output, Σ_j weight_ij · v_j. */
+    headOutput: Float32Array;
+    /** (n, dModel): headOutput · the head's rows of W_O (no bias): what this head adds to the stream. */
+    contribution: Float32Array;
+    /** (n, dModel): every head's contribution summed, plus W_O's bias. */
+    attentionOutput: Float32Array;
+    /** (n, dModel): the residual stream entering the layer, and after the attention block (its residual added,
+     *  normed for post-LayerNorm models such as BERT). */
+    residualBefore: Float32Array;
+    residualAfter: Float32Array;
+  };
   /** True when { truncate: true } cut the text to maxLength tokens. */
   truncated: boolean;
   /** How many tokens the whole text has (without [BOS]), before any cut. */
@@ -140,6 +153,8 @@ export interface RunOptions {
   scaled?: boolean;
   /** What-if: divide the scores by this (finite, > 0) before the softmax; above 1 flattens, below 1 sharpens. */
   temperature?: number;
+  /** Follow one head past the attention: adds `trace` to the result. */
+  trace?: { layer: number; head: number };
 }
 
 export interface Model {

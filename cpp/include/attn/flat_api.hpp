@@ -73,10 +73,11 @@ void prepared_free(Address prepared);
 Address load_model(Address bytes, std::size_t length);
 // Result: {ids, offsets, special, labels} (Encoding, no special tokens).
 Address model_tokenize(Address model, Address text, std::size_t text_length);
-// causal: -1 the model's own mask, 0 none, 1 causal. Result: the Encoding's fields, then attentions, hidden?,
-// queries?, keys?, values?, truncated, textTokens.
+// causal: -1 the model's own mask, 0 none, 1 causal. trace_layer, trace_head: a head to follow through W_O, or
+// -1. Result: the Encoding's fields, then attentions, hidden?, queries?, keys?, values?, trace.* (headOutput,
+// contribution, attentionOutput, residualBefore, residualAfter)?, truncated, textTokens.
 Address model_run(Address model, Address text, std::size_t text_length, bool truncate, bool hidden, bool projections,
-                  int causal, bool scaled, double temperature);
+                  int causal, bool scaled, double temperature, double trace_layer, double trace_head);
 void model_free(Address model);
 
 // ---- Checkpoints (checkpoint.hpp), in steps: new, add each small file, begin with the safetensors header, put

@@ -36,6 +36,21 @@ struct RunOptions {
   std::optional<bool> causal;  // override the model's own mask
   bool scaled = true;          // divide QKᵀ by sqrt(dk); false leaves the dot products unscaled
   float temperature = 1.0f;    // divide the (scaled) scores by this before the softmax; finite, > 0
+  // One head followed past the attention: its output, what W_O makes of it, and the residual stream around.
+  struct Head {
+    std::size_t layer, head;
+  };
+  std::optional<Head> trace;
+};
+
+// Where one head's weighted sum goes (RunOptions::trace), all (n, ·) for the n tokens.
+struct HeadTrace {
+  std::vector<float> head_output;       // (n, dk): the head's weighted sum of the values
+  std::vector<float> contribution;      // (n, dModel): head_output · W_O's rows for this head (no bias)
+  std::vector<float> attention_output;  // (n, dModel): every head's contribution summed, plus W_O's bias
+  std::vector<float> residual_before;   // (n, dModel): the stream entering the layer
+  std::vector<float> residual_after;    // (n, dModel): the stream after the attention block (its residual added,
+                                        // and normed where the architecture norms after it: post-LN)
 };
 
 struct ModelOutput {
@@ -43,6 +58,7 @@ struct ModelOutput {
   std::vector<float> hidden;                  // (layers + 1, n, dModel): the embeddings, then each layer's output
   std::vector<float> logits;                  // (n, vocabSize)
   std::vector<float> queries, keys, values;   // (layers, n, dModel) each; head h owns columns [h·dk, (h+1)·dk)
+  HeadTrace trace;                            // when options.trace asks
 };
 
 struct Network;  // a model ready to run: its architecture, sizes and packed weights (src/model/forward.hpp)

@@ -96,6 +96,25 @@ void layer_forward(const Network& net, const LayerWeights& w, std::size_t n, con
   }
 }
 
+// Head `head` of layer `l` followed through W_O, from that layer's buffers.
+HeadTrace trace_of(const Network& net, std::size_t l, std::size_t head, std::size_t n, const LayerActivations& a) {
+  const std::size_t d = net.hyper.d, dk = d / net.hyper.heads, col = head * dk;
+  HeadTrace t;
+  t.head_output.resize(n * dk);
+  std::vector<float> only(n * d, 0.0f);  // the concatenation with every other head's columns zero
+  for (std::size_t i = 0; i < n; ++i) {
+    std::copy_n(a.heads.data() + i * d + col, dk, t.head_output.data() + i * dk);
+    std::copy_n(a.heads.data() + i * d + col, dk, only.data() + i * d + col);
+  }
+  Linear without_bias;  // W_O's matrix alone: a head's share has no bias
+  const Linear& o = net.weights.layers[l].o;
+  without_bias.w = o.w, without_bias.in = o.in, without_bias.out = o.out;
+  t.contribution.resize(n * d);
+  linear_forward(only.data(), n, without_bias, t.contribution.data());
+  t.attention_output = a.attention_out, t.residual_before = a.input, t.residual_after = a.middle;
+  return t;
+}
+
 }  // namespace
 
 void linear_forward(const float* x, std::size_t n, const Linear& l, float* y) {
@@ -144,6 +163,10 @@ ModelOutput run(const Network& net, const std::vector<std::int32_t>& ids, const 
     throw ArgumentError("logits", net.hyper.name + " has no output layer that this playground reads");
   }
   const Hyperparameters& h = net.hyper;
+  if (run.trace && (run.trace->layer >= h.layers || run.trace->head >= h.heads)) {
+    throw ArgumentError("trace", "layer " + std::to_string(run.trace->layer) + ", head " + std::to_string(run.trace->head) +
+                                     " is not in this model's " + std::to_string(h.layers) + " layers of " + std::to_string(h.heads) + " heads");
+  }
   AttentionOptions options;
   options.causal = run.causal.value_or(h.causal);
   options.scale = (run.scaled ? 1.0f / std::sqrt(float(h.d / h.heads)) : 1.0f) / run.temperature;
@@ -158,6 +181,7 @@ ModelOutput run(const Network& net, const std::vector<std::int32_t>& ids, const 
       append(out.hidden, layer.output);
     }
     if (run.projections) append(out.queries, layer.q), append(out.keys, layer.k), append(out.values, layer.v);
+    if (run.trace && run.trace->layer == l) out.trace = trace_of(net, l, run.trace->head, n, layer);
   });
   if (run.hidden && net.arch->final_norm_in_hidden) std::copy(a.normed.begin(), a.normed.end(), out.hidden.end() - std::ptrdiff_t(n * d));
   if (run.logits) {

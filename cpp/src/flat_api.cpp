@@ -152,6 +152,10 @@ void add_config(Result& r, const TextModel& model) {
   r.add("config.vocabSize", double(c.vocabSize));
   r.add("config.maxLength", double(c.maxLength));
   r.add("config.causal", c.causal);
+  r.add("config.family", c.family);
+  r.add("config.kvHeads", double(c.kvHeads));
+  r.add("config.headDim", double(c.headDim));
+  r.add("config.rotary", c.rotary);
 }
 
 void add_model(Result& r, std::unique_ptr<TextModel> model) {

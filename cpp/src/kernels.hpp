@@ -180,13 +180,15 @@ inline void softmax_overflowed_row(float* row, const float* hidden, std::size_t 
   }
 }
 
-// In place over s (n, m) with row stride lds: s = softmax(scale · s) per row, where masked keys (keyMask[j] == 0)
-// and, with causal, keys j > first_row + i get weight exactly 0 (row i of s is query first_row + i). Entries a
-// causal row cannot see are only written (zeros), never read. A row with no visible key becomes all zeros.
-// hidden (m) is scratch.
+// In place over s (n, m) with row stride lds: s = softmax(scale · s) per row, where masked keys (keyMask[j] == 0),
+// with causal keys j > first_row + i, and with a window keys j <= first_row + i - window get weight exactly 0
+// (row i of s is query first_row + i). With a soft cap, the scaled scores go through cap · tanh(· / cap) ·
+// post_scale first. Entries a row cannot see for causality or the window are only written (zeros), never read.
+// A row with no visible key becomes all zeros. hidden (m) is scratch.
 template <class Arch>
 void masked_softmax(float* s, std::size_t lds, std::size_t n, std::size_t m, float scale,
-                    const std::uint8_t* keyMask, bool causal, std::size_t first_row, float* hidden) {
+                    const std::uint8_t* keyMask, bool causal, std::size_t first_row, float* hidden,
+                    std::size_t window = 0, float softcap = 0, float post_scale = 1) {
   using B = Batch<Arch>;
   constexpr std::size_t W = B::size;
   constexpr float kInf = std::numeric_limits<float>::infinity();
@@ -194,34 +196,42 @@ void masked_softmax(float* s, std::size_t lds, std::size_t n, std::size_t m, flo
   for (std::size_t j = 0; j < m; ++j) hidden[j] = keyMask && !keyMask[j] ? -kInf : 0.0f;
   const B vscale(scale);
 
+  const B vcap(softcap), vpost(post_scale);
   for (std::size_t i = 0; i < n; ++i) {
-    float* row = s + i * lds;
-    const std::size_t len = causal ? std::min(m, first_row + i + 1) : m;  // keys past len: hidden by the causal mask
-    std::fill(row + len, row + m, 0.0f);
+    const std::size_t query = first_row + i;
+    const std::size_t len = causal ? std::min(m, query + 1) : m;  // keys past len: hidden by the causal mask
+    const std::size_t start = window && query + 1 > window ? std::min(len, query + 1 - window) : 0;  // and before start
+    std::fill(s + i * lds, s + i * lds + start, 0.0f);
+    std::fill(s + i * lds + len, s + i * lds + m, 0.0f);
+    float* row = s + i * lds + start;
+    const float* hide = hidden + start;
+    const std::size_t visible = len - start;
 
-    // Pass 1: scale, hide, and find the largest logit (and any NaN, which max() would not pass on).
+    // Pass 1: scale (and cap), hide, and find the largest logit (and any NaN, which max() would not pass on).
     B vmax(-kInf);
     xsimd::batch_bool<float, Arch> vnan(false);
     std::size_t j = 0;
-    for (; j + W <= len; j += W) {
-      const B x = xsimd::fma(B::load_unaligned(row + j), vscale, B::load_unaligned(hidden + j));
+    for (; j + W <= visible; j += W) {
+      // (tanh is ±1 in float beyond ±10; the clip keeps xsimd's scalar-arch exp from overflowing, as in gelu)
+      const B x = softcap > 0 ? vcap * xsimd::tanh(xsimd::clip(B::load_unaligned(row + j) * vscale / vcap, B(-10.0f), B(10.0f))) * vpost + B::load_unaligned(hide + j)
+                              : xsimd::fma(B::load_unaligned(row + j), vscale, B::load_unaligned(hide + j));
       x.store_unaligned(row + j);
       vmax = xsimd::max(vmax, x);
       vnan = vnan | (x != x);
     }
     float largest = xsimd::reduce_max(vmax);
     bool nan = xsimd::any(vnan);
-    for (; j < len; ++j) {
-      row[j] = std::fma(row[j], scale, hidden[j]);
+    for (; j < visible; ++j) {
+      row[j] = softcap > 0 ? softcap * std::tanh(row[j] * scale / softcap) * post_scale + hide[j] : std::fma(row[j], scale, hide[j]);
       largest = std::max(largest, row[j]);
       nan |= row[j] != row[j];
     }
     if (nan || largest == kInf) {
-      softmax_overflowed_row(row, hidden, len);
+      softmax_overflowed_row(row, hide, visible);
       continue;
     }
     if (largest == -kInf) {  // every key hidden: zeros, not 0/0
-      std::fill(row, row + len, 0.0f);
+      std::fill(row, row + visible, 0.0f);
       continue;
     }
 
@@ -232,14 +242,14 @@ void masked_softmax(float* s, std::size_t lds, std::size_t n, std::size_t m, flo
     const B vlargest(largest), vmin(kMinExponent);
     B vsum(0.0f);
     j = 0;
-    for (; j + W <= len; j += W) {
+    for (; j + W <= visible; j += W) {
       const B x = B::load_unaligned(row + j) - vlargest;
       const B e = xsimd::select(x < vmin, B(0.0f), xsimd::exp(xsimd::max(x, vmin)));
       e.store_unaligned(row + j);
       vsum += e;
     }
     float sum = xsimd::reduce_add(vsum);
-    for (; j < len; ++j) {
+    for (; j < visible; ++j) {
       const float x = row[j] - largest;
       sum += row[j] = x < kMinExponent ? 0.0f : std::exp(x);
     }
@@ -248,8 +258,8 @@ void masked_softmax(float* s, std::size_t lds, std::size_t n, std::size_t m, flo
     const float inverse = 1.0f / sum;
     const B vinverse(inverse);
     j = 0;
-    for (; j + W <= len; j += W) (B::load_unaligned(row + j) * vinverse).store_unaligned(row + j);
-    for (; j < len; ++j) row[j] *= inverse;
+    for (; j + W <= visible; j += W) (B::load_unaligned(row + j) * vinverse).store_unaligned(row + j);
+    for (; j < visible; ++j) row[j] *= inverse;
   }
 }
 
@@ -287,7 +297,7 @@ void attend(const float* q, std::size_t ldq, const float* k, std::size_t ldk, co
     float* s = weights ? weights + i0 * m : scratch.scores.data();
     matmul<Arch>(q + i0 * ldq, ldq, scratch.keys, nullptr, rows, dk, keys, s, m);
     masked_softmax<Arch>(s, m, rows, m, scale, options.keyMask.empty() ? nullptr : options.keyMask.data,
-                         options.causal, i0, scratch.hidden.data());
+                         options.causal, i0, scratch.hidden.data(), options.window, options.softcap, options.post_scale);
     matmul<Arch>(s, m, scratch.values, nullptr, rows, keys, dv, output + i0 * ldo, ldo);
   }
 }
@@ -312,6 +322,21 @@ void gelu(const float* in, float* out, std::size_t count) {
     (half * x * (one + xsimd::tanh(z))).store_unaligned(out + i);
   }
   for (; i < count; ++i) out[i] = gelu_scalar(in[i]);
+}
+
+// SiLU (x · sigmoid(x), as torch.nn.SiLU), `count` floats with xsimd's vectorised exp. The argument of exp is
+// clamped to ±80 (sigmoid is 0 or 1 in float beyond), which keeps it from overflowing in the scalar archs.
+template <class Arch>
+void silu(const float* in, float* out, std::size_t count) {
+  using B = Batch<Arch>;
+  constexpr std::size_t W = B::size;
+  const B one(1.0f), limit(80.0f);
+  std::size_t i = 0;
+  for (; i + W <= count; i += W) {
+    const B x = B::load_unaligned(in + i);
+    (x / (one + xsimd::exp(xsimd::clip(-x, -limit, limit)))).store_unaligned(out + i);
+  }
+  for (; i < count; ++i) out[i] = in[i] / (1.0f + std::exp(std::min(80.0f, std::max(-80.0f, -in[i]))));
 }
 
 // The two public operations for one arch; arguments must already be validated.

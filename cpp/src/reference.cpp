@@ -52,8 +52,11 @@ void attend(const float* q, std::size_t ldq, const float* k, std::size_t ldk, co
       double dot = 0.0;
       for (std::size_t t = 0; t < dk; ++t) dot += double(q[i * ldq + t]) * double(k[j * ldk + t]);
       logits[j] = dot * scale;
-      // Masks: a padding key is never visible; with causal, query i sees keys 0..i only.
-      visible[j] = (options.keyMask.empty() || options.keyMask[j]) && (!options.causal || j <= i);
+      if (options.softcap > 0) logits[j] = options.softcap * std::tanh(logits[j] / options.softcap) * options.post_scale;
+      // Masks: a padding key is never visible; with causal, query i sees keys 0..i only; a window hides keys
+      // `window` or more positions back.
+      visible[j] = (options.keyMask.empty() || options.keyMask[j]) && (!options.causal || j <= i) &&
+                   (options.window == 0 || j + options.window > i);
     }
     // Step 3: softmax over the visible keys.
     softmax(logits.data(), visible.data(), m, row);

@@ -85,6 +85,34 @@ TEST_CASE("checkpoint forward passes match an independent PyTorch implementation
   }
 }
 
+TEST_CASE("Llama, Mistral, Qwen 2 and 3, Gemma 1 and 2, GPT-NeoX and RoBERTa match PyTorch in float32, float16 and bfloat16", "[checkpoint][forward][modern]") {
+  // Written with their float64 reference by tools/fixtures/make_modern_fixtures.py: attentions within 1e-5, hidden
+  // states within 1e-4 of their scale.
+  for (const std::string family : {"llama", "llama-linear", "mistral", "qwen2", "qwen3", "gemma", "gemma2", "gpt_neox",
+                                   "gpt_neox-sequential", "roberta"}) {
+    for (const std::string dtype : {"", "-f16", "-bf16"}) {
+      const std::string model = family + dtype;
+      const auto c = checkpoint_fixture(model);
+      const auto loaded = load_checkpoint(c.files, c.weights);
+      const auto expected = reference(model);
+      for (const auto& t : expected.at("cases", model).array) {
+        INFO(model << ": " << t.at("text", model).string);
+        std::vector<std::int32_t> ids;
+        for (const double id : numbers(t.at("ids", model))) ids.push_back(std::int32_t(id));
+        attn::RunOptions options;
+        options.hidden = true;
+        const auto out = loaded->run(ids, options);
+        const auto attentions = numbers(t.at("attentions", model));
+        REQUIRE(out.attentions.size() == attentions.size());
+        double worst = 0;
+        for (std::size_t i = 0; i < attentions.size(); ++i) worst = std::max(worst, std::abs(out.attentions[i] - attentions[i]));
+        CHECK(worst < 1e-5);
+        CHECK(testing::relative_error(out.hidden, numbers(t.at("hidden", model))) < 1e-4);
+      }
+    }
+  }
+}
+
 TEST_CASE("a checkpoint in shards loads as the same model, each tensor read from its own file", "[checkpoint][shards]") {
   const auto c = checkpoint_fixture("gpt2");
   // Split model.safetensors in two: tensors alternately into model-00001-of-00002 and model-00002-of-00002.
@@ -183,8 +211,9 @@ TEST_CASE("checkpoint errors name the file at fault", "[checkpoint][errors]") {
   files.erase("config.json");
   CHECK(error_of(files, bert.weights) == "config.json: is missing; it is needed to know the model's shape");
   files = bert.files;
-  files["config.json"] = "{\"model_type\": \"roberta\"}";
-  CHECK(error_of(files, bert.weights) == "config.json: \"model_type\" is \"roberta\"; this playground reads bert, distilbert and gpt2");
+  files["config.json"] = "{\"model_type\": \"t5\"}";
+  CHECK(error_of(files, bert.weights) == "config.json: \"model_type\" is \"t5\"; this playground reads bert, distilbert, roberta, gpt2, "
+                                         "llama, mistral, qwen2, qwen3, gemma, gemma2 and gpt_neox");
   files["config.json"] = "{\"model_type\": \"bert\", ";
   CHECK_THAT(error_of(files, bert.weights), Catch::Matchers::StartsWith("config.json: expected a string at byte"));
   files = bert.files;

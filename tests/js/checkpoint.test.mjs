@@ -45,6 +45,47 @@ for (const [build, attn] of Object.entries(builds)) {
   });
 }
 
+const MODERN = ['llama', 'llama-linear', 'mistral', 'qwen2', 'qwen3', 'gemma', 'gemma2', 'gpt_neox', 'gpt_neox-sequential', 'roberta']
+  .flatMap((family) => [family, `${family}-f16`, `${family}-bf16`]);
+
+for (const [build, attn] of Object.entries(builds)) {
+  test(`${build}: Llama, Mistral, Qwen 2/3, Gemma 1/2, GPT-NeoX and RoBERTa checkpoints (F32, F16, BF16) agree with PyTorch`, async (t) => {
+    let worstAttention = 0, worstHidden = 0;
+    for (const model of MODERN) {
+      const loaded = await attn.loadCheckpoint(await filesOf(model));
+      const { config } = loaded;
+      for (const c of (await referenceOf(model)).cases) {
+        const out = loaded.run(c.text, { hidden: true, projections: true });
+        assert.deepEqual([...out.ids], c.ids, `${model}: ids of ${c.text}`);
+        const n = c.ids.length;
+        assert.equal(out.attentions.length, config.layers * config.heads * n * n);
+        assert.equal(out.queries.length, config.layers * n * config.heads * config.headDim);
+        assert.equal(out.keys.length, config.layers * n * config.kvHeads * config.headDim);
+        let attention = 0;
+        for (let i = 0; i < c.attentions.length; i++) attention = Math.max(attention, Math.abs(out.attentions[i] - c.attentions[i]));
+        const hidden = relativeError(out.hidden, c.hidden);
+        assert.ok(attention < 1e-5 && hidden < 1e-4, `${model}: ${c.text}: attentions ${attention}, hidden ${hidden}`);
+        worstAttention = Math.max(worstAttention, attention), worstHidden = Math.max(worstHidden, hidden);
+      }
+      loaded.dispose();
+    }
+    t.diagnostic(`${MODERN.length} checkpoints: largest attention error ${worstAttention.toExponential(2)}, hidden ${worstHidden.toExponential(2)} relative`);
+  });
+}
+
+test('config says each family, its key/value heads, head size and rotary positions', async () => {
+  const attn = builds.simd;
+  for (const [model, family, kvHeads, headDim, rotary] of [['gpt2', 'gpt2', 4, 8, false], ['llama', 'llama', 2, 8, true],
+    ['qwen3', 'qwen3', 2, 12, true], ['gemma', 'gemma', 1, 16, true], ['gpt_neox', 'gpt_neox', 2, 16, true], ['roberta', 'roberta', 4, 8, false]]) {
+    const loaded = await attn.loadCheckpoint(await filesOf(model));
+    assert.deepEqual([loaded.config.family, loaded.config.kvHeads, loaded.config.headDim, loaded.config.rotary], [family, kvHeads, headDim, rotary], model);
+    loaded.dispose();
+  }
+  const builtin = await attn.loadModel('builtin');
+  assert.deepEqual([builtin.config.family, builtin.config.kvHeads, builtin.config.headDim, builtin.config.rotary], ['builtin', 4, 32, false]);
+  builtin.dispose();
+});
+
 test('tokens show as the model names them: WordPieces, byte-level text, special tokens', async () => {
   const attn = builds.simd;
   const bert = await attn.loadCheckpoint(await filesOf('bert'));
@@ -73,7 +114,7 @@ test('a missing or broken file gives an Error naming it, and the module keeps wo
     [{ ...without(bert, 'model.safetensors'), 'model-00001-of-00002.safetensors': new Uint8Array(8) }, /is one shard of a larger checkpoint/],
     [without(bert, 'vocab.txt'), /^vocab\.txt: is missing; BertForMaskedLM needs vocab\.txt or tokenizer\.json$/],
     [without(gpt2, 'merges.txt'), /^merges\.txt: is missing/],
-    [{ ...bert, 'config.json': '{"model_type": "llama"}' }, /^config\.json: "model_type" is "llama"; this playground reads bert, distilbert and gpt2$/],
+    [{ ...bert, 'config.json': '{"model_type": "t5"}' }, /^config\.json: "model_type" is "t5"; this playground reads bert, distilbert, roberta, gpt2, llama, mistral, qwen2, qwen3, gemma, gemma2 and gpt_neox$/],
     [{ ...bert, 'config.json': '{"model_type": "bert"' }, /^config\.json: expected/],
     [{ ...bert, 'model.safetensors': new Uint8Array([255, 255, 255, 255, 0, 0, 0, 0, 1, 2]) }, /^model\.safetensors: its first 8 bytes give a header of/],
     [{ ...bert, 'model.safetensors': new Uint8Array(3) }, /^model\.safetensors: is 3 bytes, too short/],

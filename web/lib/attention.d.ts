@@ -98,6 +98,15 @@ export interface ModelConfig {
   maxLength: number;
   /** True for a GPT-style model: token i attends to tokens 0..i only. */
   causal: boolean;
+  /** config.json's model_type ('gpt2', 'llama', 'qwen3', …), or 'builtin'. */
+  family: string;
+  /** Key/value heads: fewer than heads with grouped-query attention, where query head h reads key/value head
+   *  floor(h / (heads / kvHeads)). */
+  kvHeads: number;
+  /** Each head's dimensions (dModel / heads unless the model says otherwise). */
+  headDim: number;
+  /** True when q and k are rotated by RoPE before their dot products (the queries and keys returned are rotated). */
+  rotary: boolean;
 }
 
 export interface Tokens {
@@ -116,8 +125,9 @@ export interface ModelRun extends Tokens {
   attentions: Float32Array;
   /** (layers + 1, n, dModel): the embeddings, then each layer's output; only with { hidden: true }. */
   hidden?: Float32Array;
-  /** (layers, n, dModel) each: every layer's queries, keys and values; head h owns columns [h·dk, (h+1)·dk).
-   *  Only with { projections: true }. */
+  /** Every layer's queries (layers, n, heads·headDim), keys and values (layers, n, kvHeads·headDim); head h owns
+   *  columns [h·headDim, (h+1)·headDim) (key/value head g likewise). Rotated by RoPE where config.rotary. Only with
+   *  { projections: true }. */
   queries?: Float32Array;
   keys?: Float32Array;
   values?: Float32Array;

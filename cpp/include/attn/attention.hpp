@@ -45,6 +45,9 @@ struct AttentionOptions {
   bool causal = false;            // query i attends key j only if j <= i (top-left aligned)
   View<std::uint8_t> keyMask;     // (m) 1 = attend, 0 = masked out; empty = attend to every key
   std::optional<float> scale;     // multiplies QKᵀ; default 1/sqrt(dk)
+  std::size_t window = 0;         // a sliding window: query i attends key j only if j > i - window; 0 = none
+  float softcap = 0;              // scores become softcap · tanh(scores / softcap) after the scale (Gemma 2); 0 = none
+  float post_scale = 1;           // multiplies the capped scores (how a temperature applies with a soft cap)
   bool weights = true;            // return the weights; false: no (n, m) buffer exists at all, the rows go
                                   // through a small block (memory O(n·d) for any n, m), and result.weights is empty
 };

@@ -15,6 +15,12 @@ struct ModelConfig {
   std::string name;
   std::size_t vocabSize = 0, dModel = 0, heads = 0, layers = 0, dFF = 0, maxLength = 0;
   bool causal = false;
+  // Set by the models that read text (TextModel): the family (config.json's model_type, or "builtin"), the
+  // key/value heads (fewer than heads with grouped-query attention: query head h reads key/value head
+  // h / (heads / kvHeads)), each head's dimensions, and whether q and k are rotated by RoPE.
+  std::string family;
+  std::size_t kvHeads = 0, headDim = 0;
+  bool rotary = false;
 };
 
 // Token ids past the tokenizer's own vocabulary, with a meaning for the model.

@@ -1,6 +1,7 @@
-// An architecture is data: which tensors a model has and what a file calls them, where its norms go, its
-// activation, its special tokens, and how its config.json names each size. One forward pass (forward.hpp) runs
-// every architecture from such a record. To add one, see "Adding an architecture" in the README.
+// An architecture is data: which tensors a model has and what a file calls them, which kind of norm it uses and
+// where, its MLP and positions, its special tokens, and how its config.json names each size and option. One
+// forward pass (forward.hpp) runs every architecture from such a record. To add one, see "Adding an
+// architecture" in the README.
 #pragma once
 
 #include <cstddef>
@@ -12,41 +13,74 @@
 
 namespace attn {
 
-// Where the norms sit in a layer. kPre (GPT-2, the built-in models): x + attention(norm(x)), then x + mlp(norm(x)).
-// kPost (BERT): norm(x + attention(x)), then norm(x + mlp(x)).
-enum class NormPlacement { kPre, kPost };
+// Where the norms sit in a layer:
+//   kPre (GPT-2, Llama, the built-in models):  x += attention(norm1(x)); x += mlp(norm2(x))
+//   kPost (BERT, RoBERTa):                      x = norm1(x + attention(x)); x = norm2(x + mlp(x))
+//   kParallel (GPT-NeoX's use_parallel_residual): x += attention(norm1(x)) + mlp(norm2(x))
+//   kSandwich (Gemma 2):                         x += norm1b(attention(norm1(x))); x += norm2b(mlp(norm2(x)))
+enum class NormPlacement { kPre, kPost, kParallel, kSandwich };
 
-enum class Activation { kGeluTanh, kGeluErf };  // GELU's tanh approximation, or the exact one with erf
+// LayerNorm (x - mean) / σ · gain + bias; RMSNorm x / rms · gain; Gemma's RMSNorm x / rms · (1 + gain).
+enum class NormKind { kLayerNorm, kRmsNorm, kRmsNormPlusOne };
 
-enum class Tokenization { kBuiltinBpe, kWordPiece, kByteLevelBpe };
+// GELU's tanh approximation, the exact one with erf, and SiLU (x · sigmoid(x)).
+enum class Activation { kGeluTanh, kGeluErf, kSilu };
+
+// kPlain: down(act(up(x))). kGated (Llama's SwiGLU, Gemma's GeGLU): down(act(gate(x)) · up(x)).
+enum class Mlp { kPlain, kGated };
+
+// kLearned: a table of position embeddings added to the tokens'. kRotary: RoPE, q and k rotated per position.
+enum class Positions { kLearned, kRotary };
+
+// kTokenizerJson: only tokenizer.json (its own normalizer, pre-tokenizer, model and special tokens).
+enum class Tokenization { kBuiltinBpe, kWordPiece, kByteLevelBpe, kTokenizerJson };
 
 // What a weight does, whatever a file calls it (llama.cpp's LLM_TENSOR_* idea). Matrices are the weights of
-// y = x · W + b; "Qkv" is the fused projection that GPT-2 stores as one (in, 3·out) matrix.
+// y = x · W + b. kQkv is the fused projection GPT-2 stores as one (in, 3·out) matrix (Q, K, V side by side);
+// kQkvPerHead is GPT-NeoX's, whose output columns hold each head's q, k and v in turn.
 enum class Role {
   kTokenEmbedding, kPositionEmbedding, kTokenTypeEmbedding, kEmbeddingNormGain, kEmbeddingNormBias,
   kAttentionNormGain, kAttentionNormBias, kQueryWeight, kQueryBias, kKeyWeight, kKeyBias, kValueWeight,
-  kValueBias, kQkvWeight, kQkvBias, kAttentionOutWeight, kAttentionOutBias, kMlpNormGain, kMlpNormBias,
-  kUpWeight, kUpBias, kDownWeight, kDownBias, kFinalNormGain, kFinalNormBias, kOutputBias,
+  kValueBias, kQkvWeight, kQkvBias, kQkvPerHeadWeight, kQkvPerHeadBias, kQueryNormGain, kKeyNormGain,
+  kAttentionOutWeight, kAttentionOutBias, kPostAttentionNormGain, kMlpNormGain, kMlpNormBias, kGateWeight,
+  kGateBias, kUpWeight, kUpBias, kDownWeight, kDownBias, kPostMlpNormGain, kFinalNormGain, kFinalNormBias,
+  kOutputBias,
 };
 
 // How a file stores a matrix: PyTorch's Linear as (out, in), GPT-2's Conv1D and the built-in model file as (in, out).
 enum class Layout { kVector, kOutIn, kInOut };
 
+// When a tensor is in a checkpoint: always, or when config.json's attention_bias / mlp_bias say so.
+enum class Present { kAlways, kWithAttentionBias, kWithMlpBias };
+
 struct TensorName {
   Role role;
   const char* name;  // as the file names it; "{}" stands for the layer's number
   Layout layout = Layout::kVector;
+  Present present = Present::kAlways;
 };
 
-// config.json's key for each size (nullptr: the architecture has none) and the defaults transformers uses.
+// config.json's key for each size and option (nullptr: the architecture has none) and the defaults
+// transformers uses for each family.
 struct ConfigKeys {
-  const char *vocab, *d, *layers, *heads, *dff, *positions, *types;
-  std::size_t dff_per_d;        // dff when the key is absent or null: this many times d (GPT-2's n_inner: 4); 0: required
-  const char* eps;              // nullptr: always eps_default
-  float eps_default;
-  const char* activation;       // nullptr: always activation_default
-  const char* activation_default;
+  const char *vocab = "vocab_size", *d = "hidden_size", *layers = "num_hidden_layers",
+             *heads = "num_attention_heads", *dff = "intermediate_size", *positions = "max_position_embeddings";
+  const char* types = nullptr;          // BERT's type_vocab_size
+  const char* kv_heads = nullptr;       // num_key_value_heads (default: heads)
+  const char* head_dim = nullptr;       // head_dim (default: d / heads)
+  std::size_t dff_per_d = 0;            // dff when its key is absent or null: this many times d (GPT-2: 4); 0: required
+  const char* eps = nullptr;            // nullptr: always eps_default
+  float eps_default = 1e-5f;
+  const char* activation = nullptr;     // nullptr: always activation_default
+  const char* activation_default = "gelu";
+  const char* rope_theta = "rope_theta";
+  double rope_theta_default = 10000;
+  const char* partial_rotary = "partial_rotary_factor";  // the share of each head's dimensions RoPE rotates
+  double partial_rotary_default = 1;
 };
+
+// Which layers a sliding window (config.json's sliding_window) applies to, unless config.json's layer_types says.
+enum class SlidingLayers { kNone, kAll, kFromMaxWindowLayers, kEven };
 
 // A config.json value this playground does not run, so refuses: `key` must be absent, null or `allowed`.
 struct Refused {
@@ -56,28 +90,56 @@ struct Refused {
 };
 
 struct Architecture {
-  const char* model_type;             // config.json's "model_type", or "builtin"
-  NormPlacement norms;
-  bool embedding_norm;                // a norm right after the embeddings (post-LN encoders)
-  bool final_norm;                    // a norm after the last layer (pre-LN models)
-  bool final_norm_in_hidden;          // report the last hidden state after the final norm, as transformers does
-  bool causal;                        // the family's mask (the built-in models say their own)
-  Tokenization tokenization;
-  std::vector<const char*> before, after;  // the special tokens around every text
+  const char* model_type = "";        // config.json's "model_type", or "builtin"
+  NormPlacement norms = NormPlacement::kPre;
+  NormKind norm = NormKind::kLayerNorm;
+  Mlp mlp = Mlp::kPlain;
+  Positions positions = Positions::kLearned;
+  bool embedding_norm = false;        // a norm right after the embeddings (post-LN encoders)
+  bool embedding_scale = false;       // the embeddings times √d (Gemma)
+  bool final_norm = false;            // a norm after the last layer (pre-LN models)
+  bool final_norm_in_hidden = false;  // report the last hidden state after the final norm, as transformers does
+  bool causal = false;                // the family's mask (the built-in models say their own)
+  std::size_t position_offset = 0;    // learned positions start at this row (RoBERTa: padding_idx + 1)
+  Tokenization tokenization = Tokenization::kTokenizerJson;
+  std::vector<const char*> before, after;  // the special tokens around every text, for the older tokenizer files
   std::vector<TensorName> tensors;    // in file order: the ones before the layers, a layer's, the ones after
   std::vector<const char*> prefixes;  // what a task model puts before the names ("bert." in BertForMaskedLM)
   ConfigKeys keys;
+  SlidingLayers sliding = SlidingLayers::kNone;
+  const char* parallel_residual = nullptr;  // GPT-NeoX's use_parallel_residual: kParallel when true, else kPre
+  const char* attention_scalar = nullptr;   // Gemma 2's query_pre_attn_scalar: the scale is its -1/2 power
+  const char* attention_softcap = nullptr;  // Gemma 2's attn_logit_softcapping
   std::vector<Refused> refused;
+};
+
+// RoPE as transformers computes its frequencies: inv_freq[i] = theta^(-2i / dims), i < dims / 2, rescaled by
+// rope_type "linear" (all divided by factor) or "llama3" (long wavelengths divided by factor, short ones kept,
+// those between interpolated).
+struct Rope {
+  enum class Scaling { kNone, kLinear, kLlama3 };
+  double theta = 10000;
+  std::size_t dims = 0;  // the rotated dimensions of each head: its first `dims`
+  Scaling scaling = Scaling::kNone;
+  double factor = 1, low_freq_factor = 1, high_freq_factor = 4, original_positions = 8192;
 };
 
 // The model's sizes and the per-model choices, as its config says them.
 struct Hyperparameters {
   std::string name;  // the class in config.json's "architectures", else the model type
   std::size_t vocab = 0, d = 0, layers = 0, heads = 0, dff = 0, positions = 0, types = 0;
+  std::size_t kv_heads = 0, head_dim = 0;  // grouped-query attention: query head h reads key/value head h / (heads / kv_heads)
   std::size_t max_length = 0;  // the most tokens a run takes: the positions, for checkpoints at most 512
   float eps = 1e-5f;
   Activation activation = Activation::kGeluTanh;
   bool causal = false;  // trained with a causal mask
+  NormPlacement norms = NormPlacement::kPre;
+  bool attention_bias = false, mlp_bias = false;
+  Rope rope;
+  std::size_t sliding_window = 0;    // a query sees this many keys, itself included, in the layers marked; 0: all
+  std::vector<bool> sliding_layers;  // (layers)
+  double attention_scale = 0;        // multiplies q·k; 0: 1 / √head_dim
+  float attention_softcap = 0;       // scores become cap · tanh(scores / cap); 0: none
 };
 
 const Architecture& builtin_architecture();

@@ -180,7 +180,7 @@ void CheckpointLoader::put(const std::string& name, const std::uint8_t* bytes, s
   if (size != t.end - t.begin) throw ArgumentError(what, "expected " + std::to_string(t.end - t.begin) + " bytes, got " + std::to_string(size));
   std::vector<float> values(element_count(found->second.shape));
   safetensors::to_float32(t, bytes, values.size(), values.data(), what);
-  place(found->second, values.data(), s.weights);
+  place(found->second, values.data(), s.hyper, s.weights);
   s.slots.erase(found);
 }
 

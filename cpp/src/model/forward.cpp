@@ -13,10 +13,16 @@
 namespace attn {
 namespace {
 
-// y (n, d) = norm(x) per row, mean and rstd (n) kept. In place (y == x) works: each row is read before it is written.
-void norm_forward(const Hyperparameters& h, const Norm& w, const float* x, std::size_t n, float* y, float* mean,
-                  float* rstd) {
-  layers::layer_norm(x, n, h.d, w.gain.data(), w.bias.data(), h.eps, y, mean, rstd);
+// y (n, width) = norm(x) per row of `width` columns with row stride ld (the same for y); mean and rstd (n) kept
+// (a LayerNorm's, for a backward pass). In place (y == x) works: each row is read before it is written.
+void norm_forward(const Architecture& arch, const Hyperparameters& h, const Norm& w, const float* x, std::size_t n,
+                  std::size_t width, std::size_t ld, float* y, float* mean, float* rstd) {
+  if (arch.norm == NormKind::kLayerNorm) {
+    if (ld == width) return layers::layer_norm(x, n, width, w.gain.data(), w.bias.data(), h.eps, y, mean, rstd);
+    for (std::size_t i = 0; i < n; ++i) layers::layer_norm(x + i * ld, 1, width, w.gain.data(), w.bias.data(), h.eps, y + i * ld, mean + i, rstd + i);
+    return;
+  }
+  layers::rms_norm(x, n, width, ld, w.gain.data(), arch.norm == NormKind::kRmsNormPlusOne, h.eps, y, rstd);
 }
 
 // out (count) = a + b: a residual connection.
@@ -26,96 +32,191 @@ void residual_forward(const float* a, const float* b, std::size_t count, float* 
 
 void activation_forward(Activation activation, const float* in, std::size_t count, float* out) {
   if (activation == Activation::kGeluTanh) return kernels::gelu<BuildArch>(in, out, count);
+  if (activation == Activation::kSilu) return kernels::silu<BuildArch>(in, out, count);
   for (std::size_t i = 0; i < count; ++i) out[i] = 0.5f * in[i] * (1.0f + std::erf(in[i] * 0.70710678f));
 }
 
-// embeddings (n, d) = token + position (+ token type 0), normed when the architecture norms them.
+// embeddings (n, d) = token (+ position) (+ token type 0), times √d (Gemma), normed when the architecture norms
+// them.
 void embedding_forward(const Network& net, const std::vector<std::int32_t>& ids, std::vector<float>& x) {
   const Weights& w = net.weights;
   const std::size_t n = ids.size(), d = net.hyper.d;
+  const float scale = net.arch->embedding_scale ? std::sqrt(float(d)) : 1.0f;
   x.resize(n * d);
   for (std::size_t i = 0; i < n; ++i) {
     const float* token = w.token_embedding.data() + std::size_t(ids[i]) * d;
-    const float* position = w.position_embedding.data() + i * d;
     float* row = x.data() + i * d;
-    for (std::size_t c = 0; c < d; ++c) row[c] = token[c] + position[c];
+    if (net.arch->positions == Positions::kLearned) {
+      const float* position = w.position_embedding.data() + (i + net.arch->position_offset) * d;
+      for (std::size_t c = 0; c < d; ++c) row[c] = token[c] + position[c];
+    } else {
+      std::copy_n(token, d, row);
+    }
     if (!w.token_type.empty()) for (std::size_t c = 0; c < d; ++c) row[c] += w.token_type[c];
+    if (scale != 1.0f) for (std::size_t c = 0; c < d; ++c) row[c] *= scale;
   }
   if (net.arch->embedding_norm) {
     std::vector<float> mean(n), rstd(n);
-    norm_forward(net.hyper, w.embedding_norm, x.data(), n, x.data(), mean.data(), rstd.data());
+    norm_forward(*net.arch, net.hyper, w.embedding_norm, x.data(), n, d, d, x.data(), mean.data(), rstd.data());
   }
 }
 
-// q, k, v (n, d) from `in`, every head's weights and output, and attention_out = heads · W_O + b_O.
-void attention_forward(const Hyperparameters& h, const LayerWeights& w, const float* in, std::size_t n,
+// RoPE in place on x (n, heads·hd): each head's first `dims` dimensions rotated by the angles of its token's
+// position, pairing dimension j with j + dims/2 (transformers' rotate_half).
+void rotary_forward(const Weights& w, std::size_t dims, float* x, std::size_t n, std::size_t heads, std::size_t head_dim) {
+  const std::size_t half = dims / 2;
+  for (std::size_t i = 0; i < n; ++i) {
+    const float* cos = w.rope_cos.data() + i * half;
+    const float* sin = w.rope_sin.data() + i * half;
+    for (std::size_t h = 0; h < heads; ++h) {
+      float* head = x + (i * heads + h) * head_dim;
+      for (std::size_t j = 0; j < half; ++j) {
+        const float a = head[j], b = head[j + half];
+        head[j] = a * cos[j] - b * sin[j];
+        head[j + half] = b * cos[j] + a * sin[j];
+      }
+    }
+  }
+}
+
+// q (n, Q), k and v (n, K) from `in`, normed per head and rotated where the model does so, every head's weights
+// and output (query head h reading key/value head h / (H / KV)), and attention_out = heads · W_O + b_O.
+void attention_forward(const Network& net, const LayerWeights& w, const float* in, std::size_t n,
                        const AttentionOptions& options, LayerActivations& a, kernels::Scratch& scratch) {
-  const std::size_t d = h.d, dk = d / h.heads;
-  a.q.resize(n * d), a.k.resize(n * d), a.v.resize(n * d), a.heads.resize(n * d), a.attention_out.resize(n * d);
-  a.weights.resize(h.heads * n * n);
+  const Hyperparameters& h = net.hyper;
+  const std::size_t hd = h.head_dim, q_width = h.heads * hd, kv_width = h.kv_heads * hd, group = h.heads / h.kv_heads;
+  a.q.resize(n * q_width), a.k.resize(n * kv_width), a.v.resize(n * kv_width), a.heads.resize(n * q_width);
+  a.attention_out.resize(n * h.d), a.weights.resize(h.heads * n * n);
   linear_forward(in, n, w.q, a.q.data());
   linear_forward(in, n, w.k, a.k.data());
   linear_forward(in, n, w.v, a.v.data());
+  if (!w.q_norm.gain.empty()) {  // each head's q and k normed on their own (hd columns, rows of Q or K)
+    std::vector<float> unused(n * std::max(h.heads, h.kv_heads));
+    norm_forward(*net.arch, h, w.q_norm, a.q.data(), n * h.heads, hd, hd, a.q.data(), unused.data(), unused.data());
+    norm_forward(*net.arch, h, w.k_norm, a.k.data(), n * h.kv_heads, hd, hd, a.k.data(), unused.data(), unused.data());
+  }
+  if (net.arch->positions == Positions::kRotary) {
+    rotary_forward(net.weights, h.rope.dims, a.q.data(), n, h.heads, hd);
+    rotary_forward(net.weights, h.rope.dims, a.k.data(), n, h.kv_heads, hd);
+  }
   for (std::size_t head = 0; head < h.heads; ++head) {
-    const std::size_t col = head * dk;
-    kernels::attend<BuildArch>(a.q.data() + col, d, a.k.data() + col, d, a.v.data() + col, d, n, n, dk, dk, options,
-                               a.weights.data() + head * n * n, a.heads.data() + col, d, scratch);
+    const std::size_t q_col = head * hd, kv_col = head / group * hd;
+    kernels::attend<BuildArch>(a.q.data() + q_col, q_width, a.k.data() + kv_col, kv_width, a.v.data() + kv_col, kv_width,
+                               n, n, hd, hd, options, a.weights.data() + head * n * n, a.heads.data() + q_col, q_width,
+                               scratch);
   }
   linear_forward(a.heads.data(), n, w.o, a.attention_out.data());
+  if (!w.post_attention_norm.gain.empty()) {
+    norm_forward(*net.arch, h, w.post_attention_norm, a.attention_out.data(), n, h.d, h.d, a.attention_out.data(), a.mean1.data(), a.rstd1.data());
+  }
 }
 
-// mlp_out (n, d) = activation(in · W_up + b_up) · W_down + b_down.
-void mlp_forward(const Hyperparameters& h, const LayerWeights& w, const float* in, std::size_t n, LayerActivations& a) {
-  a.pre_activation.resize(n * h.dff), a.post_activation.resize(n * h.dff), a.mlp_out.resize(n * h.d);
-  linear_forward(in, n, w.up, a.pre_activation.data());
-  activation_forward(h.activation, a.pre_activation.data(), n * h.dff, a.post_activation.data());
+// mlp_out (n, d) = activation(in · W_up + b_up) · W_down + b_down, or with a gate
+// (activation(in · W_gate + b_gate) ⊙ (in · W_up + b_up)) · W_down + b_down.
+void mlp_forward(const Network& net, const LayerWeights& w, const float* in, std::size_t n, LayerActivations& a) {
+  const Hyperparameters& h = net.hyper;
+  const std::size_t nf = n * h.dff;
+  a.pre_activation.resize(nf), a.post_activation.resize(nf), a.mlp_out.resize(n * h.d);
+  const bool gated = net.arch->mlp == Mlp::kGated;
+  linear_forward(in, n, gated ? w.gate : w.up, a.pre_activation.data());
+  activation_forward(h.activation, a.pre_activation.data(), nf, a.post_activation.data());
+  if (gated) {
+    a.up.resize(nf);
+    linear_forward(in, n, w.up, a.up.data());
+    for (std::size_t i = 0; i < nf; ++i) a.post_activation[i] *= a.up[i];
+  }
   linear_forward(a.post_activation.data(), n, w.down, a.mlp_out.data());
+  if (!w.post_mlp_norm.gain.empty()) {
+    norm_forward(*net.arch, h, w.post_mlp_norm, a.mlp_out.data(), n, h.d, h.d, a.mlp_out.data(), a.mean2.data(), a.rstd2.data());
+  }
 }
 
-// One layer: a.input (n, d) -> a.output (n, d).
+// One layer: a.input (n, d) -> a.output (n, d), its norms where the model puts them (architecture.hpp).
 void layer_forward(const Network& net, const LayerWeights& w, std::size_t n, const AttentionOptions& options,
                    LayerActivations& a, kernels::Scratch& scratch) {
+  const Architecture& arch = *net.arch;
   const Hyperparameters& h = net.hyper;
-  const std::size_t nd = n * h.d;
+  const std::size_t d = h.d, nd = n * d;
   a.middle.resize(nd), a.output.resize(nd), a.mean1.resize(n), a.rstd1.resize(n), a.mean2.resize(n), a.rstd2.resize(n);
-  if (net.arch->norms == NormPlacement::kPre) {
-    a.attention_in.resize(nd), a.mlp_in.resize(nd);
-    norm_forward(h, w.attention_norm, a.input.data(), n, a.attention_in.data(), a.mean1.data(), a.rstd1.data());
-    attention_forward(h, w, a.attention_in.data(), n, options, a, scratch);
-    residual_forward(a.input.data(), a.attention_out.data(), nd, a.middle.data());
-    norm_forward(h, w.mlp_norm, a.middle.data(), n, a.mlp_in.data(), a.mean2.data(), a.rstd2.data());
-    mlp_forward(h, w, a.mlp_in.data(), n, a);
-    residual_forward(a.middle.data(), a.mlp_out.data(), nd, a.output.data());
-  } else {
-    attention_forward(h, w, a.input.data(), n, options, a, scratch);
-    residual_forward(a.input.data(), a.attention_out.data(), nd, a.middle.data());
-    norm_forward(h, w.attention_norm, a.middle.data(), n, a.middle.data(), a.mean1.data(), a.rstd1.data());
-    mlp_forward(h, w, a.middle.data(), n, a);
-    residual_forward(a.middle.data(), a.mlp_out.data(), nd, a.output.data());
-    norm_forward(h, w.mlp_norm, a.output.data(), n, a.output.data(), a.mean2.data(), a.rstd2.data());
+  const auto norm = [&](const Norm& with, const float* x, float* y, float* mean, float* rstd) {
+    norm_forward(arch, h, with, x, n, d, d, y, mean, rstd);
+  };
+  switch (h.norms) {
+    case NormPlacement::kPre:
+    case NormPlacement::kSandwich:  // (the second norm of each block is inside attention_forward and mlp_forward)
+      a.attention_in.resize(nd), a.mlp_in.resize(nd);
+      norm(w.attention_norm, a.input.data(), a.attention_in.data(), a.mean1.data(), a.rstd1.data());
+      attention_forward(net, w, a.attention_in.data(), n, options, a, scratch);
+      residual_forward(a.input.data(), a.attention_out.data(), nd, a.middle.data());
+      norm(w.mlp_norm, a.middle.data(), a.mlp_in.data(), a.mean2.data(), a.rstd2.data());
+      mlp_forward(net, w, a.mlp_in.data(), n, a);
+      residual_forward(a.middle.data(), a.mlp_out.data(), nd, a.output.data());
+      break;
+    case NormPlacement::kPost:
+      attention_forward(net, w, a.input.data(), n, options, a, scratch);
+      residual_forward(a.input.data(), a.attention_out.data(), nd, a.middle.data());
+      norm(w.attention_norm, a.middle.data(), a.middle.data(), a.mean1.data(), a.rstd1.data());
+      mlp_forward(net, w, a.middle.data(), n, a);
+      residual_forward(a.middle.data(), a.mlp_out.data(), nd, a.output.data());
+      norm(w.mlp_norm, a.output.data(), a.output.data(), a.mean2.data(), a.rstd2.data());
+      break;
+    case NormPlacement::kParallel:  // both blocks read the input; middle is input + attention alone
+      a.attention_in.resize(nd), a.mlp_in.resize(nd);
+      norm(w.attention_norm, a.input.data(), a.attention_in.data(), a.mean1.data(), a.rstd1.data());
+      attention_forward(net, w, a.attention_in.data(), n, options, a, scratch);
+      norm(w.mlp_norm, a.input.data(), a.mlp_in.data(), a.mean2.data(), a.rstd2.data());
+      mlp_forward(net, w, a.mlp_in.data(), n, a);
+      residual_forward(a.input.data(), a.attention_out.data(), nd, a.middle.data());
+      residual_forward(a.middle.data(), a.mlp_out.data(), nd, a.output.data());
+      break;
   }
 }
 
 // Head `head` of layer `l` followed through W_O, from that layer's buffers.
 HeadTrace trace_of(const Network& net, std::size_t l, std::size_t head, std::size_t n, const LayerActivations& a) {
-  const std::size_t d = net.hyper.d, dk = d / net.hyper.heads, col = head * dk;
+  const std::size_t hd = net.hyper.head_dim, width = net.hyper.heads * hd, col = head * hd;
   HeadTrace t;
-  t.head_output.resize(n * dk);
-  std::vector<float> only(n * d, 0.0f);  // the concatenation with every other head's columns zero
+  t.head_output.resize(n * hd);
+  std::vector<float> only(n * width, 0.0f);  // the concatenation with every other head's columns zero
   for (std::size_t i = 0; i < n; ++i) {
-    std::copy_n(a.heads.data() + i * d + col, dk, t.head_output.data() + i * dk);
-    std::copy_n(a.heads.data() + i * d + col, dk, only.data() + i * d + col);
+    std::copy_n(a.heads.data() + i * width + col, hd, t.head_output.data() + i * hd);
+    std::copy_n(a.heads.data() + i * width + col, hd, only.data() + i * width + col);
   }
   Linear without_bias;  // W_O's matrix alone: a head's share has no bias
   const Linear& o = net.weights.layers[l].o;
   without_bias.w = o.w, without_bias.in = o.in, without_bias.out = o.out;
-  t.contribution.resize(n * d);
+  t.contribution.resize(n * net.hyper.d);
   linear_forward(only.data(), n, without_bias, t.contribution.data());
   t.attention_output = a.attention_out, t.residual_before = a.input, t.residual_after = a.middle;
   return t;
 }
 
 }  // namespace
+
+void rotary_table(const Rope& rope, std::size_t positions, std::vector<float>& cos, std::vector<float>& sin) {
+  const std::size_t half = rope.dims / 2;
+  std::vector<double> inverse(half);
+  constexpr double kPi = 3.14159265358979323846;
+  for (std::size_t i = 0; i < half; ++i) {
+    double f = std::pow(rope.theta, -double(2 * i) / double(rope.dims));
+    if (rope.scaling == Rope::Scaling::kLinear) f /= rope.factor;
+    if (rope.scaling == Rope::Scaling::kLlama3) {  // long wavelengths slowed by factor, short ones kept, a ramp between
+      const double wavelength = 2 * kPi / f, low = rope.original_positions / rope.low_freq_factor,
+                   high = rope.original_positions / rope.high_freq_factor;
+      if (wavelength > low) {
+        f /= rope.factor;
+      } else if (wavelength >= high) {
+        const double smooth = (rope.original_positions / wavelength - rope.low_freq_factor) / (rope.high_freq_factor - rope.low_freq_factor);
+        f = (1 - smooth) * f / rope.factor + smooth * f;
+      }
+    }
+    inverse[i] = f;
+  }
+  cos.resize(positions * half), sin.resize(positions * half);
+  for (std::size_t p = 0; p < positions; ++p) {
+    for (std::size_t i = 0; i < half; ++i) cos[p * half + i] = float(std::cos(double(p) * inverse[i])), sin[p * half + i] = float(std::sin(double(p) * inverse[i]));
+  }
+}
 
 void linear_forward(const float* x, std::size_t n, const Linear& l, float* y) {
   kernels::matmul<BuildArch>(x, l.in, l.w, l.b.empty() ? nullptr : l.b.data(), n, l.in, l.out, y, l.out);
@@ -137,21 +238,24 @@ void check_ids(const Hyperparameters& h, const std::vector<std::int32_t>& ids) {
 void forward(const Network& net, const std::vector<std::int32_t>& ids, const AttentionOptions& options, Activations& a,
              const std::function<void(std::size_t, const LayerActivations&)>& observe) {
   check_ids(net.hyper, ids);
+  const Hyperparameters& h = net.hyper;
   const std::size_t n = ids.size(), layers = net.weights.layers.size();
   if (a.layers.empty()) a.layers.resize(1);
   embedding_forward(net, ids, a.embeddings);
   kernels::Scratch scratch;
+  AttentionOptions layer_options = options;
   const std::vector<float>* stream = &a.embeddings;  // the output of the layer before
   for (std::size_t l = 0; l < layers; ++l) {
     LayerActivations& layer = a.layers[a.layers.size() == 1 ? 0 : l];
     layer.input = *stream;
-    layer_forward(net, net.weights.layers[l], n, options, layer, scratch);
+    layer_options.window = !h.sliding_layers.empty() && h.sliding_layers[l] ? h.sliding_window : 0;
+    layer_forward(net, net.weights.layers[l], n, layer_options, layer, scratch);
     if (observe) observe(l, layer);
     stream = &layer.output;
   }
   if (net.arch->final_norm) {
-    a.normed.resize(n * net.hyper.d), a.mean.resize(n), a.rstd.resize(n);
-    norm_forward(net.hyper, net.weights.final_norm, stream->data(), n, a.normed.data(), a.mean.data(), a.rstd.data());
+    a.normed.resize(n * h.d), a.mean.resize(n), a.rstd.resize(n);
+    norm_forward(*net.arch, h, net.weights.final_norm, stream->data(), n, h.d, h.d, a.normed.data(), a.mean.data(), a.rstd.data());
   }
 }
 
@@ -169,7 +273,13 @@ ModelOutput run(const Network& net, const std::vector<std::int32_t>& ids, const 
   }
   AttentionOptions options;
   options.causal = run.causal.value_or(h.causal);
-  options.scale = (run.scaled ? 1.0f / std::sqrt(float(h.d / h.heads)) : 1.0f) / run.temperature;
+  const float scale = run.scaled ? float(h.attention_scale > 0 ? h.attention_scale : 1.0 / std::sqrt(double(h.head_dim))) : 1.0f;
+  if (h.attention_softcap > 0) {  // the cap acts on the model's own scores; the temperature divides what comes out
+    options.scale = scale, options.softcap = h.attention_softcap, options.post_scale = 1.0f / run.temperature;
+  } else {
+    options.scale = (run.scaled ? 1.0f / std::sqrt(float(h.head_dim)) : 1.0f) / run.temperature;
+    if (h.attention_scale > 0 && run.scaled) options.scale = float(h.attention_scale) / run.temperature;
+  }
   const std::size_t n = ids.size(), d = h.d;
   ModelOutput out;
   const auto append = [](std::vector<float>& to, const std::vector<float>& from) { to.insert(to.end(), from.begin(), from.end()); };

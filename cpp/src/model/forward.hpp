@@ -1,7 +1,8 @@
 // The one inference forward pass, for every architecture: a straight line of named layer calls on named
 // buffers (llm.c's gpt2_forward is the model). The trainer's forward is the same code: it keeps each layer's
 // buffers for its backward pass, where inference reuses one set.
-// Shapes: n tokens, d = dModel, f = dFF, H heads of dk = d / H columns each.
+// Shapes: n tokens, d = dModel, f = dFF; H query heads and KV key/value heads of hd dimensions each (hd = d / H
+// unless config.json says; KV < H with grouped-query attention); Q = H·hd, K = KV·hd.
 #pragma once
 
 #include <cstdint>
@@ -15,28 +16,34 @@
 
 namespace attn {
 
-// A model ready to run: what it is, its sizes, and its weights.
+// A model ready to run: what it is, its sizes, and its weights (RoPE's table among them).
 struct Network {
   const Architecture* arch;
   Hyperparameters hyper;
   Weights weights;
 };
 
+// RoPE's cos and sin of every position's angles, (positions, dims / 2) each: finish_weights makes them.
+void rotary_table(const Rope& rope, std::size_t positions, std::vector<float>& cos, std::vector<float>& sin);
+
 // One layer's buffers, each named once.
 struct LayerActivations {
   std::vector<float> input;                  // (n, d): the residual stream entering the layer
-  std::vector<float> attention_in;           // (n, d): the normed input the attention reads (pre-LN only)
-  std::vector<float> mean1, rstd1;           // (n): that norm's statistics (pre-LN), or the attention norm's (post-LN)
-  std::vector<float> q, k, v;                // (n, d) each; head h owns columns [h·dk, (h+1)·dk)
+  std::vector<float> attention_in;           // (n, d): the normed input the attention reads (not post-LN)
+  std::vector<float> mean1, rstd1;           // (n): that norm's statistics, or the attention norm's (post-LN)
+  std::vector<float> q;                      // (n, Q): head h owns columns [h·hd, (h+1)·hd); rotated by RoPE
+  std::vector<float> k, v;                   // (n, K): key/value head g likewise; k rotated by RoPE
   std::vector<float> weights;                // (H, n, n): each head's softmax(q kᵀ · scale)
-  std::vector<float> heads;                  // (n, d): the heads' outputs, concatenated
-  std::vector<float> attention_out;          // (n, d): heads · W_O + b_O
+  std::vector<float> heads;                  // (n, Q): the heads' outputs, concatenated
+  std::vector<float> attention_out;          // (n, d): heads · W_O + b_O (normed, sandwich)
   std::vector<float> middle;                 // (n, d): input + attention_out (normed, post-LN)
-  std::vector<float> mlp_in, mean2, rstd2;   // (n, d), (n), (n): the normed stream the MLP reads (pre-LN only)
-  std::vector<float> pre_activation;         // (n, f): mlp_in · W_up + b_up
-  std::vector<float> post_activation;        // (n, f): GELU of it
-  std::vector<float> mlp_out;                // (n, d): post_activation · W_down + b_down
-  std::vector<float> output;                 // (n, d): middle + mlp_out (normed, post-LN)
+  std::vector<float> mlp_in, mean2, rstd2;   // (n, d), (n), (n): the normed stream the MLP reads (not post-LN)
+  std::vector<float> pre_activation;         // (n, f): mlp_in · W_up + b_up, or · W_gate + b_gate when gated
+  std::vector<float> up;                     // (n, f): mlp_in · W_up + b_up, when gated
+  std::vector<float> post_activation;        // (n, f): the activation of pre_activation (times up, when gated)
+  std::vector<float> mlp_out;                // (n, d): post_activation · W_down + b_down (normed, sandwich)
+  std::vector<float> output;                 // (n, d): middle + mlp_out (normed, post-LN); parallel: input +
+                                             // attention_out + mlp_out
 };
 
 struct Activations {

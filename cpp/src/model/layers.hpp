@@ -31,4 +31,18 @@ inline void layer_norm(const float* x, std::size_t n, std::size_t d, const float
   }
 }
 
+// y (n, d) = x / rms(x) · gain (or · (1 + gain), Gemma's), per row of d columns with row stride ld (the same for
+// y); rstd (n) kept. In double, like layer_norm; in place (y == x) works.
+inline void rms_norm(const float* x, std::size_t n, std::size_t d, std::size_t ld, const float* gain, bool plus_one,
+                     float eps, float* y, float* rstd) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const float* row = x + i * ld;
+    double squares = 0;
+    for (std::size_t c = 0; c < d; ++c) squares += double(row[c]) * row[c];
+    const double r = 1.0 / std::sqrt(squares / double(d) + double(eps));
+    rstd[i] = float(r);
+    for (std::size_t c = 0; c < d; ++c) y[i * ld + c] = float(row[c] * r) * (plus_one ? 1.0f + gain[c] : gain[c]);
+  }
+}
+
 }  // namespace attn::layers

@@ -15,6 +15,8 @@ class NetworkModel final : public TextModel {
     config_.name = h.name;
     config_.vocabSize = h.vocab, config_.dModel = h.d, config_.heads = h.heads, config_.layers = h.layers;
     config_.dFF = h.dff, config_.maxLength = h.max_length, config_.causal = h.causal;
+    config_.family = net_.arch->model_type, config_.kvHeads = h.kv_heads, config_.headDim = h.head_dim;
+    config_.rotary = net_.arch->positions == Positions::kRotary;
   }
 
   const ModelConfig& config() const override { return config_; }

@@ -184,7 +184,8 @@ TextTokenizer byte_level(const Architecture& arch, const Hyperparameters& h, con
 TextTokenizer read_tokenizer(const Architecture& arch, const Hyperparameters& h, const CheckpointFiles& files) {
   switch (arch.tokenization) {
     case Tokenization::kWordPiece: return word_piece(arch, h, files);
-    case Tokenization::kByteLevelBpe: return byte_level(arch, h, files);
+    case Tokenization::kByteLevelBpe:
+    case Tokenization::kTokenizerJson: return byte_level(arch, h, files);
     case Tokenization::kBuiltinBpe: break;
   }
   throw ArgumentError("tokenizer", "the built-in models carry their tokenizer in their own file");

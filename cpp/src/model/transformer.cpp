@@ -32,6 +32,7 @@ Hyperparameters hyperparameters_of(const ModelConfig& c) {
   h.name = c.name;
   h.vocab = c.vocabSize, h.d = c.dModel, h.layers = c.layers, h.heads = c.heads, h.dff = c.dFF;
   h.positions = h.max_length = c.maxLength;
+  h.kv_heads = c.heads, h.head_dim = c.dModel / c.heads;
   h.eps = kLayerNormEps, h.activation = Activation::kGeluTanh, h.causal = c.causal;
   return h;
 }
@@ -159,7 +160,7 @@ Transformer::Transformer(ModelConfig config) : config_(std::move(config)) {
 Network Transformer::network() const {
   const ParameterLayout layout = layout_of(config_);
   Network net{&builtin_architecture(), hyperparameters_of(config_), {}};
-  for (const TensorSlot& slot : layout.slots) place(slot, parameters_.data() + layout.at(slot.role, slot.layer), net.weights);
+  for (const TensorSlot& slot : layout.slots) place(slot, parameters_.data() + layout.at(slot.role, slot.layer), net.hyper, net.weights);
   finish_weights(*net.arch, net.hyper, net.weights);
   return net;
 }

@@ -2,6 +2,7 @@
 #include "weights.hpp"
 
 #include "build_arch.hpp"
+#include "forward.hpp"
 
 namespace attn {
 namespace {
@@ -17,7 +18,7 @@ void pack(const float* values, Layout layout, std::size_t in, std::size_t out, s
 
 }  // namespace
 
-void place(const TensorSlot& slot, const float* values, Weights& w) {
+void place(const TensorSlot& slot, const float* values, const Hyperparameters& h, Weights& w) {
   if (slot.layer >= w.layers.size()) w.layers.resize(slot.layer + 1);
   LayerWeights& l = w.layers[slot.layer];
   std::size_t count = 1;
@@ -42,16 +43,22 @@ void place(const TensorSlot& slot, const float* values, Weights& w) {
     case Role::kAttentionNormBias: return copy(l.attention_norm.bias);
     case Role::kMlpNormGain: return copy(l.mlp_norm.gain);
     case Role::kMlpNormBias: return copy(l.mlp_norm.bias);
+    case Role::kQueryNormGain: return copy(l.q_norm.gain);
+    case Role::kKeyNormGain: return copy(l.k_norm.gain);
+    case Role::kPostAttentionNormGain: return copy(l.post_attention_norm.gain);
+    case Role::kPostMlpNormGain: return copy(l.post_mlp_norm.gain);
     case Role::kQueryWeight: return matrix(l.q);
     case Role::kKeyWeight: return matrix(l.k);
     case Role::kValueWeight: return matrix(l.v);
     case Role::kAttentionOutWeight: return matrix(l.o);
+    case Role::kGateWeight: return matrix(l.gate);
     case Role::kUpWeight: return matrix(l.up);
     case Role::kDownWeight: return matrix(l.down);
     case Role::kQueryBias: return copy(l.q.b);
     case Role::kKeyBias: return copy(l.k.b);
     case Role::kValueBias: return copy(l.v.b);
     case Role::kAttentionOutBias: return copy(l.o.b);
+    case Role::kGateBias: return copy(l.gate.b);
     case Role::kUpBias: return copy(l.up.b);
     case Role::kDownBias: return copy(l.down.b);
     case Role::kQkvWeight: {  // GPT-2's c_attn: columns [0, d) are Q, [d, 2d) K, [2d, 3d) V
@@ -68,10 +75,27 @@ void place(const TensorSlot& slot, const float* values, Weights& w) {
       for (std::size_t p = 0; p < 3; ++p) parts[p]->assign(values + p * out, values + (p + 1) * out);
       return;
     }
+    case Role::kQkvPerHeadWeight: case Role::kQkvPerHeadBias: {
+      // GPT-NeoX's rows (out) go head by head, each head's q, k and v in turn: gather each part's rows.
+      const std::size_t rows = slot.shape[0], columns = slot.role == Role::kQkvPerHeadBias ? 1 : slot.shape[1];
+      const std::size_t head_dim = h.head_dim, part_rows = rows / 3;
+      std::vector<float> part(part_rows * columns);
+      Linear* parts[] = {&l.q, &l.k, &l.v};
+      for (std::size_t p = 0; p < 3; ++p) {
+        for (std::size_t r = 0; r < part_rows; ++r) {
+          const std::size_t head = r / head_dim, c = r % head_dim, from = head * 3 * head_dim + p * head_dim + c;
+          std::copy_n(values + from * columns, columns, part.data() + r * columns);
+        }
+        if (slot.role == Role::kQkvPerHeadBias) parts[p]->b = part;
+        else pack(part.data(), Layout::kOutIn, columns, part_rows, columns, 0, *parts[p]);
+      }
+      return;
+    }
   }
 }
 
 void finish_weights(const Architecture& arch, const Hyperparameters& h, Weights& w) {
+  if (arch.positions == Positions::kRotary) rotary_table(h.rope, h.max_length, w.rope_cos, w.rope_sin);
   if (&arch == &builtin_architecture()) {  // W (d, V) = token_embeddingᵀ, read straight from the (V, d) rows
     w.output.in = h.d, w.output.out = h.vocab;
     kernels::pack_panels<BuildArch>(w.token_embedding.data(), 1, h.d, h.d, h.vocab, w.output.w);

@@ -21,6 +21,8 @@ attn::AttentionOptions rotating_options(std::size_t index, std::size_t m, Random
     options.keyMask = mask;
   }
   if (index % 4 == 3) options.scale = 0.37f;
+  if (index % 7 == 5) options.window = 1 + index % 6;  // sliding windows, with and without a causal mask
+  if (index % 11 == 6) options.softcap = 1.5f, options.post_scale = 0.8f;  // Gemma 2's capped scores (and a temperature)
   return options;
 }
 
@@ -46,7 +48,8 @@ void check_attention_case(std::size_t index, std::size_t n, std::size_t m, std::
   const double scale = in.options.scale ? *in.options.scale : 1.0 / std::sqrt(double(dk));
   const auto tolerance = attention_tolerance(q, k, v, m, dk, scale);
   INFO("n=" << n << " m=" << m << " dk=" << dk << " dv=" << dv << " heads=" << heads << " causal="
-            << in.options.causal << " mask=" << !mask.empty() << " weights=" << in.options.weights
+            << in.options.causal << " mask=" << !mask.empty() << " weights=" << in.options.weights << " window="
+            << in.options.window << " softcap=" << in.options.softcap
             << " arch=" << Arch::name());
   CHECK(actual.weights.size() == (in.options.weights ? heads * n * m : 0));
   CHECK_CLOSE(actual.weights, expected.weights, tolerance.weights);
@@ -150,6 +153,27 @@ TEMPLATE_TEST_CASE("gelu matches the formula in double at every length and at ex
   const std::vector<float> extremes = {0.0f, -0.0f, 1e-30f, -1e-30f, 40.0f, -40.0f, 1e4f, -1e4f, 3.0f, -3.0f, 0.5f};
   std::vector<float> out(extremes.size());
   attn::kernels::gelu<TestType>(extremes.data(), out.data(), extremes.size());
+  for (std::size_t i = 0; i < extremes.size(); ++i) {
+    INFO("x=" << extremes[i] << " arch=" << TestType::name());
+    CHECK(std::fabs(out[i] - expected_of(extremes[i])) <= 4 * kEps * std::max(1.0f, std::fabs(extremes[i])));
+  }
+}
+
+TEMPLATE_TEST_CASE("silu matches the formula in double at every length and at extreme values", "[kernel][silu]",
+                   BuildArch, Emulated2, Emulated8) {
+  const auto expected_of = [](float x) { return float(double(x) / (1.0 + std::exp(-double(x)))); };
+  for (std::size_t count : kLengths) {
+    Random random(count);
+    auto in = random.floats(count, -8.0f, 8.0f);
+    std::vector<float> out(count), expected(count);
+    attn::kernels::silu<TestType>(in.data(), out.data(), count);
+    for (std::size_t i = 0; i < count; ++i) expected[i] = expected_of(in[i]);
+    INFO("count=" << count << " arch=" << TestType::name());
+    CHECK_CLOSE(out, expected, 8.0 * 8.0 * kEps);
+  }
+  const std::vector<float> extremes = {0.0f, -0.0f, 1e-30f, -1e-30f, 40.0f, -40.0f, 1e4f, -1e4f, 3.0f, -3.0f, 0.5f};
+  std::vector<float> out(extremes.size());
+  attn::kernels::silu<TestType>(extremes.data(), out.data(), extremes.size());
   for (std::size_t i = 0; i < extremes.size(); ++i) {
     INFO("x=" << extremes[i] << " arch=" << TestType::name());
     CHECK(std::fabs(out[i] - expected_of(extremes[i])) <= 4 * kEps * std::max(1.0f, std::fabs(extremes[i])));

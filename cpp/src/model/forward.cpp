@@ -182,11 +182,9 @@ HeadTrace trace_of(const Network& net, std::size_t l, std::size_t head, std::siz
     std::copy_n(a.heads.data() + i * width + col, hd, t.head_output.data() + i * hd);
     std::copy_n(a.heads.data() + i * width + col, hd, only.data() + i * width + col);
   }
-  Linear without_bias;  // W_O's matrix alone: a head's share has no bias
-  const Linear& o = net.weights.layers[l].o;
-  without_bias.w = o.w, without_bias.in = o.in, without_bias.out = o.out;
+  const Linear& o = net.weights.layers[l].o;  // W_O's matrix alone: a head's share has no bias
   t.contribution.resize(n * net.hyper.d);
-  linear_forward(only.data(), n, without_bias, t.contribution.data());
+  kernels::matmul<BuildArch>(only.data(), o.in, o.w, nullptr, n, o.in, o.out, t.contribution.data(), o.out);
   t.attention_output = a.attention_out, t.residual_before = a.input, t.residual_after = a.middle;
   return t;
 }

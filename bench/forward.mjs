@@ -30,8 +30,10 @@ for (const folder of folders) {
   const { default: createAttention } = await import(pathToFileURL(resolve(folder, 'attention.mjs')).href);
   const attn = await createAttention({ simd: true });
   const builtin = await attn.loadModel('builtin');
+  const before = attn.heapStats().allocatedBytes, started = performance.now();
   const gpt2 = await attn.loadCheckpoint({ ...small, 'model.safetensors': await openAsBlob(weights) });
-  builds.push({ folder, builtin, gpt2 });
+  const load = { seconds: (performance.now() - started) / 1000, mib: (attn.heapStats().allocatedBytes - before) / 2 ** 20 };
+  builds.push({ folder, builtin, gpt2, load });
 }
 await rm(dir, { recursive: true, force: true });
 
@@ -47,6 +49,8 @@ function textOf(model, tokens) {
 
 const work = [['builtin', 32], ['builtin', 127], ['gpt2', 32], ['gpt2', 64]];
 console.log(`CPU: ${cpus()[0].model}, ${cpus().length} cores; node ${process.versions.node}; ${ROUNDS} interleaved rounds, medians\n`);
+for (const b of builds) console.log(`${b.folder}: the GPT-2-sized checkpoint (float16 file) loaded in ${b.load.seconds.toFixed(2)} s, ${b.load.mib.toFixed(0)} MiB of wasm heap`);
+console.log('');
 console.log(`| model | tokens | ${builds.map((b) => `${b.folder} ms`).join(' | ')} | ${builds.slice(1).map((b) => `${b.folder} / ${builds[0].folder}`).join(' | ')} |`);
 console.log(`|---|---:|${builds.map(() => '---:|').join('')}${builds.slice(1).map(() => '---:|').join('')}`);
 for (const [which, tokens] of work) {

@@ -14,7 +14,7 @@ namespace {
 // and for checking a checkpoint fits before reading it).
 double heap_bytes() { return double(emscripten_get_heap_size()); }
 double heap_maximum() { return double(emscripten_get_heap_max()); }
-double heap_allocated() { return double(mallinfo().uordblks); }
+double heap_allocated() { return double(static_cast<unsigned>(mallinfo().uordblks)); }  // (an int: above 2 GiB it wraps)
 
 }  // namespace
 

@@ -159,6 +159,60 @@ TEMPLATE_TEST_CASE("gelu matches the formula in double at every length and at ex
   }
 }
 
+TEST_CASE("widening float16 and bfloat16 gives every finite value exactly", "[kernel][widen]") {
+  using attn::kernels::Storage;
+  for (std::uint32_t h = 0; h < 0x10000; ++h) {
+    const auto bits = std::uint16_t(h);
+    const double sign = bits & 0x8000 ? -1 : 1;
+    if ((bits & 0x7C00) != 0x7C00) {  // float16: 1 sign, 5 exponent, 10 mantissa bits
+      const int exponent = (bits >> 10) & 0x1F, mantissa = bits & 0x3FF;
+      const double value = sign * (exponent ? std::ldexp(1.0 + mantissa / 1024.0, exponent - 15) : std::ldexp(mantissa, -24));
+      INFO("float16 0x" << std::hex << h);
+      CHECK(double(attn::kernels::widen(bits, Storage::kF16)) == value);
+      if (value == 0) CHECK(std::signbit(attn::kernels::widen(bits, Storage::kF16)) == (sign < 0));
+    }
+    if ((bits & 0x7F80) != 0x7F80) {  // bfloat16: a float32's top half
+      const std::uint32_t wide = h << 16;
+      float value;
+      std::memcpy(&value, &wide, 4);
+      INFO("bfloat16 0x" << std::hex << h);
+      CHECK(attn::kernels::widen(bits, Storage::kBF16) == value);
+    }
+  }
+  // The vector form gives the same, at lengths that leave tails.
+  std::vector<std::uint16_t> halves(67);
+  for (std::size_t i = 0; i < halves.size(); ++i) halves[i] = std::uint16_t(i * 977 % 0x7C00);
+  std::vector<float> wide(halves.size());
+  attn::kernels::widen(halves.data(), halves.size(), Storage::kF16, wide.data());
+  for (std::size_t i = 0; i < halves.size(); ++i) CHECK(wide[i] == attn::kernels::widen(halves[i], Storage::kF16));
+}
+
+TEMPLATE_TEST_CASE("matmul with 16-bit panels equals matmul with their widened float32 panels", "[kernel][matmul][widen]",
+                   BuildArch, Emulated2, Emulated8) {
+  using attn::kernels::Storage;
+  for (const Storage storage : {Storage::kF16, Storage::kBF16}) {
+    for (const std::size_t n : {1, 7, 65, 130}) {
+      for (const std::size_t p : {1, 9, 33}) {
+        const std::size_t k = 19;
+        Random random(n * 31 + p);
+        std::vector<std::uint16_t> b(k * p);
+        for (auto& x : b) x = std::uint16_t(random.next() % 0x3C00);  // positive finite values below 1 in both formats
+        std::vector<float> wide(b.size());
+        attn::kernels::widen(b.data(), b.size(), storage, wide.data());
+        const auto a = random.floats(n * k);
+        attn::kernels::Panels half_panels, float_panels;
+        attn::kernels::pack_panels<TestType>(b.data(), p, 1, k, p, half_panels, storage);
+        attn::kernels::pack_panels<TestType>(wide.data(), p, 1, k, p, float_panels);
+        std::vector<float> from_half(n * p), from_float(n * p);
+        attn::kernels::matmul<TestType>(a.data(), k, half_panels, nullptr, n, k, p, from_half.data(), p);
+        attn::kernels::matmul<TestType>(a.data(), k, float_panels, nullptr, n, k, p, from_float.data(), p);
+        INFO("n=" << n << " p=" << p << " arch=" << TestType::name());
+        CHECK(from_half == from_float);
+      }
+    }
+  }
+}
+
 TEMPLATE_TEST_CASE("silu matches the formula in double at every length and at extreme values", "[kernel][silu]",
                    BuildArch, Emulated2, Emulated8) {
   const auto expected_of = [](float x) { return float(double(x) / (1.0 + std::exp(-double(x)))); };

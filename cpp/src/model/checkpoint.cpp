@@ -152,14 +152,14 @@ CheckpointLoader::CheckpointLoader(const CheckpointFiles& files, const std::vect
     if (t.shape != slot.shape) throw ArgumentError(what, "has shape " + shape_text(t.shape) + ", but config.json implies " + shape_text(slot.shape));
     s.ranges.push_back({file, *name, t.begin, t.end});
     const std::size_t count = element_count(slot.shape);
-    s.memory += std::uint64_t(count) * 4;
+    s.memory += std::uint64_t(count) * (t.dtype == safetensors::DType::kF32 ? 4 : 2);  // as the file stores them
     largest = std::max(largest, count);
     s.slots.emplace(*name, std::move(slot));
   }
-  // While a tensor is placed, its bytes and a float32 copy exist besides the weights placed so far.
+  // While a tensor is placed, its bytes and a copy exist besides the weights placed so far.
   s.memory += std::uint64_t(largest) * 8;
   if (s.memory > memory_limit) {
-    throw ArgumentError(s.source, "its tensors need " + bytes_text(s.memory) + " of memory as float32, more than the " +
+    throw ArgumentError(s.source, "its tensors need " + bytes_text(s.memory) + " of memory, more than the " +
                                       bytes_text(memory_limit) + " this build can give them");
   }
   std::sort(s.ranges.begin(), s.ranges.end(), [](const Range& a, const Range& b) { return std::tie(a.file, a.begin) < std::tie(b.file, b.begin); });
@@ -178,9 +178,17 @@ void CheckpointLoader::put(const std::string& name, const std::uint8_t* bytes, s
   const auto& [file, t] = s.stored.at(name);
   const std::string what = file + ": tensor " + name;
   if (size != t.end - t.begin) throw ArgumentError(what, "expected " + std::to_string(t.end - t.begin) + " bytes, got " + std::to_string(size));
-  std::vector<float> values(element_count(found->second.shape));
-  safetensors::to_float32(t, bytes, values.size(), values.data(), what);
-  place(found->second, values.data(), s.hyper, s.weights);
+  const std::size_t count = element_count(found->second.shape);
+  if (t.dtype == safetensors::DType::kF32) {
+    std::vector<float> values(count);
+    safetensors::to_float32(t, bytes, count, values.data(), what);
+    place(found->second, values.data(), s.hyper, s.weights);
+  } else {  // 16-bit weights stay 16-bit (kernels::Storage): half the memory of float32
+    std::vector<std::uint16_t> values(count);
+    safetensors::to_halves(t, bytes, count, values.data(), what);
+    place(found->second, values.data(), t.dtype == safetensors::DType::kF16 ? kernels::Storage::kF16 : kernels::Storage::kBF16,
+          s.hyper, s.weights);
+  }
   s.slots.erase(found);
 }
 

@@ -44,13 +44,11 @@ void embedding_forward(const Network& net, const std::vector<std::int32_t>& ids,
   const float scale = net.arch->embedding_scale ? std::sqrt(float(d)) : 1.0f;
   x.resize(n * d);
   for (std::size_t i = 0; i < n; ++i) {
-    const float* token = w.token_embedding.data() + std::size_t(ids[i]) * d;
     float* row = x.data() + i * d;
+    w.token_embedding.row(std::size_t(ids[i]), row);
     if (net.arch->positions == Positions::kLearned) {
       const float* position = w.position_embedding.data() + (i + net.arch->position_offset) * d;
-      for (std::size_t c = 0; c < d; ++c) row[c] = token[c] + position[c];
-    } else {
-      std::copy_n(token, d, row);
+      for (std::size_t c = 0; c < d; ++c) row[c] += position[c];
     }
     if (!w.token_type.empty()) for (std::size_t c = 0; c < d; ++c) row[c] += w.token_type[c];
     if (scale != 1.0f) for (std::size_t c = 0; c < d; ++c) row[c] *= scale;

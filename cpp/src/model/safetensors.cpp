@@ -56,42 +56,20 @@ std::map<std::string, Stored> parse_header(const std::string& file, const std::u
   return tensors;
 }
 
-float half_to_float(std::uint16_t h) {
-  const std::uint32_t sign = std::uint32_t(h & 0x8000) << 16, exponent = (h >> 10) & 0x1F, mantissa = h & 0x3FF;
-  std::uint32_t bits;
-  if (exponent == 0) {
-    if (mantissa == 0) {
-      bits = sign;
-    } else {  // subnormal: normalise
-      int e = -1;
-      std::uint32_t m = mantissa;
-      do ++e, m <<= 1; while (!(m & 0x400));
-      bits = sign | std::uint32_t(127 - 15 - e) << 23 | (m & 0x3FF) << 13;
-    }
-  } else if (exponent == 31) {
-    bits = sign | 0x7F800000u | mantissa << 13;
-  } else {
-    bits = sign | (exponent + 127 - 15) << 23 | mantissa << 13;
+void to_float32(const Stored& t, const std::uint8_t* bytes, std::size_t count, float* values, const std::string& what) {
+  (void)t;
+  for (std::size_t i = 0; i < count; ++i) {
+    std::memcpy(&values[i], bytes + 4 * i, 4);
+    if (!std::isfinite(values[i])) throw ArgumentError(what, "holds a value that is not finite, at element " + std::to_string(i));
   }
-  float f;
-  std::memcpy(&f, &bits, 4);
-  return f;
 }
 
-void to_float32(const Stored& t, const std::uint8_t* bytes, std::size_t count, float* values, const std::string& what) {
+void to_halves(const Stored& t, const std::uint8_t* bytes, std::size_t count, std::uint16_t* values, const std::string& what) {
+  // An exponent of all ones is an infinity or a NaN: 5 bits in float16, 8 in bfloat16.
+  const std::uint16_t exponent = t.dtype == DType::kF16 ? 0x7C00 : 0x7F80;
   for (std::size_t i = 0; i < count; ++i) {
-    if (t.dtype == DType::kF32) {
-      std::memcpy(&values[i], bytes + 4 * i, 4);
-    } else {
-      const std::uint16_t half = std::uint16_t(bytes[2 * i] | bytes[2 * i + 1] << 8);
-      if (t.dtype == DType::kF16) {
-        values[i] = half_to_float(half);
-      } else {
-        const std::uint32_t bits = std::uint32_t(half) << 16;
-        std::memcpy(&values[i], &bits, 4);
-      }
-    }
-    if (!std::isfinite(values[i])) throw ArgumentError(what, "holds a value that is not finite, at element " + std::to_string(i));
+    values[i] = std::uint16_t(bytes[2 * i] | bytes[2 * i + 1] << 8);
+    if ((values[i] & exponent) == exponent) throw ArgumentError(what, "holds a value that is not finite, at element " + std::to_string(i));
   }
 }
 

@@ -23,10 +23,13 @@ struct Stored {
 std::map<std::string, Stored> parse_header(const std::string& file, const std::uint8_t* bytes, std::size_t size,
                                            std::uint64_t file_size);
 
-// values (count) as float32 from a tensor's bytes (F32, F16 or BF16, little-endian); `what` names the tensor in
-// the error for a value that is not finite.
+// values (count) from an F32 tensor's bytes (little-endian); `what` names the tensor in the error for a value that
+// is not finite.
 void to_float32(const Stored& t, const std::uint8_t* bytes, std::size_t count, float* values, const std::string& what);
 
-float half_to_float(std::uint16_t h);
+// values (count) as the 16-bit words of an F16 or BF16 tensor's bytes (little-endian); `what` names the tensor in
+// the error for a value that is not finite.
+void to_halves(const Stored& t, const std::uint8_t* bytes, std::size_t count, std::uint16_t* values, const std::string& what);
+
 
 }  // namespace attn::safetensors

@@ -9,21 +9,29 @@ namespace {
 
 // W (in, out) packed from a matrix stored (out, in) (PyTorch's Linear) or (in, out), with `columns` the stored
 // row length: for a fused (in, 3·out) matrix, `first` picks the block of columns [first, first + out).
-void pack(const float* values, Layout layout, std::size_t in, std::size_t out, std::size_t columns, std::size_t first,
-          Linear& to) {
+template <class T>
+void pack(const T* values, kernels::Storage storage, Layout layout, std::size_t in, std::size_t out, std::size_t columns,
+          std::size_t first, Linear& to) {
   to.in = in, to.out = out;
-  if (layout == Layout::kOutIn) kernels::pack_panels<BuildArch>(values + first * columns, 1, columns, in, out, to.w);
-  else kernels::pack_panels<BuildArch>(values + first, columns, 1, in, out, to.w);
+  if (layout == Layout::kOutIn) kernels::pack_panels<BuildArch>(values + first * columns, 1, columns, in, out, to.w, storage);
+  else kernels::pack_panels<BuildArch>(values + first, columns, 1, in, out, to.w, storage);
 }
 
 }  // namespace
 
-void place(const TensorSlot& slot, const float* values, const Hyperparameters& h, Weights& w) {
+template <class T>
+void place(const TensorSlot& slot, const T* values, kernels::Storage storage, const Hyperparameters& h, Weights& w) {
   if (slot.layer >= w.layers.size()) w.layers.resize(slot.layer + 1);
   LayerWeights& l = w.layers[slot.layer];
   std::size_t count = 1;
   for (const std::size_t dim : slot.shape) count *= dim;
-  const auto copy = [&](std::vector<float>& to) { to.assign(values, values + count); };
+  const auto copy = [&](std::vector<float>& to) {
+    if constexpr (std::is_same_v<T, float>) to.assign(values, values + count);
+    else to.resize(count), kernels::widen(values, count, storage, to.data());
+  };
+  const auto pack = [&](const T* from, Layout layout, std::size_t in, std::size_t out, std::size_t columns, std::size_t first, Linear& to) {
+    attn::pack(from, storage, layout, in, out, columns, first, to);
+  };
   // A matrix of y = x · W: its in and out from the stored shape.
   const auto matrix = [&](Linear& to) {
     const std::size_t rows = slot.shape[0], columns = slot.shape[1];
@@ -31,7 +39,13 @@ void place(const TensorSlot& slot, const float* values, const Hyperparameters& h
     else pack(values, slot.layout, rows, columns, columns, 0, to);
   };
   switch (slot.role) {
-    case Role::kTokenEmbedding: return copy(w.token_embedding);
+    case Role::kTokenEmbedding: {
+      Table& t = w.token_embedding;
+      t.storage = storage, t.columns = slot.shape[1];
+      if constexpr (std::is_same_v<T, float>) t.f32.assign(values, values + count);
+      else t.half.assign(values, values + count);
+      return;
+    }
     case Role::kPositionEmbedding: return copy(w.position_embedding);
     case Role::kTokenTypeEmbedding: return copy(w.token_type);
     case Role::kEmbeddingNormGain: return copy(w.embedding_norm.gain);
@@ -72,21 +86,21 @@ void place(const TensorSlot& slot, const float* values, const Hyperparameters& h
     case Role::kQkvBias: {
       const std::size_t out = count / 3;
       std::vector<float>* parts[] = {&l.q.b, &l.k.b, &l.v.b};
-      for (std::size_t p = 0; p < 3; ++p) parts[p]->assign(values + p * out, values + (p + 1) * out);
+      for (std::size_t p = 0; p < 3; ++p) parts[p]->resize(out), kernels::widen_or_copy(values + p * out, out, storage, parts[p]->data());
       return;
     }
     case Role::kQkvPerHeadWeight: case Role::kQkvPerHeadBias: {
       // GPT-NeoX's rows (out) go head by head, each head's q, k and v in turn: gather each part's rows.
       const std::size_t rows = slot.shape[0], columns = slot.role == Role::kQkvPerHeadBias ? 1 : slot.shape[1];
       const std::size_t head_dim = h.head_dim, part_rows = rows / 3;
-      std::vector<float> part(part_rows * columns);
+      std::vector<T> part(part_rows * columns);
       Linear* parts[] = {&l.q, &l.k, &l.v};
       for (std::size_t p = 0; p < 3; ++p) {
         for (std::size_t r = 0; r < part_rows; ++r) {
           const std::size_t head = r / head_dim, c = r % head_dim, from = head * 3 * head_dim + p * head_dim + c;
           std::copy_n(values + from * columns, columns, part.data() + r * columns);
         }
-        if (slot.role == Role::kQkvPerHeadBias) parts[p]->b = part;
+        if (slot.role == Role::kQkvPerHeadBias) parts[p]->b.resize(part_rows), kernels::widen_or_copy(part.data(), part_rows, storage, parts[p]->b.data());
         else pack(part.data(), Layout::kOutIn, columns, part_rows, columns, 0, *parts[p]);
       }
       return;
@@ -94,11 +108,14 @@ void place(const TensorSlot& slot, const float* values, const Hyperparameters& h
   }
 }
 
+template void place(const TensorSlot&, const float*, kernels::Storage, const Hyperparameters&, Weights&);
+template void place(const TensorSlot&, const std::uint16_t*, kernels::Storage, const Hyperparameters&, Weights&);
+
 void finish_weights(const Architecture& arch, const Hyperparameters& h, Weights& w) {
   if (arch.positions == Positions::kRotary) rotary_table(h.rope, h.max_length, w.rope_cos, w.rope_sin);
   if (&arch == &builtin_architecture()) {  // W (d, V) = token_embeddingᵀ, read straight from the (V, d) rows
     w.output.in = h.d, w.output.out = h.vocab;
-    kernels::pack_panels<BuildArch>(w.token_embedding.data(), 1, h.d, h.d, h.vocab, w.output.w);
+    kernels::pack_panels<BuildArch>(w.token_embedding.f32.data(), 1, h.d, h.d, h.vocab, w.output.w);
   }
 }
 

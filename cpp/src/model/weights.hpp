@@ -3,7 +3,9 @@
 // panels, so y = x · W + b never repacks them. Shapes: d = dModel, f = dFF, V = vocab, P = positions.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "architecture.hpp"
@@ -32,8 +34,22 @@ struct LayerWeights {
   Norm post_mlp_norm;
 };
 
+// A table of rows (token embeddings, the largest tensor of most models), kept as the file stores it: float32, or
+// the 16 bits of float16 / bfloat16, widened row by row as rows are read.
+struct Table {
+  std::vector<float> f32;
+  std::vector<std::uint16_t> half;
+  kernels::Storage storage = kernels::Storage::kF32;
+  std::size_t columns = 0;
+  // out (columns) = row i.
+  void row(std::size_t i, float* out) const {
+    if (storage == kernels::Storage::kF32) std::copy_n(f32.data() + i * columns, columns, out);
+    else kernels::widen(half.data() + i * columns, columns, storage, out);
+  }
+};
+
 struct Weights {
-  std::vector<float> token_embedding;     // (V, d)
+  Table token_embedding;                  // (V, d)
   std::vector<float> position_embedding;  // (P, d)
   std::vector<float> token_type;          // (types, d): row 0 is added to every token (BERT's token type 0)
   Norm embedding_norm, final_norm;
@@ -42,9 +58,14 @@ struct Weights {
   std::vector<float> rope_cos, rope_sin;  // (max_length, rotated dims / 2): RoPE's table, for rotary models
 };
 
-// Puts one tensor, given as float32 in the file's layout (slot.shape), where the forward pass reads it. Every
-// slot of tensor_slots() must be placed once before the weights are used.
-void place(const TensorSlot& slot, const float* values, const Hyperparameters& h, Weights& w);
+// Puts one tensor, given in the file's layout (slot.shape), where the forward pass reads it: as float32 values,
+// or as the 16 bits of float16 or bfloat16 ones (`storage`), which matrices and the token embeddings keep (the
+// rest is widened). Every slot of tensor_slots() must be placed once before the weights are used.
+template <class T>
+void place(const TensorSlot& slot, const T* values, kernels::Storage storage, const Hyperparameters& h, Weights& w);
+inline void place(const TensorSlot& slot, const float* values, const Hyperparameters& h, Weights& w) {
+  place(slot, values, kernels::Storage::kF32, h, w);
+}
 
 // After every slot is placed: what follows from them (the built-in models' output layer, tied to the token
 // embeddings: logits = x · token_embeddingᵀ + output_bias).

@@ -156,6 +156,7 @@ void add_config(Result& r, const TextModel& model) {
   r.add("config.kvHeads", double(c.kvHeads));
   r.add("config.headDim", double(c.headDim));
   r.add("config.rotary", c.rotary);
+  r.add("config.canPredict", c.canPredict);
 }
 
 void add_model(Result& r, std::unique_ptr<TextModel> model) {
@@ -282,7 +283,8 @@ Address model_tokenize(Address model, Address text, std::size_t text_length) {
 }
 
 Address model_run(Address model, Address text, std::size_t text_length, bool truncate, bool hidden, bool projections,
-                  int causal, bool scaled, double temperature, double trace_layer, double trace_head) {
+                  int causal, bool scaled, double temperature, double trace_layer, double trace_head, double predict,
+                  Address targets, std::size_t target_count, Address ablate, std::size_t ablate_count) {
   return guarded([&](Result& r) {
     const auto& m = *reinterpret_cast<const TextModel*>(model);
     EncodeOptions encode;
@@ -292,6 +294,16 @@ Address model_run(Address model, Address text, std::size_t text_length, bool tru
     run.hidden = hidden, run.projections = projections, run.scaled = scaled;
     if (causal >= 0) run.causal = causal == 1;
     if (trace_layer >= 0) run.trace = RunOptions::Head{index_of("trace.layer", trace_layer), index_of("trace.head", trace_head)};
+    run.predict = index_of("predict", predict);
+    if (run.predict) {
+      const View<std::int32_t> given = view<std::int32_t>(targets, target_count);
+      run.targets = given.empty() ? m.default_targets(e) : std::vector<std::int32_t>(given.data, given.data + given.size);
+    }
+    const auto* pairs = reinterpret_cast<const double*>(ablate);
+    for (std::size_t i = 0; i < ablate_count; ++i) {
+      const std::string name = "ablate[" + std::to_string(i) + "]";
+      run.ablate.push_back({index_of((name + "[0]").c_str(), pairs[2 * i]), index_of((name + "[1]").c_str(), pairs[2 * i + 1])});
+    }
     run.temperature = float(temperature);
     if (!(temperature > 0 && std::isfinite(temperature) && run.temperature > 0 && std::isfinite(run.temperature))) {
       throw ArgumentError("temperature", "expected a finite number above 0, got " + format_number(temperature));  // what float cannot hold too
@@ -310,6 +322,18 @@ Address model_run(Address model, Address text, std::size_t text_length, bool tru
       r.add("trace.attentionOutput", std::move(t.attention_output));
       r.add("trace.residualBefore", std::move(t.residual_before));
       r.add("trace.residualAfter", std::move(t.residual_after));
+    }
+    if (run.predict) {
+      Predictions& p = out.predictions;
+      std::vector<std::string> pieces;
+      for (const std::int32_t id : p.ids) pieces.push_back(m.piece(id));
+      r.add("predictions.k", double(p.k));
+      r.add("predictions.ids", std::move(p.ids));
+      r.add_strings("predictions.pieces", pieces);
+      r.add("predictions.probs", std::move(p.probs));
+      r.add("predictions.targets", std::move(run.targets));
+      r.add("predictions.targetProbs", std::move(p.target_probs));
+      r.add("predictions.loss", p.loss);
     }
     r.add("truncated", truncated);
     r.add("textTokens", text_tokens);

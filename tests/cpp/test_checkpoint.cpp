@@ -302,3 +302,89 @@ TEST_CASE("randomly mutated checkpoints never crash the loader", "[checkpoint][f
     CHECK(fuzz_checkpoint(checkpoint_fixture(model), 7, rounds) > rounds / 3);
   }
 }
+
+TEST_CASE("output heads and switched-off heads match PyTorch", "[checkpoint][predict][ablate]") {
+  // Every family with its head, float32 and 16-bit (the references of tools/fixtures/make_*_fixtures.py): logits
+  // within 1e-4 of their scale, the ablated run's attentions within 1e-5, its first layer unchanged bit for bit.
+  for (const std::string model : {"bert-mlm", "distilbert-mlm", "gpt2", "gpt2-bf16", "roberta", "roberta-f16", "llama",
+                                  "llama-bf16", "llama-linear", "mistral", "qwen2", "qwen3-f16", "gemma", "gemma2",
+                                  "gemma2-bf16", "gpt_neox", "gpt_neox-sequential-f16"}) {
+    INFO(model);
+    const auto c = checkpoint_fixture(model);
+    const auto loaded = load_checkpoint(c.files, c.weights);
+    const auto expected = reference(model);
+    REQUIRE(loaded->config().canPredict);
+    const auto& p = expected.at("predictions", model);
+    std::vector<std::int32_t> ids;
+    for (const double id : numbers(p.at("ids", model))) ids.push_back(std::int32_t(id));
+    attn::RunOptions options;
+    options.logits = true;
+    const auto plain = loaded->run(ids, options);
+    CHECK(testing::relative_error(plain.logits, numbers(p.at("logits", model))) < 1e-4);
+    for (const auto& pair : p.at("ablate", model).array) {
+      options.ablate.push_back({std::size_t(pair.array.at(0).number), std::size_t(pair.array.at(1).number)});
+    }
+    const auto ablated = loaded->run(ids, options);
+    const auto attentions = numbers(p.at("ablatedAttentions", model));
+    REQUIRE(ablated.attentions.size() == attentions.size());
+    double worst = 0;
+    for (std::size_t i = 0; i < attentions.size(); ++i) worst = std::max(worst, std::abs(ablated.attentions[i] - attentions[i]));
+    CHECK(worst < 1e-5);
+    CHECK(testing::relative_error(ablated.logits, numbers(p.at("ablatedLogits", model))) < 1e-4);
+    const std::size_t layer = plain.attentions.size() / loaded->config().layers;
+    CHECK(std::equal(plain.attentions.begin(), plain.attentions.begin() + layer, ablated.attentions.begin()));
+    // The top 5 and the loss from the same head: probabilities of a softmax over the whole vocabulary.
+    options = {};
+    options.predict = 5;
+    options.targets = loaded->default_targets(loaded->encode(expected.at("cases", model).array.at(0).at("text", model).string, {}));
+    const auto predicted = loaded->run(ids, options);
+    const std::size_t V = loaded->config().vocabSize, n = ids.size();
+    const auto logits = numbers(p.at("logits", model));
+    double loss = 0;
+    std::size_t judged = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double top = *std::max_element(logits.begin() + i * V, logits.begin() + (i + 1) * V);
+      double sum = 0;
+      for (std::size_t v = 0; v < V; ++v) sum += std::exp(logits[i * V + v] - top);
+      const auto prob = [&](std::int32_t id) { return std::exp(logits[i * V + std::size_t(id)] - top) / sum; };
+      for (std::size_t r = 0; r < 5; ++r) {
+        CHECK(std::abs(predicted.predictions.probs[i * 5 + r] - prob(predicted.predictions.ids[i * 5 + r])) < 1e-5);
+        if (r) CHECK(predicted.predictions.probs[i * 5 + r] <= predicted.predictions.probs[i * 5 + r - 1]);
+      }
+      std::vector<double> sorted(logits.begin() + i * V, logits.begin() + (i + 1) * V);
+      std::nth_element(sorted.begin(), sorted.begin() + 4, sorted.end(), std::greater<>());
+      CHECK(predicted.predictions.probs[i * 5 + 4] >= std::exp(sorted[4] - top) / sum - 1e-5);  // none better left out
+      const std::int32_t target = options.targets[i];
+      if (target >= 0) loss -= std::log(prob(target)), ++judged;
+      else CHECK(std::isnan(predicted.predictions.target_probs[i]));
+    }
+    CHECK(std::abs(predicted.predictions.loss - loss / double(judged)) < 1e-4);
+  }
+}
+
+TEST_CASE("a checkpoint without its output head says so, and predict names what is missing", "[checkpoint][predict]") {
+  for (const std::string model : {"bert", "distilbert"}) {
+    const auto c = checkpoint_fixture(model);
+    const auto loaded = load_checkpoint(c.files, c.weights);
+    CHECK_FALSE(loaded->config().canPredict);
+    CHECK_FALSE(reference(model).at("canPredict", model).boolean);
+    attn::RunOptions options;
+    options.predict = 5;
+    try {
+      loaded->run({2, 3}, options);
+      FAIL("predict ran without a head");
+    } catch (const attn::ArgumentError& e) {
+      CHECK_THAT(e.what(), Catch::Matchers::StartsWith("predict: model.safetensors has no ") &&
+                               Catch::Matchers::Contains(model == "bert" ? "cls.predictions.transform.LayerNorm.weight" : "vocab_layer_norm.weight"));
+    }
+    CHECK_NOTHROW(loaded->run({2, 3}, {}));  // the attention needs no head
+  }
+  auto gpt2 = checkpoint_fixture("gpt2");
+  auto& config = gpt2.files["config.json"];
+  config.replace(config.find("GPT2LMHeadModel"), 15, "GPT2Model");
+  const auto headless = load_checkpoint(gpt2.files, gpt2.weights);
+  CHECK_FALSE(headless->config().canPredict);
+  attn::RunOptions options;
+  options.predict = 1;
+  CHECK_THROWS_WITH(headless->run({1, 2}, options), "predict: config.json: GPT2Model is a model without its language-model head");
+}

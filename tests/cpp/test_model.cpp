@@ -96,6 +96,18 @@ TEST_CASE("model rejects bad ids and configs, naming them", "[model][validation]
     options.temperature = temperature;
     CHECK_THROWS_WITH(model.run({1, 2}, options), Catch::StartsWith("temperature: expected a finite number above 0"));
   }
+  attn::RunOptions what_if;
+  what_if.ablate = {{0, 1}, {2, 0}};
+  CHECK_THROWS_WITH(model.run({1, 2}, what_if), "ablate[1]: [2, 0] is not in this model's 2 layers of 2 heads");
+  what_if.ablate = {{0, 1}, {1, 1}, {0, 1}};
+  CHECK_THROWS_WITH(model.run({1, 2}, what_if), "ablate[2]: [0, 1] is given twice");
+  what_if.ablate = {};
+  what_if.predict = 24;
+  CHECK_THROWS_WITH(model.run({1, 2}, what_if), "predict: expected a number of tokens in [1, 23], got 24");
+  what_if.predict = 1, what_if.targets = {1};
+  CHECK_THROWS_WITH(model.run({1, 2}, what_if), "targets: expected 2 entries (one per token, specials included), got 1");
+  what_if.targets = {1, -2};
+  CHECK_THROWS_WITH(model.run({1, 2}, what_if), "targets: element 1 is -2; expected -1 or a token below 23");
   attn::ModelConfig bad = model.config();
   bad.heads = 3;
   CHECK_THROWS_WITH(attn::Transformer(bad), "heads: must divide dModel = 8, got 3");

@@ -13,7 +13,11 @@ struct TinyModelCase {
   std::vector<std::uint8_t> file;
   std::vector<std::int32_t> ids;
   std::vector<float> attentions, hidden, logits;
+  std::vector<float> ablated_attentions, ablated_logits;  // with kAblated switched off
 };
+
+// The heads tools/fixtures/make_model_fixtures.py switches off (layer, head).
+const std::vector<attn::RunOptions::Head> kAblated = {{0, 1}, {0, 3}};
 
 const TinyModelCase kCases[] = {
 #include "tiny_models.inc"
@@ -32,5 +36,23 @@ TEST_CASE("the transformer's forward pass agrees with PyTorch", "[model][torch]"
     CHECK_CLOSE(out.attentions, c.attentions, 1e-5);
     CHECK_CLOSE(out.hidden, c.hidden, 1e-4 * std::max(1.0, max_abs(c.hidden)));
     CHECK_CLOSE(out.logits, c.logits, 1e-4 * std::max(1.0, max_abs(c.logits)));
+  }
+}
+
+TEST_CASE("switching heads off agrees with PyTorch", "[model][torch][ablate]") {
+  for (const auto& c : kCases) {
+    INFO(c.name);
+    const auto loaded = attn::load_model(c.file.data(), c.file.size());
+    attn::RunOptions options;
+    options.logits = true;
+    options.ablate = kAblated;
+    const auto out = loaded.model.run(c.ids, options);
+    CHECK_CLOSE(out.attentions, c.ablated_attentions, 1e-5);
+    CHECK_CLOSE(out.logits, c.ablated_logits, 1e-4 * std::max(1.0, max_abs(c.ablated_logits)));
+    // Layer 0's patterns come before any head is switched off: the same numbers, not merely close ones.
+    const auto plain = loaded.model.run(c.ids, {});
+    const std::size_t layer = plain.attentions.size() / 2;
+    CHECK(std::equal(plain.attentions.begin(), plain.attentions.begin() + layer, out.attentions.begin()));
+    CHECK_FALSE(std::equal(plain.attentions.begin() + layer, plain.attentions.end(), out.attentions.begin() + layer));
   }
 }

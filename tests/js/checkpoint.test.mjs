@@ -3,24 +3,15 @@
 // nothing left behind in the wasm heap, and a checkpoint of GPT-2's real size (124M parameters).
 import assert from 'node:assert/strict';
 import { openAsBlob } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gpt2Shapes, parameterCount, shardSafetensors, writeHalfSafetensors } from '../../tools/fixtures/synthetic-checkpoint.mjs';
-import { builds, relativeError } from './helpers.mjs';
+import { builds, fixtureFiles, fixtureReference, relativeError } from './helpers.mjs';
 
-const fixtures = new URL('../fixtures/checkpoints/', import.meta.url);
 const MODELS = ['bert', 'distilbert', 'gpt2', 'gpt2-bf16'];
-
-// Every file of a fixture but the reference, as Blobs read lazily from disk (as a browser's File objects are).
-async function filesOf(model) {
-  const dir = new URL(`${model}/`, fixtures);
-  const files = {};
-  for (const name of await readdir(dir)) if (name !== 'reference.json') files[name] = await openAsBlob(new URL(name, dir));
-  return files;
-}
-const referenceOf = async (model) => JSON.parse(await readFile(new URL(`${model}/reference.json`, fixtures), 'utf8'));
+const filesOf = fixtureFiles, referenceOf = fixtureReference;
 
 for (const [build, attn] of Object.entries(builds)) {
   test(`${build}: BERT, DistilBERT (float16) and GPT-2 (float32, bfloat16) checkpoints agree with PyTorch within 1e-4`, async (t) => {

@@ -1,6 +1,7 @@
 // Shared by the JS tests: both builds of the module, deterministic random data, and comparisons.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { openAsBlob, readFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import createAttention from '../../dist/attention.mjs';
 
 export const builds = { simd: await createAttention({ simd: true }), scalar: await createAttention({ simd: false }) };
@@ -8,6 +9,17 @@ export const builds = { simd: await createAttention({ simd: true }), scalar: awa
 export const fixtures = JSON.parse(readFileSync(new URL('../fixtures/torch_attention.json', import.meta.url), 'utf8'));
 
 export const EPS32 = 2 ** -23;
+
+// A checkpoint of tests/fixtures/checkpoints: every file but the reference, as Blobs read lazily from disk (as a
+// browser's File objects are), and its reference.json.
+const checkpoints = new URL('../fixtures/checkpoints/', import.meta.url);
+export async function fixtureFiles(name) {
+  const dir = new URL(`${name}/`, checkpoints);
+  const files = {};
+  for (const file of await readdir(dir)) if (file !== 'reference.json') files[file] = await openAsBlob(new URL(file, dir));
+  return files;
+}
+export const fixtureReference = async (name) => JSON.parse(await readFile(new URL(`${name}/reference.json`, checkpoints), 'utf8'));
 
 // xorshift32 in [-1, 1): the same data in every run.
 export function randomFloats(count, seed = 1, scale = 1) {

@@ -2,18 +2,14 @@
 // more than 2 GiB of the heap in use, every kind of value (arrays in, results out, a model's text and tensors)
 // must cross at addresses above 2^31 and come back the same as at low addresses.
 import assert from 'node:assert/strict';
-import { openAsBlob } from 'node:fs';
-import { readdir } from 'node:fs/promises';
 import { test } from 'node:test';
 import createAttention from '../../dist/attention.mjs';
-import { multiHeadArgs, validAttentionArgs } from './helpers.mjs';
+import { fixtureFiles, multiHeadArgs, validAttentionArgs } from './helpers.mjs';
 
 test('values above 2 GiB of the wasm heap round-trip exactly', async () => {
   const attn = await createAttention({ simd: true });  // an instance of its own: this test fills its memory
   assert.ok(attn.heapStats().maximumBytes > 2 ** 32 - 2 ** 20, `maximum ${attn.heapStats().maximumBytes}`);
-  const dir = new URL('../fixtures/checkpoints/gpt2/', import.meta.url);
-  const files = {};
-  for (const name of await readdir(dir)) if (name !== 'reference.json') files[name] = await openAsBlob(new URL(name, dir));
+  const files = await fixtureFiles('gpt2');
   const text = 'The cat sat on the mat because it was tired 🐈';
   const mha = multiHeadArgs(16, 64, 4);
   const low = {

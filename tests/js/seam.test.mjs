@@ -4,12 +4,12 @@
 // and the module keeps working.
 import assert from 'node:assert/strict';
 import { openAsBlob } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gpt2Shapes, writeHalfSafetensors } from '../../tools/fixtures/synthetic-checkpoint.mjs';
-import { builds, multiHeadArgs, validAttentionArgs } from './helpers.mjs';
+import { builds, fixtureFiles, multiHeadArgs, validAttentionArgs } from './helpers.mjs';
 
 const attn = builds.simd;
 const model = await attn.loadModel('builtin');
@@ -123,13 +123,6 @@ test('finding 6: lone surrogates lose no character and no offset runs past the t
   gpt2.dispose();
 });
 
-async function fixtureFiles(name) {
-  const dir = new URL(`../fixtures/checkpoints/${name}/`, import.meta.url);
-  const files = {};
-  for (const file of await readdir(dir)) if (file !== 'reference.json') files[file] = await openAsBlob(new URL(file, dir));
-  return files;
-}
-
 // Every argument of every function, given a value of the wrong kind, throws an Error whose message starts with
 // that argument's name (never an engine message such as "vector" or "offset is out of bounds").
 test('finding 7: every wrong argument gets an Error that names it, and the heap stays flat', async () => {
@@ -147,7 +140,7 @@ test('finding 7: every wrong argument gets an Error that names it, and the heap 
       call();
     } catch (error) {
       assert.ok(error instanceof Error, String(error));
-      const [, which] = /^(\w+): /.exec(error.message) ?? [];
+      const [, which] = /^(\w+)(?:\[\d+\])*(?:\.\w+)?: /.exec(error.message) ?? [];  // ablate[0][1]: and trace.layer: name ablate and trace
       assert.ok(which === name || (argumentNames.has(which) && !/expected (a|true)/.test(error.message)), `${name}: ${error.message}`);
       checked++;
     }
@@ -155,7 +148,7 @@ test('finding 7: every wrong argument gets an Error that names it, and the heap 
   for (const value of wrong) {
     for (const name of sdpaNames) named(() => attn.scaledDotProductAttention({ ...validAttentionArgs(), [name]: value }), name);
     for (const name of mhaNames) named(() => attn.multiHeadAttention({ ...mhaArgs, [name]: value }), name);
-    for (const name of ['truncate', 'hidden', 'projections', 'causal', 'scaled', 'temperature']) {
+    for (const name of ['truncate', 'hidden', 'projections', 'causal', 'scaled', 'temperature', 'trace', 'predict', 'targets', 'ablate']) {
       named(() => model.run('the cat', { [name]: value }), name);
     }
     named(() => model.run(value), 'text');

@@ -4,7 +4,7 @@
 // numbers-only boundary (wasm-boundary.mjs), so that no caller code runs while wasm holds memory or a handle.
 // Option defaults and the messages that name a JS argument live here; the core checks the rest. No DOM.
 import { byteLength, checkpointSources, readRange } from './checkpoint-files.mjs';
-import { bytes, callback, flag, number, size, snapshot, text, typedArray } from './js-values.mjs';
+import { bytes, callback, flag, number, pairs, size, snapshot, text, typedArray } from './js-values.mjs';
 import { wasmBoundary } from './wasm-boundary.mjs';
 
 // The smallest module that uses a SIMD128 instruction: validates only where SIMD is supported.
@@ -85,20 +85,31 @@ function makeModel(core, handle, config) {
       }));
     },
     /** { ids, tokens, offsets, special, attentions: Float32Array (layers, heads, n, n), hidden?, queries?, keys?,
-     *  values?, truncated, textTokens } with the model's special tokens; options in attention.d.ts. */
+     *  values?, trace?, predictions?, truncated, textTokens } with the model's special tokens; options in
+     *  attention.d.ts. */
     run(value, options) {
       const source = text(value);
-      const o = snapshot(options, 'options', ['truncate', 'hidden', 'projections', 'causal', 'scaled', 'temperature', 'trace'], { optional: true });
+      const o = snapshot(options, 'options', ['truncate', 'hidden', 'projections', 'causal', 'scaled', 'temperature',
+        'trace', 'predict', 'targets', 'ablate'], { optional: true });
       const causal = flag(o.causal, 'causal', null);
       const trace = o.trace === undefined || o.trace === null ? null : snapshot(o.trace, 'trace', ['layer', 'head']);
+      const predict = size(o.predict, 'predict', 0), targets = typedArray(o.targets, 'targets', 'Int32Array', { optional: true });
+      if (targets && !predict) throw new TypeError('targets: they score predictions; pass predict: k as well');
+      const ablate = new Float64Array(pairs(o.ablate, 'ablate', '[layer, head]'));
       const run = [flag(o.truncate, 'truncate', false), flag(o.hidden, 'hidden', false), flag(o.projections, 'projections', false),
         causal === null ? -1 : Number(causal), flag(o.scaled, 'scaled', true),
         number(o.temperature, 'temperature', 'a number above 0') ?? 1,
-        trace ? size(trace.layer, 'trace.layer') : -1, trace ? size(trace.head, 'trace.head') : -1];
-      return withTokens(source, core.call((scope) => {
+        trace ? size(trace.layer, 'trace.layer') : -1, trace ? size(trace.head, 'trace.head') : -1, predict];
+      const result = withTokens(source, core.call((scope) => {
         const [address, length] = scope.text(source, 'text');
-        return core.read(core.exports.modelRun(live(), address, length, ...run), 'text');
+        const [targetAddress, targetCount] = scope.array(targets, 'targets');
+        const [ablateAddress] = scope.array(ablate.length ? ablate : null, 'ablate');
+        return core.read(core.exports.modelRun(live(), address, length, ...run, targetAddress, targetCount,
+          ablateAddress, ablate.length / 2), 'text');
       }));
+      if (!result.predictions) return result;
+      const { pieces, ...predictions } = result.predictions;
+      return { ...result, predictions: { ...predictions, tokens: pieces } };
     },
     /** Frees the model's memory in the wasm heap; the object cannot be used afterwards. */
     dispose() {

@@ -107,6 +107,9 @@ export interface ModelConfig {
   headDim: number;
   /** True when q and k are rotated by RoPE before their dot products (the queries and keys returned are rotated). */
   rotary: boolean;
+  /** True when the model has its output head (run's predict works): false for a checkpoint without one, such as
+   *  BertModel's or GPT2Model's. */
+  canPredict: boolean;
 }
 
 export interface Tokens {
@@ -144,6 +147,24 @@ export interface ModelRun extends Tokens {
     residualBefore: Float32Array;
     residualAfter: Float32Array;
   };
+  /** With { predict: k }: the k most probable tokens at each position, from the model's output head after a softmax
+   *  over the whole vocabulary — for a causal model the next token, for a masked LM the token at that position. */
+  predictions?: {
+    k: number;
+    /** (n, k): most probable first. */
+    ids: Int32Array;
+    /** (n·k): each id's piece as the vocabulary has it ('##ing', 'Ġthe' shows as ' the'). */
+    tokens: string[];
+    /** (n, k) */
+    probs: Float32Array;
+    /** (n): the target scored at each position, -1 for none (the targets given, or by default: the next token for
+     *  a causal model, the token itself at each text position for a masked LM). */
+    targets: Int32Array;
+    /** (n): each target's probability; NaN where there is none. */
+    targetProbs: Float32Array;
+    /** The mean of -ln(targetProbs) over the positions with a target; NaN when none has. */
+    loss: number;
+  };
   /** True when { truncate: true } cut the text to maxLength tokens. */
   truncated: boolean;
   /** How many tokens the whole text has (without [BOS]), before any cut. */
@@ -165,6 +186,14 @@ export interface RunOptions {
   temperature?: number;
   /** Follow one head past the attention: adds `trace` to the result. */
   trace?: { layer: number; head: number };
+  /** Adds `predictions`: the k (1..100) most probable tokens at every position. Throws an Error naming the missing
+   *  tensors when the model has no output head (config.canPredict is false). */
+  predict?: number;
+  /** With predict: the token to score at each of the n positions (-1: none), instead of the default targets. */
+  targets?: Int32Array;
+  /** What-if: [layer, head] pairs whose outputs are set to zero before W_O (zero ablation), so that later layers'
+   *  attentions and the predictions change and earlier layers' stay exactly as they were. */
+  ablate?: Array<[number, number]>;
 }
 
 export interface Model {

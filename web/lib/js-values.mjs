@@ -25,6 +25,8 @@ function isArrayBuffer(value) {
   }
 }
 
+const withArticle = (name) => `${/^[AEIO]/.test(name) ? 'an' : 'a'} ${name}`;
+
 // How a bad value shows in a message: 'undefined', '2.5', 'a string', 'an Array', 'a Float64Array'.
 export function describe(value) {
   if (value === null || value === undefined || typeof value === 'number' || typeof value === 'boolean') return String(value);
@@ -37,7 +39,7 @@ export function describe(value) {
       // a Proxy whose trap throws: say no more than that it is an object
     }
   }
-  return typeof name === 'string' && name ? `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}` : 'an object';
+  return typeof name === 'string' && name ? withArticle(name) : 'an object';
 }
 
 // The named properties of an object of arguments, each read once. `value` absent: {} when `optional`.
@@ -56,7 +58,7 @@ export function typedArray(value, name, kind, { optional = false } = {}) {
   if (optional && (value === undefined || value === null)) return null;
   if (typedArrayKind(value) !== kind) {
     const wrapped = typedArrayKind(value) === undefined && typeof value === 'object' && value !== null && value instanceof globalThis[kind];
-    throw new TypeError(`${name}: expected a ${kind}${optional ? ' or null' : ''}, got ${wrapped
+    throw new TypeError(`${name}: expected ${withArticle(kind)}${optional ? ' or null' : ''}, got ${wrapped
       ? `an object that only looks like one (a Proxy?); pass the ${kind} itself` : describe(value)}`);
   }
   if (elementCount(value) === 0) {
@@ -94,6 +96,23 @@ export function number(value, name, expected) {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number') throw new TypeError(`${name}: expected ${expected}, got ${describe(value)}`);
   return value;
+}
+
+// An Array of [a, b] pairs of whole numbers (such as [layer, head]) as one flat list, each element read once;
+// [] when absent. Ranges and duplicates are the core's to check.
+export function pairs(value, name, what) {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new TypeError(`${name}: expected an Array of ${what} pairs, got ${describe(value)}`);
+  const flat = [];
+  const count = value.length;
+  for (let i = 0; i < count; i++) {
+    const pair = value[i];
+    if (!Array.isArray(pair)) throw new TypeError(`${name}[${i}]: expected a ${what} pair such as [0, 1], got ${describe(pair)}`);
+    const length = pair.length;
+    if (length !== 2) throw new RangeError(`${name}[${i}]: expected a ${what} pair of 2 numbers, got ${length}`);
+    flat.push(size(pair[0], `${name}[${i}][0]`), size(pair[1], `${name}[${i}][1]`));
+  }
+  return flat;
 }
 
 export function text(value, name = 'text') {

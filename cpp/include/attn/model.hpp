@@ -21,6 +21,7 @@ struct ModelConfig {
   std::string family;
   std::size_t kvHeads = 0, headDim = 0;
   bool rotary = false;
+  bool canPredict = false;  // it has its language-model head (RunOptions::predict)
 };
 
 // Token ids past the tokenizer's own vocabulary, with a meaning for the model.
@@ -47,6 +48,24 @@ struct RunOptions {
     std::size_t layer, head;
   };
   std::optional<Head> trace;
+  // The k most probable tokens at every position from the model's own head (for a causal model the next token,
+  // for a masked LM the token at that position), after a softmax over the whole vocabulary; at most kMaxPredict.
+  std::size_t predict = 0;
+  // With predict: each position's target token, whose probability and loss come back (-1: none; empty: none).
+  // TextModel::default_targets gives the usual ones.
+  std::vector<std::int32_t> targets;
+  // Heads whose output is set to zero before W_O (zero ablation): later layers and the predictions change.
+  std::vector<Head> ablate;
+};
+
+constexpr std::size_t kMaxPredict = 100;
+
+struct Predictions {
+  std::size_t k = 0;
+  std::vector<std::int32_t> ids;    // (n, k): most probable first
+  std::vector<float> probs;         // (n, k)
+  std::vector<float> target_probs;  // (n): each position's target's probability; NaN where it has none
+  double loss = 0;                  // the mean of -log target_probs over the positions with a target (NaN: none)
 };
 
 // Where one head's weighted sum goes (RunOptions::trace), all (n, ·) for the n tokens.
@@ -65,6 +84,7 @@ struct ModelOutput {
   std::vector<float> logits;                  // (n, vocabSize)
   std::vector<float> queries, keys, values;   // (layers, n, dModel) each; head h owns columns [h·dk, (h+1)·dk)
   HeadTrace trace;                            // when options.trace asks
+  Predictions predictions;                    // when options.predict asks
 };
 
 struct Network;  // a model ready to run: its architecture, sizes and packed weights (src/model/forward.hpp)

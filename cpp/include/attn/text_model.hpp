@@ -46,6 +46,9 @@ class TextModel {
   virtual std::vector<Token> tokenize(std::string_view text) const = 0;
   // How a token shows, or "" when it shows as the characters of the text it covers (byte-level tokenizers).
   virtual std::string label(std::int32_t id) const = 0;
+  // What a token stands for on its own, for a token that covers no text (a prediction): its bytes (perhaps part of
+  // a character), a WordPiece ("##ing"), or a special token's name.
+  virtual std::string piece(std::int32_t id) const = 0;
   // The special tokens before and after every text.
   virtual std::vector<Special> before() const = 0;
   virtual std::vector<Special> after() const = 0;
@@ -54,6 +57,10 @@ class TextModel {
   // The text (UTF-8, at most kMaxTextBytes) as the model reads it. With specials, a text whose tokens and
   // specials exceed maxLength is an ArgumentError naming "text", unless truncate cuts it.
   Encoding encode(std::string_view text, const EncodeOptions& options = {}) const;
+
+  // The tokens a model is judged on (RunOptions::targets): a causal model's next token (none after the last), a
+  // masked LM's own token at each position of the text (none at special tokens).
+  std::vector<std::int32_t> default_targets(const Encoding& e) const;
 };
 
 }  // namespace attn

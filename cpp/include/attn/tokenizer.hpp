@@ -67,11 +67,14 @@ class ByteLevelBpe {
                const std::vector<std::pair<std::string, std::string>>& merges, const std::string& source);
   std::vector<Token> encode(std::string_view text) const;
   std::int32_t id_of(const std::string& token, const std::string& source) const;  // throws when absent
+  // The bytes a token stands for (its printable characters mapped back); "" for an id not in the vocabulary.
+  std::string piece(std::int32_t id) const;
 
  private:
   BpeTokenizer bpe_;
   std::vector<std::int32_t> ids_;  // the BpeTokenizer's ids -> the vocabulary's
   std::unordered_map<std::string, std::int32_t> vocab_;
+  std::vector<std::string> pieces_;  // id -> the bytes it stands for
 };
 
 // BERT's tokenizer: BertNormalizer (clean text, spaces around CJK ideographs, optional accent stripping = NFD

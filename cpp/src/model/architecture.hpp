@@ -44,14 +44,18 @@ enum class Role {
   kValueBias, kQkvWeight, kQkvBias, kQkvPerHeadWeight, kQkvPerHeadBias, kQueryNormGain, kKeyNormGain,
   kAttentionOutWeight, kAttentionOutBias, kPostAttentionNormGain, kMlpNormGain, kMlpNormBias, kGateWeight,
   kGateBias, kUpWeight, kUpBias, kDownWeight, kDownBias, kPostMlpNormGain, kFinalNormGain, kFinalNormBias,
-  kOutputBias,
+  // The language-model head: logits = norm(act(x · W_transform + b)) · W_output + b_output (BERT's
+  // cls.predictions), or x · W_output (+ b), with W_output the token embeddings' transpose when tied.
+  kOutputTransformWeight, kOutputTransformBias, kOutputNormGain, kOutputNormBias, kOutputWeight, kOutputBias,
 };
 
 // How a file stores a matrix: PyTorch's Linear as (out, in), GPT-2's Conv1D and the built-in model file as (in, out).
 enum class Layout { kVector, kOutIn, kInOut };
 
-// When a tensor is in a checkpoint: always, or when config.json's attention_bias / mlp_bias say so.
-enum class Present { kAlways, kWithAttentionBias, kWithMlpBias };
+// When a tensor is in a checkpoint: always, when config.json's attention_bias / mlp_bias say so, or (the
+// language-model head) when the file has it: a checkpoint without one (BertModel, GPT2Model) shows attention but
+// cannot predict. kHeadUntied: the head's matrix, when config.json does not tie it to the token embeddings.
+enum class Present { kAlways, kWithAttentionBias, kWithMlpBias, kHead, kHeadUntied };
 
 struct TensorName {
   Role role;
@@ -110,6 +114,8 @@ struct Architecture {
   const char* parallel_residual = nullptr;  // GPT-NeoX's use_parallel_residual: kParallel when true, else kPre
   const char* attention_scalar = nullptr;   // Gemma 2's query_pre_attn_scalar: the scale is its -1/2 power
   const char* attention_softcap = nullptr;  // Gemma 2's attn_logit_softcapping
+  const char* output_softcap = nullptr;     // Gemma 2's final_logit_softcapping
+  bool tied_default = true;                 // tie_word_embeddings when config.json does not say
   std::vector<Refused> refused;
 };
 
@@ -140,6 +146,8 @@ struct Hyperparameters {
   std::vector<bool> sliding_layers;  // (layers)
   double attention_scale = 0;        // multiplies q·k; 0: 1 / √head_dim
   float attention_softcap = 0;       // scores become cap · tanh(scores / cap); 0: none
+  bool tied = true;                  // the head's matrix is the token embeddings' transpose
+  float output_softcap = 0;          // logits become cap · tanh(logits / cap); 0: none
 };
 
 const Architecture& builtin_architecture();
@@ -155,6 +163,7 @@ struct TensorSlot {
   std::string name;
   std::vector<std::size_t> shape;
   Layout layout;
+  bool head = false;  // part of the language-model head: a checkpoint may lack it (and then cannot predict)
 };
 // Every tensor of a model, in the architecture's file order (per-layer ones layer by layer).
 std::vector<TensorSlot> tensor_slots(const Architecture& arch, const Hyperparameters& h);

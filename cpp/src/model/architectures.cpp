@@ -79,6 +79,11 @@ const Architecture kBert = [] {
   a.tokenization = Tokenization::kWordPiece;
   a.before = {"[CLS]"}, a.after = {"[SEP]"};
   a.tensors = bert_tensors(true);
+  a.tensors.insert(a.tensors.end(), {{R::kOutputTransformWeight, "cls.predictions.transform.dense.weight", kOutIn, Present::kHead},
+                                     {R::kOutputTransformBias, "cls.predictions.transform.dense.bias", kVector, Present::kHead},
+                                     {R::kOutputNormGain, "cls.predictions.transform.LayerNorm.weight", kVector, Present::kHead},
+                                     {R::kOutputNormBias, "cls.predictions.transform.LayerNorm.bias", kVector, Present::kHead},
+                                     {R::kOutputBias, "cls.predictions.bias", kVector, Present::kHead}});
   a.prefixes = {"bert."};
   a.keys.types = "type_vocab_size";
   a.keys.eps = "layer_norm_eps", a.keys.eps_default = 1e-12f;
@@ -93,6 +98,12 @@ const Architecture kRoberta = [] {
   a.model_type = "roberta";
   a.tokenization = Tokenization::kByteLevelBpe;
   a.before = {"<s>"}, a.after = {"</s>"};
+  a.tensors = bert_tensors(true);
+  a.tensors.insert(a.tensors.end(), {{R::kOutputTransformWeight, "lm_head.dense.weight", kOutIn, Present::kHead},
+                                     {R::kOutputTransformBias, "lm_head.dense.bias", kVector, Present::kHead},
+                                     {R::kOutputNormGain, "lm_head.layer_norm.weight", kVector, Present::kHead},
+                                     {R::kOutputNormBias, "lm_head.layer_norm.bias", kVector, Present::kHead},
+                                     {R::kOutputBias, "lm_head.bias", kVector, Present::kHead}});
   a.prefixes = {"roberta."};
   a.position_offset = 2;  // padding_idx (pad_token_id, 1) + 1
   return a;
@@ -121,7 +132,12 @@ const Architecture kDistilBert = [] {
                {R::kDownWeight, "transformer.layer.{}.ffn.lin2.weight", kOutIn},
                {R::kDownBias, "transformer.layer.{}.ffn.lin2.bias"},
                {R::kMlpNormGain, "transformer.layer.{}.output_layer_norm.weight"},
-               {R::kMlpNormBias, "transformer.layer.{}.output_layer_norm.bias"}};
+               {R::kMlpNormBias, "transformer.layer.{}.output_layer_norm.bias"},
+               {R::kOutputTransformWeight, "vocab_transform.weight", kOutIn, Present::kHead},
+               {R::kOutputTransformBias, "vocab_transform.bias", kVector, Present::kHead},
+               {R::kOutputNormGain, "vocab_layer_norm.weight", kVector, Present::kHead},
+               {R::kOutputNormBias, "vocab_layer_norm.bias", kVector, Present::kHead},
+               {R::kOutputBias, "vocab_projector.bias", kVector, Present::kHead}};
   a.prefixes = {"distilbert."};
   a.keys = {};
   a.keys.d = "dim", a.keys.layers = "n_layers", a.keys.heads = "n_heads", a.keys.dff = "hidden_dim";
@@ -196,7 +212,8 @@ std::vector<TensorName> llama_tensors(bool qkv_bias, bool qk_norm, bool sandwich
                      {R::kUpBias, "layers.{}.mlp.up_proj.bias", kVector, Present::kWithMlpBias},
                      {R::kDownWeight, "layers.{}.mlp.down_proj.weight", kOutIn},
                      {R::kDownBias, "layers.{}.mlp.down_proj.bias", kVector, Present::kWithMlpBias},
-                     {R::kFinalNormGain, "norm.weight"}});
+                     {R::kFinalNormGain, "norm.weight"},
+                     {R::kOutputWeight, "lm_head.weight", kOutIn, Present::kHeadUntied}});
   return t;
 }
 
@@ -210,6 +227,7 @@ Architecture llama_like(const char* type, bool qkv_bias, bool qk_norm) {
   a.keys.kv_heads = "num_key_value_heads", a.keys.head_dim = "head_dim";
   a.keys.eps = "rms_norm_eps", a.keys.eps_default = 1e-6f;
   a.keys.activation = "hidden_act", a.keys.activation_default = "silu";
+  a.tied_default = false;
   return a;
 }
 
@@ -233,6 +251,7 @@ const Architecture kGemma = [] {  // Llama with (1 + w) RMSNorm, embeddings time
   Architecture a = llama_like("gemma", false, false);
   a.norm = NormKind::kRmsNormPlusOne, a.embedding_scale = true;
   a.keys.activation = "hidden_activation", a.keys.activation_default = "gelu_pytorch_tanh";
+  a.tied_default = true;
   return a;
 }();
 const Architecture kGemma2 = [] {  // norms on both sides of each block, soft-capped scores, a window every other layer
@@ -242,6 +261,7 @@ const Architecture kGemma2 = [] {  // norms on both sides of each block, soft-ca
   a.tensors = llama_tensors(false, false, true);
   a.sliding = SlidingLayers::kEven;
   a.attention_scalar = "query_pre_attn_scalar", a.attention_softcap = "attn_logit_softcapping";
+  a.output_softcap = "final_logit_softcapping";
   return a;
 }();
 
@@ -266,8 +286,10 @@ const Architecture kGptNeox = [] {
                {R::kDownWeight, "layers.{}.mlp.dense_4h_to_h.weight", kOutIn},
                {R::kDownBias, "layers.{}.mlp.dense_4h_to_h.bias"},
                {R::kFinalNormGain, "final_layer_norm.weight"},
-               {R::kFinalNormBias, "final_layer_norm.bias"}};
+               {R::kFinalNormBias, "final_layer_norm.bias"},
+               {R::kOutputWeight, "embed_out.weight", kOutIn, Present::kHeadUntied}};
   a.prefixes = {"gpt_neox."};
+  a.tied_default = false;
   a.keys.eps = "layer_norm_eps", a.keys.activation = "hidden_act";
   a.keys.rope_theta = "rotary_emb_base", a.keys.partial_rotary = "rotary_pct", a.keys.partial_rotary_default = 0.25;
   a.parallel_residual = "use_parallel_residual";
@@ -284,12 +306,16 @@ const json::Value* field(const json::Value& object, const std::string& key) {
   return found == object.object.end() || found->second.type == json::Value::Type::kNull ? nullptr : &found->second;
 }
 
-std::size_t size_field(const json::Value& config, const char* key) {
+// Vocabularies (Gemma's 256,000 tokens) and position tables (Llama 3.1's 131,072) outgrow kMaxDimension; what
+// they cost is checked against the memory when the weights' sizes are known.
+constexpr std::size_t kMaxVocabulary = std::size_t(1) << 22, kMaxPositions = std::size_t(1) << 24;
+
+std::size_t size_field(const json::Value& config, const char* key, std::size_t most = kMaxDimension) {
   const json::Value* v = field(config, key);
   if (!v) throw ArgumentError(kConfig, "has no \"" + std::string(key) + "\"");
-  if (v->type != json::Value::Type::kNumber || !(v->number >= 1 && v->number <= double(kMaxDimension)) ||
+  if (v->type != json::Value::Type::kNumber || !(v->number >= 1 && v->number <= double(most)) ||
       std::floor(v->number) != v->number) {
-    throw ArgumentError(kConfig, "\"" + std::string(key) + "\" must be an integer in [1, " + std::to_string(kMaxDimension) + "]");
+    throw ArgumentError(kConfig, "\"" + std::string(key) + "\" must be an integer in [1, " + std::to_string(most) + "]");
   }
   return std::size_t(v->number);
 }
@@ -431,8 +457,8 @@ Hyperparameters read_hyperparameters(const Architecture& arch, const json::Value
       names && names->type == json::Value::Type::kArray && !names->array.empty() && names->array[0].type == json::Value::Type::kString) {
     h.name = names->array[0].string;
   }
-  h.vocab = size_field(config, k.vocab), h.d = size_field(config, k.d), h.layers = size_field(config, k.layers);
-  h.heads = size_field(config, k.heads), h.positions = size_field(config, k.positions);
+  h.vocab = size_field(config, k.vocab, kMaxVocabulary), h.d = size_field(config, k.d), h.layers = size_field(config, k.layers);
+  h.heads = size_field(config, k.heads), h.positions = size_field(config, k.positions, kMaxPositions);
   h.dff = k.dff_per_d && !field(config, k.dff) ? k.dff_per_d * h.d : size_field(config, k.dff);
   if (k.types) h.types = field(config, k.types) ? size_field(config, k.types) : 2;  // transformers' default
   h.kv_heads = k.kv_heads && field(config, k.kv_heads) ? size_field(config, k.kv_heads) : h.heads;
@@ -465,6 +491,8 @@ Hyperparameters read_hyperparameters(const Architecture& arch, const json::Value
     h.attention_scale = 1 / std::sqrt(number_field(config, arch.attention_scalar, "", 0, INFINITY, 1));
   }
   if (arch.attention_softcap) h.attention_softcap = float(number_field(config, arch.attention_softcap, "", 0, INFINITY, 0));
+  if (arch.output_softcap) h.output_softcap = float(number_field(config, arch.output_softcap, "", 0, INFINITY, 0));
+  h.tied = bool_field(config, "tie_word_embeddings", arch.tied_default);
   for (const Refused& r : arch.refused) {
     if (const json::Value* v = field(config, r.key); v && !is_value(*v, r.allowed)) {
       throw ArgumentError(kConfig, "\"" + std::string(r.key) + "\" must be " + r.allowed + "; " + r.why);
@@ -496,18 +524,23 @@ std::vector<TensorSlot> tensor_slots(const Architecture& arch, const Hyperparame
       case R::kGateBias: case R::kUpBias: return {f};
       case R::kDownWeight: return matrix(t.layout, f, d);
       case R::kOutputBias: return {h.vocab};
+      case R::kOutputTransformWeight: return matrix(t.layout, d, d);
+      case R::kOutputWeight: return matrix(t.layout, d, h.vocab);
       default: return {d};  // norms and the other biases
     }
   };
   const auto present = [&](const TensorName& t) {
-    return t.present == Present::kAlways || (t.present == Present::kWithAttentionBias && h.attention_bias) ||
-           (t.present == Present::kWithMlpBias && h.mlp_bias);
+    return t.present == Present::kAlways || t.present == Present::kHead || (t.present == Present::kHeadUntied && !h.tied) ||
+           (t.present == Present::kWithAttentionBias && h.attention_bias) || (t.present == Present::kWithMlpBias && h.mlp_bias);
+  };
+  const auto slot = [&](const TensorName& t, std::size_t layer, std::string name) {
+    return TensorSlot{t.role, layer, std::move(name), shape_of(t), t.layout, t.present == Present::kHead || t.present == Present::kHeadUntied};
   };
   std::vector<TensorSlot> slots;
   for (std::size_t i = 0; i < arch.tensors.size();) {
     const std::string name = arch.tensors[i].name;
     if (name.find("{}") == std::string::npos) {
-      if (present(arch.tensors[i])) slots.push_back({arch.tensors[i].role, 0, name, shape_of(arch.tensors[i]), arch.tensors[i].layout});
+      if (present(arch.tensors[i])) slots.push_back(slot(arch.tensors[i], 0, name));
       ++i;
       continue;
     }
@@ -519,7 +552,7 @@ std::vector<TensorSlot> tensor_slots(const Architecture& arch, const Hyperparame
         if (!present(arch.tensors[j])) continue;
         std::string n = arch.tensors[j].name;
         n.replace(n.find("{}"), 2, std::to_string(l));
-        slots.push_back({arch.tensors[j].role, l, std::move(n), shape_of(arch.tensors[j]), arch.tensors[j].layout});
+        slots.push_back(slot(arch.tensors[j], l, std::move(n)));
       }
     }
     i = end;

@@ -54,6 +54,14 @@ const std::string* find_stored(const std::map<std::string, Stored>& stored, cons
   return nullptr;
 }
 
+// The classes of transformers whose checkpoints carry a language-model head (tied to the token embeddings when
+// the file has none of its own).
+const char* const kHeadClasses[] = {"LMHeadModel", "ForCausalLM", "ForMaskedLM"};
+
+bool ends_with(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
 std::size_t element_count(const std::vector<std::size_t>& shape) {
   std::size_t count = 1;
   for (const std::size_t dim : shape) count *= dim;
@@ -106,6 +114,7 @@ struct CheckpointLoader::State {
   std::map<std::string, TensorSlot> slots;  // still to come, by stored name
   std::vector<Range> ranges;
   std::uint64_t memory = 0;
+  std::string cannot_predict;
 };
 
 CheckpointLoader::CheckpointLoader(const CheckpointFiles& files, const std::uint8_t* header, std::size_t header_size,
@@ -139,8 +148,15 @@ CheckpointLoader::CheckpointLoader(const CheckpointFiles& files, const std::vect
     }
   }
   std::size_t largest = 0;
+  std::string missing_head;
+  bool head_tensors = false;
   for (TensorSlot& slot : tensor_slots(arch, s.hyper)) {
     const std::string* name = find_stored(s.stored, slot, arch);
+    head_tensors = head_tensors || slot.head;
+    if (!name && slot.head) {  // a checkpoint without its head still shows its attention
+      missing_head += (missing_head.empty() ? "" : ", ") + slot.name;
+      continue;
+    }
     if (!name) {
       throw ArgumentError(s.source, std::string(expected.size() == 1 ? "has no tensor " : "no shard has tensor ") + slot.name +
                                         (arch.prefixes.empty() ? "" : " (nor " + std::string(arch.prefixes[0]) + slot.name + ")") +
@@ -155,6 +171,11 @@ CheckpointLoader::CheckpointLoader(const CheckpointFiles& files, const std::vect
     s.memory += std::uint64_t(count) * (t.dtype == safetensors::DType::kF32 ? 4 : 2);  // as the file stores them
     largest = std::max(largest, count);
     s.slots.emplace(*name, std::move(slot));
+  }
+  if (!missing_head.empty()) {
+    s.cannot_predict = s.source + " has no " + missing_head + " (the language-model head)";
+  } else if (!head_tensors && !std::any_of(std::begin(kHeadClasses), std::end(kHeadClasses), [&](const char* suffix) { return ends_with(s.hyper.name, suffix); })) {
+    s.cannot_predict = "config.json: " + s.hyper.name + " is a model without its language-model head";  // GPT2Model: wte alone
   }
   // While a tensor is placed, its bytes and a copy exist besides the weights placed so far.
   s.memory += std::uint64_t(largest) * 8;
@@ -196,7 +217,7 @@ std::unique_ptr<TextModel> CheckpointLoader::finish() {
   State& s = *state_;
   if (!s.slots.empty()) throw ArgumentError(s.stored.at(s.slots.begin()->first).first, "tensor " + s.slots.begin()->first + " was not read");
   finish_weights(*s.arch, s.hyper, s.weights);
-  return make_text_model(Network{s.arch, std::move(s.hyper), std::move(s.weights)}, std::move(s.tokenizer));
+  return make_text_model(Network{s.arch, std::move(s.hyper), std::move(s.weights), std::move(s.cannot_predict)}, std::move(s.tokenizer));
 }
 
 }  // namespace attn

@@ -80,7 +80,8 @@ void rotary_forward(const Weights& w, std::size_t dims, float* x, std::size_t n,
 // q (n, Q), k and v (n, K) from `in`, normed per head and rotated where the model does so, every head's weights
 // and output (query head h reading key/value head h / (H / KV)), and attention_out = heads · W_O + b_O.
 void attention_forward(const Network& net, const LayerWeights& w, const float* in, std::size_t n,
-                       const AttentionOptions& options, LayerActivations& a, kernels::Scratch& scratch) {
+                       const AttentionOptions& options, const std::uint8_t* ablated, LayerActivations& a,
+                       kernels::Scratch& scratch) {
   const Hyperparameters& h = net.hyper;
   const std::size_t hd = h.head_dim, q_width = h.heads * hd, kv_width = h.kv_heads * hd, group = h.heads / h.kv_heads;
   a.q.resize(n * q_width), a.k.resize(n * kv_width), a.v.resize(n * kv_width), a.heads.resize(n * q_width);
@@ -102,6 +103,9 @@ void attention_forward(const Network& net, const LayerWeights& w, const float* i
     kernels::attend<BuildArch>(a.q.data() + q_col, q_width, a.k.data() + kv_col, kv_width, a.v.data() + kv_col, kv_width,
                                n, n, hd, hd, options, a.weights.data() + head * n * n, a.heads.data() + q_col, q_width,
                                scratch);
+    if (ablated && ablated[head]) {  // its pattern stays as computed; what it passes on is zero
+      for (std::size_t i = 0; i < n; ++i) std::fill_n(a.heads.data() + i * q_width + q_col, hd, 0.0f);
+    }
   }
   linear_forward(a.heads.data(), n, w.o, a.attention_out.data());
   if (!w.post_attention_norm.gain.empty()) {
@@ -131,7 +135,7 @@ void mlp_forward(const Network& net, const LayerWeights& w, const float* in, std
 
 // One layer: a.input (n, d) -> a.output (n, d), its norms where the model puts them (architecture.hpp).
 void layer_forward(const Network& net, const LayerWeights& w, std::size_t n, const AttentionOptions& options,
-                   LayerActivations& a, kernels::Scratch& scratch) {
+                   const std::uint8_t* ablated, LayerActivations& a, kernels::Scratch& scratch) {
   const Architecture& arch = *net.arch;
   const Hyperparameters& h = net.hyper;
   const std::size_t d = h.d, nd = n * d;
@@ -144,14 +148,14 @@ void layer_forward(const Network& net, const LayerWeights& w, std::size_t n, con
     case NormPlacement::kSandwich:  // (the second norm of each block is inside attention_forward and mlp_forward)
       a.attention_in.resize(nd), a.mlp_in.resize(nd);
       norm(w.attention_norm, a.input.data(), a.attention_in.data(), a.mean1.data(), a.rstd1.data());
-      attention_forward(net, w, a.attention_in.data(), n, options, a, scratch);
+      attention_forward(net, w, a.attention_in.data(), n, options, ablated, a, scratch);
       residual_forward(a.input.data(), a.attention_out.data(), nd, a.middle.data());
       norm(w.mlp_norm, a.middle.data(), a.mlp_in.data(), a.mean2.data(), a.rstd2.data());
       mlp_forward(net, w, a.mlp_in.data(), n, a);
       residual_forward(a.middle.data(), a.mlp_out.data(), nd, a.output.data());
       break;
     case NormPlacement::kPost:
-      attention_forward(net, w, a.input.data(), n, options, a, scratch);
+      attention_forward(net, w, a.input.data(), n, options, ablated, a, scratch);
       residual_forward(a.input.data(), a.attention_out.data(), nd, a.middle.data());
       norm(w.attention_norm, a.middle.data(), a.middle.data(), a.mean1.data(), a.rstd1.data());
       mlp_forward(net, w, a.middle.data(), n, a);
@@ -161,7 +165,7 @@ void layer_forward(const Network& net, const LayerWeights& w, std::size_t n, con
     case NormPlacement::kParallel:  // both blocks read the input; middle is input + attention alone
       a.attention_in.resize(nd), a.mlp_in.resize(nd);
       norm(w.attention_norm, a.input.data(), a.attention_in.data(), a.mean1.data(), a.rstd1.data());
-      attention_forward(net, w, a.attention_in.data(), n, options, a, scratch);
+      attention_forward(net, w, a.attention_in.data(), n, options, ablated, a, scratch);
       norm(w.mlp_norm, a.input.data(), a.mlp_in.data(), a.mean2.data(), a.rstd2.data());
       mlp_forward(net, w, a.mlp_in.data(), n, a);
       residual_forward(a.input.data(), a.attention_out.data(), nd, a.middle.data());
@@ -187,7 +191,87 @@ HeadTrace trace_of(const Network& net, std::size_t l, std::size_t head, std::siz
   return t;
 }
 
+// Keeps the k largest (logit, id) of a row, largest first; ties go to the smaller id.
+void keep_top(std::vector<std::pair<float, std::int32_t>>& top, std::size_t k, float logit, std::int32_t id) {
+  if (top.size() == k && !(logit > top.back().first)) return;
+  const auto at = std::upper_bound(top.begin(), top.end(), logit, [](float value, const auto& entry) { return value > entry.first; });
+  top.insert(at, {logit, id});
+  if (top.size() > k) top.pop_back();
+}
+
 }  // namespace
+
+void head_logits(const Network& net, const float* x, std::size_t n,
+                 const std::function<void(std::size_t, std::size_t, const float*)>& each) {
+  if (!net.cannot_predict.empty()) throw ArgumentError("predict", net.cannot_predict);
+  const Hyperparameters& h = net.hyper;
+  const OutputHead& head = net.weights.head;
+  const std::size_t d = h.d, V = h.vocab;
+  // x' (n, d): x through the head's transform, activation and norm, where it has them.
+  std::vector<float> transformed;
+  const float* rows = x;
+  if (head.transform.out) {
+    std::vector<float> pre(n * d), mean(n), rstd(n);
+    transformed.resize(n * d);
+    linear_forward(x, n, head.transform, pre.data());
+    activation_forward(h.activation, pre.data(), n * d, transformed.data());
+    layers::layer_norm(transformed.data(), n, d, head.norm.gain.data(), head.norm.bias.data(), h.eps, transformed.data(), mean.data(), rstd.data());
+    rows = transformed.data();
+  }
+  const Table& table = h.tied ? net.weights.token_embedding : head.untied;
+  // logits (V, n) = E · x'ᵀ block by block: E's rows are the matmul's A, x'ᵀ (d, n) packed once is its B.
+  kernels::Panels xt;
+  kernels::pack_panels<BuildArch>(rows, 1, d, d, n, xt);
+  constexpr std::size_t kBlock = 256;
+  std::vector<float> a(kBlock * d), logits(kBlock * n);
+  for (std::size_t v0 = 0; v0 < V; v0 += kBlock) {
+    const std::size_t count = std::min(kBlock, V - v0);
+    for (std::size_t r = 0; r < count; ++r) table.row(v0 + r, a.data() + r * d);
+    kernels::matmul<BuildArch>(a.data(), d, xt, nullptr, count, d, n, logits.data(), n);
+    for (std::size_t r = 0; r < count; ++r) {
+      float* row = logits.data() + r * n;
+      for (std::size_t i = 0; i < n; ++i) {
+        if (!head.bias.empty()) row[i] += head.bias[v0 + r];
+        if (h.output_softcap > 0) row[i] = h.output_softcap * std::tanh(row[i] / h.output_softcap);
+      }
+    }
+    each(v0, count, logits.data());
+  }
+}
+
+Predictions predict(const Network& net, const float* x, std::size_t n, std::size_t k, const std::vector<std::int32_t>& targets) {
+  // Each block of logits folded into a running softmax per position (largest logit, sum of exps), its top k, and
+  // its target's logit.
+  std::vector<float> largest(n, -INFINITY), target(n, NAN);
+  std::vector<double> sums(n, 0.0);  // of up to 2^22 terms: float would lose digits
+  std::vector<std::vector<std::pair<float, std::int32_t>>> top(n);
+  head_logits(net, x, n, [&](std::size_t v0, std::size_t count, const float* logits) {
+    for (std::size_t i = 0; i < n; ++i) {
+      float block_max = -INFINITY;
+      for (std::size_t r = 0; r < count; ++r) block_max = std::max(block_max, logits[r * n + i]);
+      if (block_max > largest[i]) sums[i] *= std::exp(double(largest[i]) - block_max), largest[i] = block_max;
+      for (std::size_t r = 0; r < count; ++r) {
+        const float logit = logits[r * n + i];
+        sums[i] += std::exp(double(logit) - largest[i]);
+        keep_top(top[i], k, logit, std::int32_t(v0 + r));
+        if (i < targets.size() && targets[i] == std::int32_t(v0 + r)) target[i] = logit;
+      }
+    }
+  });
+  Predictions p;
+  p.k = k;
+  p.ids.reserve(n * k), p.probs.reserve(n * k), p.target_probs.resize(n);
+  double loss = 0;
+  std::size_t judged = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double log_sum = double(largest[i]) + std::log(sums[i]);
+    for (const auto& [logit, id] : top[i]) p.ids.push_back(id), p.probs.push_back(float(std::exp(double(logit) - log_sum)));
+    p.target_probs[i] = std::isnan(target[i]) ? NAN : float(std::exp(double(target[i]) - log_sum));
+    if (!std::isnan(target[i])) loss += log_sum - double(target[i]), ++judged;
+  }
+  p.loss = judged ? loss / double(judged) : NAN;
+  return p;
+}
 
 void rotary_table(const Rope& rope, std::size_t positions, std::vector<float>& cos, std::vector<float>& sin) {
   const std::size_t half = rope.dims / 2;
@@ -232,7 +316,7 @@ void check_ids(const Hyperparameters& h, const std::vector<std::int32_t>& ids) {
 }
 
 void forward(const Network& net, const std::vector<std::int32_t>& ids, const AttentionOptions& options, Activations& a,
-             const std::function<void(std::size_t, const LayerActivations&)>& observe) {
+             const std::function<void(std::size_t, const LayerActivations&)>& observe, const std::vector<std::uint8_t>& ablated) {
   check_ids(net.hyper, ids);
   const Hyperparameters& h = net.hyper;
   const std::size_t n = ids.size(), layers = net.weights.layers.size();
@@ -245,7 +329,7 @@ void forward(const Network& net, const std::vector<std::int32_t>& ids, const Att
     LayerActivations& layer = a.layers[a.layers.size() == 1 ? 0 : l];
     layer.input = *stream;
     layer_options.window = !h.sliding_layers.empty() && h.sliding_layers[l] ? h.sliding_window : 0;
-    layer_forward(net, net.weights.layers[l], n, layer_options, layer, scratch);
+    layer_forward(net, net.weights.layers[l], n, layer_options, ablated.empty() ? nullptr : ablated.data() + l * h.heads, layer, scratch);
     if (observe) observe(l, layer);
     stream = &layer.output;
   }
@@ -259,13 +343,34 @@ ModelOutput run(const Network& net, const std::vector<std::int32_t>& ids, const 
   if (!(std::isfinite(run.temperature) && run.temperature > 0)) {
     throw ArgumentError("temperature", "expected a finite number above 0, got " + format_number(run.temperature));
   }
-  if (run.logits && net.weights.output.out == 0) {
-    throw ArgumentError("logits", net.hyper.name + " has no output layer that this playground reads");
-  }
+  if (run.logits && !net.cannot_predict.empty()) throw ArgumentError("logits", net.cannot_predict);
   const Hyperparameters& h = net.hyper;
   if (run.trace && (run.trace->layer >= h.layers || run.trace->head >= h.heads)) {
     throw ArgumentError("trace", "layer " + std::to_string(run.trace->layer) + ", head " + std::to_string(run.trace->head) +
                                      " is not in this model's " + std::to_string(h.layers) + " layers of " + std::to_string(h.heads) + " heads");
+  }
+  if (run.predict && (run.predict > kMaxPredict || run.predict > h.vocab)) {
+    throw ArgumentError("predict", "expected a number of tokens in [1, " + std::to_string(std::min(kMaxPredict, h.vocab)) + "], got " + std::to_string(run.predict));
+  }
+  if (run.predict && !net.cannot_predict.empty()) throw ArgumentError("predict", net.cannot_predict);
+  if (!run.targets.empty() && run.targets.size() != ids.size()) {
+    throw ArgumentError("targets", "expected " + std::to_string(ids.size()) + " entries (one per token, specials included), got " + std::to_string(run.targets.size()));
+  }
+  for (std::size_t i = 0; i < run.targets.size(); ++i) {
+    if (run.targets[i] < -1 || run.targets[i] >= std::int32_t(h.vocab)) {
+      throw ArgumentError("targets", "element " + std::to_string(i) + " is " + std::to_string(run.targets[i]) + "; expected -1 or a token below " + std::to_string(h.vocab));
+    }
+  }
+  std::vector<std::uint8_t> ablated;
+  for (std::size_t i = 0; i < run.ablate.size(); ++i) {
+    const auto [layer, head] = run.ablate[i];
+    const std::string name = "ablate[" + std::to_string(i) + "]", pair = "[" + std::to_string(layer) + ", " + std::to_string(head) + "]";
+    if (layer >= h.layers || head >= h.heads) {
+      throw ArgumentError(name, pair + " is not in this model's " + std::to_string(h.layers) + " layers of " + std::to_string(h.heads) + " heads");
+    }
+    ablated.resize(h.layers * h.heads);
+    if (ablated[layer * h.heads + head]) throw ArgumentError(name, pair + " is given twice");
+    ablated[layer * h.heads + head] = 1;
   }
   AttentionOptions options;
   options.causal = run.causal.value_or(h.causal);
@@ -288,11 +393,15 @@ ModelOutput run(const Network& net, const std::vector<std::int32_t>& ids, const 
     }
     if (run.projections) append(out.queries, layer.q), append(out.keys, layer.k), append(out.values, layer.v);
     if (run.trace && run.trace->layer == l) out.trace = trace_of(net, l, run.trace->head, n, layer);
-  });
+  }, ablated);
+  const float* last = net.arch->final_norm ? a.normed.data() : a.layers.back().output.data();
+  if (run.predict) out.predictions = predict(net, last, n, run.predict, run.targets);
   if (run.hidden && net.arch->final_norm_in_hidden) std::copy(a.normed.begin(), a.normed.end(), out.hidden.end() - std::ptrdiff_t(n * d));
   if (run.logits) {
-    out.logits.resize(n * net.weights.output.out);
-    linear_forward(net.arch->final_norm ? a.normed.data() : a.layers.back().output.data(), n, net.weights.output, out.logits.data());
+    out.logits.resize(n * h.vocab);
+    head_logits(net, last, n, [&](std::size_t v0, std::size_t count, const float* block) {
+      for (std::size_t r = 0; r < count; ++r) for (std::size_t i = 0; i < n; ++i) out.logits[i * h.vocab + v0 + r] = block[r * n + i];
+    });
   }
   return out;
 }

@@ -21,6 +21,7 @@ struct Network {
   const Architecture* arch;
   Hyperparameters hyper;
   Weights weights;
+  std::string cannot_predict;  // why it has no language-model head ("model.safetensors has no …"); "" when it has
 };
 
 // RoPE's cos and sin of every position's angles, (positions, dims / 2) each: finish_weights makes them.
@@ -58,8 +59,18 @@ void check_ids(const Hyperparameters& h, const std::vector<std::int32_t>& ids);
 
 // The forward pass into `a`. After each layer, observe(layer, its buffers) sees them (run() collects attentions,
 // hidden states and projections there, so that inference keeps one layer's buffers at a time).
+// ablated: (layers, heads), 1 for a head whose output is zeroed before W_O; empty for none.
 void forward(const Network& net, const std::vector<std::int32_t>& ids, const AttentionOptions& options, Activations& a,
-             const std::function<void(std::size_t, const LayerActivations&)>& observe = {});
+             const std::function<void(std::size_t, const LayerActivations&)>& observe = {},
+             const std::vector<std::uint8_t>& ablated = {});
+
+// The language-model head on the final hidden states x (n, d): the k most probable tokens of every row and the
+// probabilities of `targets` (n; -1: none), the logits streamed through in blocks of the vocabulary so that no
+// (n, V) buffer exists. An ArgumentError naming "predict" when the model has no head.
+Predictions predict(const Network& net, const float* x, std::size_t n, std::size_t k, const std::vector<std::int32_t>& targets);
+// The head's logits of x (n, d), block by block of the vocabulary: each(first token, count, logits (count, n)).
+void head_logits(const Network& net, const float* x, std::size_t n,
+                 const std::function<void(std::size_t, std::size_t, const float*)>& each);
 
 // What run() returns: attentions always, the rest when `options` asks (model.hpp).
 ModelOutput run(const Network& net, const std::vector<std::int32_t>& ids, const RunOptions& options);

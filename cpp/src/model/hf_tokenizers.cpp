@@ -100,6 +100,21 @@ ByteLevelBpe::ByteLevelBpe(const std::vector<std::pair<std::string, std::int32_t
     ids_.push_back(id_of(a + b, source));
   }
   bpe_ = BpeTokenizer(std::move(pairs));
+  // id -> bytes: each printable character back to its byte (an added token's own characters stay as they are).
+  std::unordered_map<char32_t, char> byte_of;
+  for (int b = 0; b < 256; ++b) byte_of[table[std::size_t(b)]] = char(b);
+  for (const auto& [token, id] : vocab_) {
+    if (std::size_t(id) >= pieces_.size()) pieces_.resize(std::size_t(id) + 1);
+    std::string& out = pieces_[std::size_t(id)];
+    for (const char32_t c : unicode::decode_utf8(token).chars) {
+      if (const auto found = byte_of.find(c); found != byte_of.end()) out += found->second;
+      else unicode::append_utf8(c, out);
+    }
+  }
+}
+
+std::string ByteLevelBpe::piece(std::int32_t id) const {
+  return id >= 0 && std::size_t(id) < pieces_.size() ? pieces_[std::size_t(id)] : std::string();
 }
 
 std::int32_t ByteLevelBpe::id_of(const std::string& token, const std::string& source) const {

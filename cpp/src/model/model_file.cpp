@@ -195,7 +195,9 @@ LoadedModel load_model(const std::uint8_t* bytes, std::size_t size) {
 
 std::unique_ptr<TextModel> as_text_model(LoadedModel model) {
   // The same weights structure a checkpoint fills (weights.hpp), from the built-in architecture's tensor table.
-  TextTokenizer tokenizer{std::move(model.tokenizer), {{model.special.bos, builtin_architecture().before.at(0)}}, {}};
+  const SpecialTokens& s = model.special;
+  TextTokenizer tokenizer{std::move(model.tokenizer), {{s.bos, builtin_architecture().before.at(0)}}, {},
+                          {{s.bos, "[BOS]"}, {s.eos, "[EOS]"}, {s.mask, "[MASK]"}}};
   return make_text_model(model.model.network(), std::move(tokenizer));
 }
 

@@ -17,6 +17,7 @@ class NetworkModel final : public TextModel {
     config_.dFF = h.dff, config_.maxLength = h.max_length, config_.causal = h.causal;
     config_.family = net_.arch->model_type, config_.kvHeads = h.kv_heads, config_.headDim = h.head_dim;
     config_.rotary = net_.arch->positions == Positions::kRotary;
+    config_.canPredict = net_.cannot_predict.empty();
   }
 
   const ModelConfig& config() const override { return config_; }
@@ -26,6 +27,15 @@ class NetworkModel final : public TextModel {
   std::string label(std::int32_t id) const override {
     const auto* word_piece = std::get_if<WordPieceTokenizer>(&t_.tokenizer);
     return word_piece ? word_piece->text_of(id) : "";
+  }
+  std::string piece(std::int32_t id) const override {
+    for (const Special& s : t_.named) if (s.id == id) return s.label;
+    return std::visit([&](const auto& t) -> std::string {
+      using T = std::decay_t<decltype(t)>;
+      if constexpr (std::is_same_v<T, BpeTokenizer>) return std::size_t(id) < t.vocab_size() ? t.token_bytes(id) : std::string();
+      else if constexpr (std::is_same_v<T, WordPieceTokenizer>) return t.text_of(id);
+      else return t.piece(id);
+    }, t_.tokenizer);
   }
   std::vector<Special> before() const override { return t_.before; }
   std::vector<Special> after() const override { return t_.after; }
@@ -90,6 +100,15 @@ Encoding TextModel::encode(std::string_view text, const EncodeOptions& options) 
   for (const Token& t : tokens) add(t.id, at[t.start], at[t.end], false, label(t.id));
   for (const Special& s : specials_after) add(s.id, 0, 0, true, s.label);
   return e;
+}
+
+std::vector<std::int32_t> TextModel::default_targets(const Encoding& e) const {
+  std::vector<std::int32_t> targets(e.ids.size(), -1);
+  for (std::size_t i = 0; i < e.ids.size(); ++i) {
+    if (config().causal) targets[i] = i + 1 < e.ids.size() ? e.ids[i + 1] : -1;
+    else targets[i] = e.special[i] ? -1 : e.ids[i];
+  }
+  return targets;
 }
 
 }  // namespace attn

@@ -17,6 +17,7 @@ using AnyTokenizer = std::variant<BpeTokenizer, WordPieceTokenizer, ByteLevelBpe
 struct TextTokenizer {
   AnyTokenizer tokenizer;
   std::vector<TextModel::Special> before, after;  // the architecture's special tokens, by their ids here
+  std::vector<TextModel::Special> named;  // special tokens past the tokenizer's vocabulary (the built-in models')
 };
 
 TextTokenizer read_tokenizer(const Architecture& arch, const Hyperparameters& h, const CheckpointFiles& files);

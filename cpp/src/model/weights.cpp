@@ -32,6 +32,11 @@ void place(const TensorSlot& slot, const T* values, kernels::Storage storage, co
   const auto pack = [&](const T* from, Layout layout, std::size_t in, std::size_t out, std::size_t columns, std::size_t first, Linear& to) {
     attn::pack(from, storage, layout, in, out, columns, first, to);
   };
+  const auto table = [&](Table& t) {  // rows as the file stores them
+    t.storage = storage, t.columns = slot.shape[1];
+    if constexpr (std::is_same_v<T, float>) t.f32.assign(values, values + count);
+    else t.half.assign(values, values + count);
+  };
   // A matrix of y = x · W: its in and out from the stored shape.
   const auto matrix = [&](Linear& to) {
     const std::size_t rows = slot.shape[0], columns = slot.shape[1];
@@ -39,20 +44,19 @@ void place(const TensorSlot& slot, const T* values, kernels::Storage storage, co
     else pack(values, slot.layout, rows, columns, columns, 0, to);
   };
   switch (slot.role) {
-    case Role::kTokenEmbedding: {
-      Table& t = w.token_embedding;
-      t.storage = storage, t.columns = slot.shape[1];
-      if constexpr (std::is_same_v<T, float>) t.f32.assign(values, values + count);
-      else t.half.assign(values, values + count);
-      return;
-    }
+    case Role::kTokenEmbedding: return table(w.token_embedding);
+    case Role::kOutputWeight: return table(w.head.untied);
+    case Role::kOutputTransformWeight: return matrix(w.head.transform);
+    case Role::kOutputTransformBias: return copy(w.head.transform.b);
+    case Role::kOutputNormGain: return copy(w.head.norm.gain);
+    case Role::kOutputNormBias: return copy(w.head.norm.bias);
     case Role::kPositionEmbedding: return copy(w.position_embedding);
     case Role::kTokenTypeEmbedding: return copy(w.token_type);
     case Role::kEmbeddingNormGain: return copy(w.embedding_norm.gain);
     case Role::kEmbeddingNormBias: return copy(w.embedding_norm.bias);
     case Role::kFinalNormGain: return copy(w.final_norm.gain);
     case Role::kFinalNormBias: return copy(w.final_norm.bias);
-    case Role::kOutputBias: return copy(w.output.b);
+    case Role::kOutputBias: return copy(w.head.bias);
     case Role::kAttentionNormGain: return copy(l.attention_norm.gain);
     case Role::kAttentionNormBias: return copy(l.attention_norm.bias);
     case Role::kMlpNormGain: return copy(l.mlp_norm.gain);
@@ -114,7 +118,7 @@ template void place(const TensorSlot&, const std::uint16_t*, kernels::Storage, c
 void finish_weights(const Architecture& arch, const Hyperparameters& h, Weights& w) {
   if (arch.positions == Positions::kRotary) rotary_table(h.rope, h.max_length, w.rope_cos, w.rope_sin);
   if (&arch == &builtin_architecture()) {  // W (d, V) = token_embeddingᵀ, read straight from the (V, d) rows
-    w.output.in = h.d, w.output.out = h.vocab;
+    w.output.in = h.d, w.output.out = h.vocab, w.output.b = w.head.bias;
     kernels::pack_panels<BuildArch>(w.token_embedding.f32.data(), 1, h.d, h.d, h.vocab, w.output.w);
   }
 }

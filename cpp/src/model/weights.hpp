@@ -48,13 +48,24 @@ struct Table {
   }
 };
 
+// The language-model head (the Role::kOutput* tensors): logits = x' · Eᵀ + bias, where x' is the final hidden
+// state through the transform, its activation and norm when the model has them (BERT's cls.predictions), and E
+// is the untied table or else the token embeddings.
+struct OutputHead {
+  Linear transform;         // d -> d, or empty (out == 0)
+  Norm norm;                // after the transform's activation
+  Table untied;             // (V, d): lm_head.weight's rows, when not tied to the token embeddings
+  std::vector<float> bias;  // (V) or empty
+};
+
 struct Weights {
   Table token_embedding;                  // (V, d)
   std::vector<float> position_embedding;  // (P, d)
   std::vector<float> token_type;          // (types, d): row 0 is added to every token (BERT's token type 0)
   Norm embedding_norm, final_norm;
   std::vector<LayerWeights> layers;
-  Linear output;                          // d -> V: the language-model head, when the model has one in use
+  OutputHead head;
+  Linear output;                          // d -> V: the built-in models' tied head packed for the trainer's loss
   std::vector<float> rope_cos, rope_sin;  // (max_length, rotated dims / 2): RoPE's table, for rotary models
 };
 

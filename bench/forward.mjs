@@ -2,8 +2,9 @@
 // by side in one process, calls interleaved so that a busy machine slows them alike:
 //   node bench/forward.mjs [dist folder …]     (default: dist; e.g. dist ../old/dist compares two checkouts)
 // Models: the built-in bidirectional model at 32 and 127 tokens, and a GPT-2-sized checkpoint (124M parameters,
-// float16 file of made-up weights) at 32 and 64 tokens. Prints median milliseconds and each build's ratio to
-// the first.
+// float16 file of made-up weights) at 32 and 64 tokens, every row computed. Prints median milliseconds and each
+// build's ratio to the first; then, for the first build, the GPT-2-sized model while a text is typed: a word
+// added at the end of 64 tokens, and a word changed in the middle, each run reusing the last one's prefix.
 import { openAsBlob } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
@@ -60,11 +61,34 @@ for (const [which, tokens] of work) {
   for (let round = 0; round < ROUNDS; round++) {
     builds.forEach((b, i) => {
       const start = performance.now();
-      b[which].run(text);
+      b[which].run(text, { reuse: false });  // every row computed (an older build ignores the option: it has no reuse)
       samples[i].push(performance.now() - start);
     });
   }
   const medians = samples.map((s) => s.sort((a, b) => a - b)[s.length >> 1]);
   console.log(`| ${which === 'gpt2' ? 'GPT-2-sized checkpoint (124M)' : 'built-in bidirectional'} | ${tokens} | ${medians.map((m) => m.toFixed(2)).join(' | ')} | ` +
     `${medians.slice(1).map((m) => (m / medians[0]).toFixed(3)).join(' | ')} |`);
+}
+
+// Typing into the GPT-2-sized checkpoint: each edit after the same text's run, which it reuses up to the edit.
+const { gpt2 } = builds[0];
+const base = textOf(gpt2, 60), words = base.split(' ');
+const edits = [['a word added at the end', `${base} now`], ['a word changed in the middle', [...words.slice(0, words.length >> 1), 'bird', ...words.slice((words.length >> 1) + 1)].join(' ')]];
+console.log(`\n${builds[0].folder}, the GPT-2-sized checkpoint while typing (${ROUNDS} rounds, medians):\n`);
+console.log('| edit | tokens | rows reused | ms | every row computed, ms | ratio |\n|---|---:|---:|---:|---:|---:|');
+for (const [what, edited] of edits) {
+  const typed = [], whole = [];
+  let reused = 0, tokens = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    gpt2.run(base);
+    let start = performance.now();
+    const result = gpt2.run(edited);
+    typed.push(performance.now() - start);
+    ({ reused } = result), tokens = result.ids.length;
+    start = performance.now();
+    gpt2.run(edited, { reuse: false });
+    whole.push(performance.now() - start);
+  }
+  const [t, w] = [typed, whole].map((s) => s.sort((a, b) => a - b)[s.length >> 1]);
+  console.log(`| ${what} | ${tokens} | ${reused} | ${t.toFixed(1)} | ${w.toFixed(1)} | ${(t / w).toFixed(3)} |`);
 }

@@ -284,14 +284,15 @@ Address model_tokenize(Address model, Address text, std::size_t text_length) {
 
 Address model_run(Address model, Address text, std::size_t text_length, bool truncate, bool hidden, bool projections,
                   int causal, bool scaled, double temperature, double trace_layer, double trace_head, double predict,
-                  Address targets, std::size_t target_count, Address ablate, std::size_t ablate_count) {
+                  Address targets, std::size_t target_count, Address ablate, std::size_t ablate_count,
+                  bool reuse) {
   return guarded([&](Result& r) {
     const auto& m = *reinterpret_cast<const TextModel*>(model);
     EncodeOptions encode;
     encode.truncate = truncate;
     Encoding e = m.encode(text_at(text, text_length), encode);
     RunOptions run;
-    run.hidden = hidden, run.projections = projections, run.scaled = scaled;
+    run.hidden = hidden, run.projections = projections, run.scaled = scaled, run.reuse = reuse;
     if (causal >= 0) run.causal = causal == 1;
     if (trace_layer >= 0) run.trace = RunOptions::Head{index_of("trace.layer", trace_layer), index_of("trace.head", trace_head)};
     run.predict = index_of("predict", predict);
@@ -337,6 +338,7 @@ Address model_run(Address model, Address text, std::size_t text_length, bool tru
     }
     r.add("truncated", truncated);
     r.add("textTokens", text_tokens);
+    r.add("reused", double(out.reused));
   });
 }
 

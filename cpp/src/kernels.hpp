@@ -344,11 +344,12 @@ inline std::size_t rows_per_block(std::size_t m) {
 // One head of attention. q (n, dk), k (m, dk), v (m, dv) with row strides ldq, ldk, ldv; writes output (n, dv)
 // with row stride ldo, and weights (n, m) unless it is null. Block by block of query rows: scores, softmax, then
 // the weighted sum of V, so without weights nothing n × m exists. With causal, a block computes and reads only
-// the keys its last row can see (about half the work).
+// the keys its last row can see (about half the work). first_query: the position of q's first row among the keys,
+// where the causal mask and the window count from (q being the rows after a prefix whose keys are cached).
 template <class Arch>
 void attend(const float* q, std::size_t ldq, const float* k, std::size_t ldk, const float* v, std::size_t ldv,
             std::size_t n, std::size_t m, std::size_t dk, std::size_t dv, const AttentionOptions& options,
-            float* weights, float* output, std::size_t ldo, Scratch& scratch) {
+            float* weights, float* output, std::size_t ldo, Scratch& scratch, std::size_t first_query = 0) {
   const float scale = options.scale ? *options.scale : 1.0f / std::sqrt(float(dk));
   const std::size_t block = rows_per_block(m);
   scratch.hidden.resize(m);
@@ -357,11 +358,11 @@ void attend(const float* q, std::size_t ldq, const float* k, std::size_t ldk, co
   pack_panels<Arch>(v, ldv, 1, m, dv, scratch.values);
   for (std::size_t i0 = 0; i0 < n; i0 += block) {
     const std::size_t rows = std::min(block, n - i0);
-    const std::size_t keys = options.causal ? std::min(m, i0 + rows) : m;
+    const std::size_t keys = options.causal ? std::min(m, first_query + i0 + rows) : m;
     float* s = weights ? weights + i0 * m : scratch.scores.data();
     matmul<Arch>(q + i0 * ldq, ldq, scratch.keys, nullptr, rows, dk, keys, s, m);
     masked_softmax<Arch>(s, m, rows, m, scale, options.keyMask.empty() ? nullptr : options.keyMask.data,
-                         options.causal, i0, scratch.hidden.data(), options.window, options.softcap, options.post_scale);
+                         options.causal, first_query + i0, scratch.hidden.data(), options.window, options.softcap, options.post_scale);
     matmul<Arch>(s, m, scratch.values, nullptr, rows, keys, dv, output + i0 * ldo, ldo);
   }
 }

@@ -388,3 +388,63 @@ TEST_CASE("a checkpoint without its output head says so, and predict names what 
   options.predict = 1;
   CHECK_THROWS_WITH(headless->run({1, 2}, options), "predict: config.json: GPT2Model is a model without its language-model head");
 }
+
+TEST_CASE("a causal model reuses its last run's prefix and gives the numbers of a whole run", "[checkpoint][cache]") {
+  // Typing at the end, an edit in the middle, a deletion, the same text again, predictions whose targets move,
+  // switched-off heads: each run against a run that computes every row, as the same bits.
+  for (const std::string model : {"gpt2", "llama", "mistral", "qwen2-bf16", "gemma2", "gpt_neox"}) {
+    INFO(model);
+    const auto c = checkpoint_fixture(model);
+    const auto cached = load_checkpoint(c.files, c.weights);
+    std::vector<std::int32_t> text;
+    for (const double id : numbers(reference(model).at("cases", model).array.at(2).at("ids", model))) text.push_back(std::int32_t(id));
+    REQUIRE(text.size() >= 14);
+    const auto prefix = [&](std::size_t n) { return std::vector<std::int32_t>(text.begin(), text.begin() + std::ptrdiff_t(n)); };
+    auto edited = prefix(12);
+    edited[3] = edited[4];
+    std::vector<std::pair<std::vector<std::int32_t>, attn::RunOptions>> runs;
+    attn::RunOptions everything;
+    everything.hidden = everything.projections = true, everything.predict = 3;
+    for (const std::size_t n : {5, 6, 7, 12}) runs.push_back({prefix(n), everything});
+    runs.push_back({edited, everything});
+    runs.push_back({prefix(4), everything});
+    runs.push_back({prefix(4), everything});
+    attn::RunOptions plain;
+    runs.push_back({prefix(13), plain});  // no predictions: the next run's come from rows it computes afresh
+    runs.push_back({prefix(14), everything});
+    attn::RunOptions ablate = everything;
+    ablate.ablate = {{0, 1}};
+    runs.push_back({prefix(14), ablate});
+    runs.push_back({text, ablate});
+    attn::RunOptions more = everything;
+    more.predict = 5;
+    runs.push_back({text, more});
+    for (std::size_t r = 0; r < runs.size(); ++r) {
+      INFO("run " << r << " of " << runs[r].first.size() << " tokens");
+      const auto got = cached->run(runs[r].first, runs[r].second);
+      // What it could reuse: the tokens it shares with the run before, for the same switched-off heads; the last
+      // row is always computed.
+      std::size_t shared = 0;
+      if (r > 0 && runs[r - 1].second.ablate.size() == runs[r].second.ablate.size()) {
+        const auto& before = runs[r - 1].first;
+        while (shared < std::min(before.size(), runs[r].first.size()) && before[shared] == runs[r].first[shared]) ++shared;
+      }
+      CHECK(got.reused == std::min(shared, runs[r].first.size() - 1));
+      attn::RunOptions whole = runs[r].second;
+      whole.reuse = false;
+      const auto want = cached->run(runs[r].first, whole);
+      CHECK(got.attentions == want.attentions);
+      CHECK(got.hidden == want.hidden);
+      CHECK(got.queries == want.queries);
+      CHECK(got.keys == want.keys);
+      CHECK(got.values == want.values);
+      CHECK(got.predictions.ids == want.predictions.ids);
+      CHECK(got.predictions.probs == want.predictions.probs);
+      CHECK(std::equal(got.predictions.target_probs.begin(), got.predictions.target_probs.end(), want.predictions.target_probs.begin(),
+                       want.predictions.target_probs.end(), [](float a, float b) { return a == b || (std::isnan(a) && std::isnan(b)); }));
+      CHECK((got.predictions.loss == want.predictions.loss || (std::isnan(got.predictions.loss) && std::isnan(want.predictions.loss))));
+      // The whole run leaves the cache empty: run it again so that the next run reuses this one's prefix.
+      cached->run(runs[r].first, runs[r].second);
+    }
+  }
+}

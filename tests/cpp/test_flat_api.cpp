@@ -98,7 +98,7 @@ struct LoadedThroughBoundary {
 };
 
 Read run(Address model, const std::string& text, bool truncate = false, double temperature = 1) {
-  return read(flat::model_run(model, address(text), text.size(), truncate, true, true, -1, true, temperature, -1, -1, 0, 0, 0, 0, 0));
+  return read(flat::model_run(model, address(text), text.size(), truncate, true, true, -1, true, temperature, -1, -1, 0, 0, 0, 0, 0, true));
 }
 
 }  // namespace

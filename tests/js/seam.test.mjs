@@ -148,7 +148,7 @@ test('finding 7: every wrong argument gets an Error that names it, and the heap 
   for (const value of wrong) {
     for (const name of sdpaNames) named(() => attn.scaledDotProductAttention({ ...validAttentionArgs(), [name]: value }), name);
     for (const name of mhaNames) named(() => attn.multiHeadAttention({ ...mhaArgs, [name]: value }), name);
-    for (const name of ['truncate', 'hidden', 'projections', 'causal', 'scaled', 'temperature', 'trace', 'predict', 'targets', 'ablate']) {
+    for (const name of ['truncate', 'hidden', 'projections', 'causal', 'scaled', 'temperature', 'trace', 'predict', 'targets', 'ablate', 'reuse']) {
       named(() => model.run('the cat', { [name]: value }), name);
     }
     named(() => model.run(value), 'text');

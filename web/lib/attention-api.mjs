@@ -90,12 +90,13 @@ function makeModel(core, handle, config) {
     run(value, options) {
       const source = text(value);
       const o = snapshot(options, 'options', ['truncate', 'hidden', 'projections', 'causal', 'scaled', 'temperature',
-        'trace', 'predict', 'targets', 'ablate'], { optional: true });
+        'trace', 'predict', 'targets', 'ablate', 'reuse'], { optional: true });
       const causal = flag(o.causal, 'causal', null);
       const trace = o.trace === undefined || o.trace === null ? null : snapshot(o.trace, 'trace', ['layer', 'head']);
       const predict = size(o.predict, 'predict', 0), targets = typedArray(o.targets, 'targets', 'Int32Array', { optional: true });
       if (targets && !predict) throw new TypeError('targets: they score predictions; pass predict: k as well');
       const ablate = new Float64Array(pairs(o.ablate, 'ablate', '[layer, head]'));
+      const reuse = flag(o.reuse, 'reuse', true);
       const run = [flag(o.truncate, 'truncate', false), flag(o.hidden, 'hidden', false), flag(o.projections, 'projections', false),
         causal === null ? -1 : Number(causal), flag(o.scaled, 'scaled', true),
         number(o.temperature, 'temperature', 'a number above 0') ?? 1,
@@ -105,7 +106,7 @@ function makeModel(core, handle, config) {
         const [targetAddress, targetCount] = scope.array(targets, 'targets');
         const [ablateAddress] = scope.array(ablate.length ? ablate : null, 'ablate');
         return core.read(core.exports.modelRun(live(), address, length, ...run, targetAddress, targetCount,
-          ablateAddress, ablate.length / 2), 'text');
+          ablateAddress, ablate.length / 2, reuse), 'text');
       }));
       if (!result.predictions) return result;
       const { pieces, ...predictions } = result.predictions;

@@ -169,6 +169,10 @@ export interface ModelRun extends Tokens {
   truncated: boolean;
   /** How many tokens the whole text has (without [BOS]), before any cut. */
   textTokens: number;
+  /** The leading tokens whose rows came from this model's last run instead of being computed again: a causal
+   *  model keeps its last run (keys, values, every output row) and recomputes only the tokens after the prefix
+   *  that the new text shares with it, under the same what-if options. Same numbers either way. */
+  reused: number;
 }
 
 export interface RunOptions {
@@ -194,6 +198,9 @@ export interface RunOptions {
   /** What-if: [layer, head] pairs whose outputs are set to zero before W_O (zero ablation), so that later layers'
    *  attentions and the predictions change and earlier layers' stay exactly as they were. */
   ablate?: Array<[number, number]>;
+  /** false: compute every token's rows, forgetting what a causal model kept of its last run (see `reused`);
+   *  for timing a whole run. Default true. */
+  reuse?: boolean;
 }
 
 export interface Model {

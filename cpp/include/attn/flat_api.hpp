@@ -75,12 +75,13 @@ Address load_model(Address bytes, std::size_t length);
 Address model_tokenize(Address model, Address text, std::size_t text_length);
 // causal: -1 the model's own mask, 0 none, 1 causal. trace_layer, trace_head: a head to follow through W_O, or
 // -1. predict: k, or 0 for no predictions; targets: int32 (address, count), or (0, 0) for the model's defaults;
-// ablate: (layer, head) pairs as float64, `ablate_count` of them. Result: the Encoding's fields, then attentions,
+// ablate: (layer, head) pairs as float64, `ablate_count` of them. reuse: RunOptions::reuse. Result: the Encoding's fields, then attentions,
 // hidden?, queries?, keys?, values?, trace.* (headOutput, contribution, attentionOutput, residualBefore,
-// residualAfter)?, predictions.* (ids, pieces, probs, targets, targetProbs, loss)?, truncated, textTokens.
+// residualAfter)?, predictions.* (k, ids, pieces, probs, targets, targetProbs, loss)?, truncated, textTokens, reused.
 Address model_run(Address model, Address text, std::size_t text_length, bool truncate, bool hidden, bool projections,
                   int causal, bool scaled, double temperature, double trace_layer, double trace_head, double predict,
-                  Address targets, std::size_t target_count, Address ablate, std::size_t ablate_count);
+                  Address targets, std::size_t target_count, Address ablate, std::size_t ablate_count,
+                  bool reuse);
 void model_free(Address model);
 
 // ---- Checkpoints (checkpoint.hpp), in steps: new, add each small file, ask which safetensors files hold the

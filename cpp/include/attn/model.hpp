@@ -56,6 +56,10 @@ struct RunOptions {
   std::vector<std::int32_t> targets;
   // Heads whose output is set to zero before W_O (zero ablation): later layers and the predictions change.
   std::vector<Head> ablate;
+  // A causal TextModel keeps what its last run computed and recomputes only the rows after the prefix of tokens
+  // this run shares with it (the same numbers, in a fraction of the time while a text is typed); false forgets it
+  // and computes every row.
+  bool reuse = true;
 };
 
 constexpr std::size_t kMaxPredict = 100;
@@ -85,6 +89,7 @@ struct ModelOutput {
   std::vector<float> queries, keys, values;   // (layers, n, dModel) each; head h owns columns [h·dk, (h+1)·dk)
   HeadTrace trace;                            // when options.trace asks
   Predictions predictions;                    // when options.predict asks
+  std::size_t reused = 0;                     // the leading tokens whose rows came from the last run (RunOptions::reuse)
 };
 
 struct Network;  // a model ready to run: its architecture, sizes and packed weights (src/model/forward.hpp)

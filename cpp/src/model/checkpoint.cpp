@@ -131,7 +131,7 @@ CheckpointLoader::CheckpointLoader(const CheckpointFiles& files, const std::vect
   Hyperparameters hyper = read_hyperparameters(arch, c);
   TextTokenizer tokenizer = read_tokenizer(arch, hyper, files);
   const std::vector<std::string> expected = weights_files(files);
-  state_.reset(new State{&arch, std::move(hyper), std::move(tokenizer), {}, expected.size() == 1 ? expected[0] : kWeightsIndexFile, {}, {}, {}, 0});
+  state_.reset(new State{&arch, std::move(hyper), std::move(tokenizer), {}, expected.size() == 1 ? expected[0] : kWeightsIndexFile, {}, {}, {}, 0, {}});
   State& s = *state_;
   for (const Header& h : headers) {
     if (std::find(expected.begin(), expected.end(), h.file) == expected.end()) {

@@ -36,18 +36,18 @@ void activation_forward(Activation activation, const float* in, std::size_t coun
   for (std::size_t i = 0; i < count; ++i) out[i] = 0.5f * in[i] * (1.0f + std::erf(in[i] * 0.70710678f));
 }
 
-// embeddings (n, d) = token (+ position) (+ token type 0), times √d (Gemma), normed when the architecture norms
-// them.
-void embedding_forward(const Network& net, const std::vector<std::int32_t>& ids, std::vector<float>& x) {
+// embeddings (n - first, d) of tokens [first, n) = token (+ position) (+ token type 0), times √d (Gemma), normed
+// when the architecture norms them.
+void embedding_forward(const Network& net, const std::vector<std::int32_t>& ids, std::size_t first, std::vector<float>& x) {
   const Weights& w = net.weights;
-  const std::size_t n = ids.size(), d = net.hyper.d;
+  const std::size_t n = ids.size() - first, d = net.hyper.d;
   const float scale = net.arch->embedding_scale ? std::sqrt(float(d)) : 1.0f;
   x.resize(n * d);
   for (std::size_t i = 0; i < n; ++i) {
     float* row = x.data() + i * d;
-    w.token_embedding.row(std::size_t(ids[i]), row);
+    w.token_embedding.row(std::size_t(ids[first + i]), row);
     if (net.arch->positions == Positions::kLearned) {
-      const float* position = w.position_embedding.data() + (i + net.arch->position_offset) * d;
+      const float* position = w.position_embedding.data() + (first + i + net.arch->position_offset) * d;
       for (std::size_t c = 0; c < d; ++c) row[c] += position[c];
     }
     if (!w.token_type.empty()) for (std::size_t c = 0; c < d; ++c) row[c] += w.token_type[c];
@@ -59,13 +59,14 @@ void embedding_forward(const Network& net, const std::vector<std::int32_t>& ids,
   }
 }
 
-// RoPE in place on x (n, heads·hd): each head's first `dims` dimensions rotated by the angles of its token's
-// position, pairing dimension j with j + dims/2 (transformers' rotate_half).
-void rotary_forward(const Weights& w, std::size_t dims, float* x, std::size_t n, std::size_t heads, std::size_t head_dim) {
+// RoPE in place on x (n, heads·hd), the rows of positions [first, first + n): each head's first `dims`
+// dimensions rotated by the angles of its token's position, pairing dimension j with j + dims/2 (rotate_half).
+void rotary_forward(const Weights& w, std::size_t dims, float* x, std::size_t n, std::size_t first, std::size_t heads,
+                    std::size_t head_dim) {
   const std::size_t half = dims / 2;
   for (std::size_t i = 0; i < n; ++i) {
-    const float* cos = w.rope_cos.data() + i * half;
-    const float* sin = w.rope_sin.data() + i * half;
+    const float* cos = w.rope_cos.data() + (first + i) * half;
+    const float* sin = w.rope_sin.data() + (first + i) * half;
     for (std::size_t h = 0; h < heads; ++h) {
       float* head = x + (i * heads + h) * head_dim;
       for (std::size_t j = 0; j < half; ++j) {
@@ -77,39 +78,43 @@ void rotary_forward(const Weights& w, std::size_t dims, float* x, std::size_t n,
   }
 }
 
-// q (n, Q), k and v (n, K) from `in`, normed per head and rotated where the model does so, every head's weights
-// and output (query head h reading key/value head h / (H / KV)), and attention_out = heads · W_O + b_O.
-void attention_forward(const Network& net, const LayerWeights& w, const float* in, std::size_t n,
+// For the rows of tokens [first, n) (t = n - first of them, `in` (t, d)): q (t, Q), and rows [first, n) of k and
+// v (n, K), normed per head and rotated where the model does so; every head's weights (t, n) and output (query
+// head h reading key/value head h / (H / KV)) over all n keys; attention_out (t, d) = heads · W_O + b_O.
+void attention_forward(const Network& net, const LayerWeights& w, const float* in, std::size_t n, std::size_t first,
                        const AttentionOptions& options, const std::uint8_t* ablated, LayerActivations& a,
                        kernels::Scratch& scratch) {
   const Hyperparameters& h = net.hyper;
-  const std::size_t hd = h.head_dim, q_width = h.heads * hd, kv_width = h.kv_heads * hd, group = h.heads / h.kv_heads;
-  a.q.resize(n * q_width), a.k.resize(n * kv_width), a.v.resize(n * kv_width), a.heads.resize(n * q_width);
-  a.attention_out.resize(n * h.d), a.weights.resize(h.heads * n * n);
-  linear_forward(in, n, w.q, a.q.data());
-  linear_forward(in, n, w.k, a.k.data());
-  linear_forward(in, n, w.v, a.v.data());
+  const std::size_t t = n - first, hd = h.head_dim, q_width = h.heads * hd, kv_width = h.kv_heads * hd,
+                    group = h.heads / h.kv_heads;
+  a.q.resize(t * q_width), a.k.resize(n * kv_width), a.v.resize(n * kv_width), a.heads.resize(t * q_width);
+  a.attention_out.resize(t * h.d), a.weights.resize(h.heads * t * n);
+  float* k = a.k.data() + first * kv_width;  // the new rows
+  float* v = a.v.data() + first * kv_width;
+  linear_forward(in, t, w.q, a.q.data());
+  linear_forward(in, t, w.k, k);
+  linear_forward(in, t, w.v, v);
   if (!w.q_norm.gain.empty()) {  // each head's q and k normed on their own (hd columns, rows of Q or K)
-    std::vector<float> unused(n * std::max(h.heads, h.kv_heads));
-    norm_forward(*net.arch, h, w.q_norm, a.q.data(), n * h.heads, hd, hd, a.q.data(), unused.data(), unused.data());
-    norm_forward(*net.arch, h, w.k_norm, a.k.data(), n * h.kv_heads, hd, hd, a.k.data(), unused.data(), unused.data());
+    std::vector<float> unused(t * std::max(h.heads, h.kv_heads));
+    norm_forward(*net.arch, h, w.q_norm, a.q.data(), t * h.heads, hd, hd, a.q.data(), unused.data(), unused.data());
+    norm_forward(*net.arch, h, w.k_norm, k, t * h.kv_heads, hd, hd, k, unused.data(), unused.data());
   }
   if (net.arch->positions == Positions::kRotary) {
-    rotary_forward(net.weights, h.rope.dims, a.q.data(), n, h.heads, hd);
-    rotary_forward(net.weights, h.rope.dims, a.k.data(), n, h.kv_heads, hd);
+    rotary_forward(net.weights, h.rope.dims, a.q.data(), t, first, h.heads, hd);
+    rotary_forward(net.weights, h.rope.dims, k, t, first, h.kv_heads, hd);
   }
   for (std::size_t head = 0; head < h.heads; ++head) {
     const std::size_t q_col = head * hd, kv_col = head / group * hd;
     kernels::attend<BuildArch>(a.q.data() + q_col, q_width, a.k.data() + kv_col, kv_width, a.v.data() + kv_col, kv_width,
-                               n, n, hd, hd, options, a.weights.data() + head * n * n, a.heads.data() + q_col, q_width,
-                               scratch);
+                               t, n, hd, hd, options, a.weights.data() + head * t * n, a.heads.data() + q_col, q_width,
+                               scratch, first);
     if (ablated && ablated[head]) {  // its pattern stays as computed; what it passes on is zero
-      for (std::size_t i = 0; i < n; ++i) std::fill_n(a.heads.data() + i * q_width + q_col, hd, 0.0f);
+      for (std::size_t i = 0; i < t; ++i) std::fill_n(a.heads.data() + i * q_width + q_col, hd, 0.0f);
     }
   }
-  linear_forward(a.heads.data(), n, w.o, a.attention_out.data());
+  linear_forward(a.heads.data(), t, w.o, a.attention_out.data());
   if (!w.post_attention_norm.gain.empty()) {
-    norm_forward(*net.arch, h, w.post_attention_norm, a.attention_out.data(), n, h.d, h.d, a.attention_out.data(), a.mean1.data(), a.rstd1.data());
+    norm_forward(*net.arch, h, w.post_attention_norm, a.attention_out.data(), t, h.d, h.d, a.attention_out.data(), a.mean1.data(), a.rstd1.data());
   }
 }
 
@@ -133,12 +138,13 @@ void mlp_forward(const Network& net, const LayerWeights& w, const float* in, std
   }
 }
 
-// One layer: a.input (n, d) -> a.output (n, d), its norms where the model puts them (architecture.hpp).
-void layer_forward(const Network& net, const LayerWeights& w, std::size_t n, const AttentionOptions& options,
+// One layer: a.input (t, d) -> a.output (t, d) for the t = n - first rows after `first`, its norms where the
+// model puts them (architecture.hpp).
+void layer_forward(const Network& net, const LayerWeights& w, std::size_t all, std::size_t first, const AttentionOptions& options,
                    const std::uint8_t* ablated, LayerActivations& a, kernels::Scratch& scratch) {
   const Architecture& arch = *net.arch;
   const Hyperparameters& h = net.hyper;
-  const std::size_t d = h.d, nd = n * d;
+  const std::size_t n = all - first, d = h.d, nd = n * d;
   a.middle.resize(nd), a.output.resize(nd), a.mean1.resize(n), a.rstd1.resize(n), a.mean2.resize(n), a.rstd2.resize(n);
   const auto norm = [&](const Norm& with, const float* x, float* y, float* mean, float* rstd) {
     norm_forward(arch, h, with, x, n, d, d, y, mean, rstd);
@@ -148,14 +154,14 @@ void layer_forward(const Network& net, const LayerWeights& w, std::size_t n, con
     case NormPlacement::kSandwich:  // (the second norm of each block is inside attention_forward and mlp_forward)
       a.attention_in.resize(nd), a.mlp_in.resize(nd);
       norm(w.attention_norm, a.input.data(), a.attention_in.data(), a.mean1.data(), a.rstd1.data());
-      attention_forward(net, w, a.attention_in.data(), n, options, ablated, a, scratch);
+      attention_forward(net, w, a.attention_in.data(), all, first, options, ablated, a, scratch);
       residual_forward(a.input.data(), a.attention_out.data(), nd, a.middle.data());
       norm(w.mlp_norm, a.middle.data(), a.mlp_in.data(), a.mean2.data(), a.rstd2.data());
       mlp_forward(net, w, a.mlp_in.data(), n, a);
       residual_forward(a.middle.data(), a.mlp_out.data(), nd, a.output.data());
       break;
     case NormPlacement::kPost:
-      attention_forward(net, w, a.input.data(), n, options, ablated, a, scratch);
+      attention_forward(net, w, a.input.data(), all, first, options, ablated, a, scratch);
       residual_forward(a.input.data(), a.attention_out.data(), nd, a.middle.data());
       norm(w.attention_norm, a.middle.data(), a.middle.data(), a.mean1.data(), a.rstd1.data());
       mlp_forward(net, w, a.middle.data(), n, a);
@@ -165,7 +171,7 @@ void layer_forward(const Network& net, const LayerWeights& w, std::size_t n, con
     case NormPlacement::kParallel:  // both blocks read the input; middle is input + attention alone
       a.attention_in.resize(nd), a.mlp_in.resize(nd);
       norm(w.attention_norm, a.input.data(), a.attention_in.data(), a.mean1.data(), a.rstd1.data());
-      attention_forward(net, w, a.attention_in.data(), n, options, ablated, a, scratch);
+      attention_forward(net, w, a.attention_in.data(), all, first, options, ablated, a, scratch);
       norm(w.mlp_norm, a.input.data(), a.mlp_in.data(), a.mean2.data(), a.rstd2.data());
       mlp_forward(net, w, a.mlp_in.data(), n, a);
       residual_forward(a.input.data(), a.attention_out.data(), nd, a.middle.data());
@@ -197,6 +203,22 @@ void keep_top(std::vector<std::pair<float, std::int32_t>>& top, std::size_t k, f
   const auto at = std::upper_bound(top.begin(), top.end(), logit, [](float value, const auto& entry) { return value > entry.first; });
   top.insert(at, {logit, id});
   if (top.size() > k) top.pop_back();
+}
+
+template <class T>
+void append(std::vector<T>& to, const std::vector<T>& from) {
+  to.insert(to.end(), from.begin(), from.end());
+}
+
+// What a prefix cache may hold (floats): above it, about 256 MiB, a run keeps nothing.
+constexpr std::size_t kMaxCachedFloats = std::size_t(1) << 26;
+
+// The mean of the rows' losses that are not NaN (NaN when all are).
+double mean_loss(const std::vector<double>& losses) {
+  double sum = 0;
+  std::size_t judged = 0;
+  for (const double loss : losses) if (!std::isnan(loss)) sum += loss, ++judged;
+  return judged ? sum / double(judged) : NAN;
 }
 
 }  // namespace
@@ -239,7 +261,8 @@ void head_logits(const Network& net, const float* x, std::size_t n,
   }
 }
 
-Predictions predict(const Network& net, const float* x, std::size_t n, std::size_t k, const std::vector<std::int32_t>& targets) {
+Predictions predict(const Network& net, const float* x, std::size_t n, std::size_t k, const std::vector<std::int32_t>& targets,
+                    std::vector<double>* losses) {
   // Each block of logits folded into a running softmax per position (largest logit, sum of exps), its top k, and
   // its target's logit.
   std::vector<float> largest(n, -INFINITY), target(n, NAN);
@@ -261,15 +284,16 @@ Predictions predict(const Network& net, const float* x, std::size_t n, std::size
   Predictions p;
   p.k = k;
   p.ids.reserve(n * k), p.probs.reserve(n * k), p.target_probs.resize(n);
-  double loss = 0;
-  std::size_t judged = 0;
+  std::vector<double> own;
+  if (!losses) losses = &own;
+  losses->resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     const double log_sum = double(largest[i]) + std::log(sums[i]);
     for (const auto& [logit, id] : top[i]) p.ids.push_back(id), p.probs.push_back(float(std::exp(double(logit) - log_sum)));
     p.target_probs[i] = std::isnan(target[i]) ? NAN : float(std::exp(double(target[i]) - log_sum));
-    if (!std::isnan(target[i])) loss += log_sum - double(target[i]), ++judged;
+    (*losses)[i] = std::isnan(target[i]) ? NAN : log_sum - double(target[i]);
   }
-  p.loss = judged ? loss / double(judged) : NAN;
+  p.loss = mean_loss(*losses);
   return p;
 }
 
@@ -316,12 +340,14 @@ void check_ids(const Hyperparameters& h, const std::vector<std::int32_t>& ids) {
 }
 
 void forward(const Network& net, const std::vector<std::int32_t>& ids, const AttentionOptions& options, Activations& a,
-             const std::function<void(std::size_t, const LayerActivations&)>& observe, const std::vector<std::uint8_t>& ablated) {
+             const std::function<void(std::size_t, const LayerActivations&)>& observe, const std::vector<std::uint8_t>& ablated,
+             std::size_t first, PrefixCache* cache) {
   check_ids(net.hyper, ids);
   const Hyperparameters& h = net.hyper;
-  const std::size_t n = ids.size(), layers = net.weights.layers.size();
+  const std::size_t n = ids.size(), t = n - first, layers = net.weights.layers.size();
   if (a.layers.empty()) a.layers.resize(1);
-  embedding_forward(net, ids, a.embeddings);
+  if (cache) cache->layers.resize(layers);
+  embedding_forward(net, ids, first, a.embeddings);
   kernels::Scratch scratch;
   AttentionOptions layer_options = options;
   const std::vector<float>* stream = &a.embeddings;  // the output of the layer before
@@ -329,17 +355,19 @@ void forward(const Network& net, const std::vector<std::int32_t>& ids, const Att
     LayerActivations& layer = a.layers[a.layers.size() == 1 ? 0 : l];
     layer.input = *stream;
     layer_options.window = !h.sliding_layers.empty() && h.sliding_layers[l] ? h.sliding_window : 0;
-    layer_forward(net, net.weights.layers[l], n, layer_options, ablated.empty() ? nullptr : ablated.data() + l * h.heads, layer, scratch);
+    if (cache) std::swap(layer.k, cache->layers[l].k), std::swap(layer.v, cache->layers[l].v);  // the prefix's rows
+    layer_forward(net, net.weights.layers[l], n, first, layer_options, ablated.empty() ? nullptr : ablated.data() + l * h.heads, layer, scratch);
     if (observe) observe(l, layer);
+    if (cache) std::swap(layer.k, cache->layers[l].k), std::swap(layer.v, cache->layers[l].v);
     stream = &layer.output;
   }
   if (net.arch->final_norm) {
-    a.normed.resize(n * h.d), a.mean.resize(n), a.rstd.resize(n);
-    norm_forward(*net.arch, h, net.weights.final_norm, stream->data(), n, h.d, h.d, a.normed.data(), a.mean.data(), a.rstd.data());
+    a.normed.resize(t * h.d), a.mean.resize(t), a.rstd.resize(t);
+    norm_forward(*net.arch, h, net.weights.final_norm, stream->data(), t, h.d, h.d, a.normed.data(), a.mean.data(), a.rstd.data());
   }
 }
 
-ModelOutput run(const Network& net, const std::vector<std::int32_t>& ids, const RunOptions& run) {
+ModelOutput run(const Network& net, const std::vector<std::int32_t>& ids, const RunOptions& run, PrefixCache* cache) {
   if (!(std::isfinite(run.temperature) && run.temperature > 0)) {
     throw ArgumentError("temperature", "expected a finite number above 0, got " + format_number(run.temperature));
   }
@@ -381,28 +409,84 @@ ModelOutput run(const Network& net, const std::vector<std::int32_t>& ids, const 
     options.scale = (run.scaled ? 1.0f / std::sqrt(float(h.head_dim)) : 1.0f) / run.temperature;
     if (h.attention_scale > 0 && run.scaled) options.scale = float(h.attention_scale) / run.temperature;
   }
-  const std::size_t n = ids.size(), d = h.d;
+  const std::size_t n = ids.size(), d = h.d, layers = h.layers, heads = h.heads;
+  check_ids(h, ids);
+  // The rows [0, first) the cache has: the prefix shared with its last run, for the same options; at least the
+  // last row is computed. What a trace or the whole logits need is not kept: those runs compute every row.
+  const std::size_t q_width = heads * h.head_dim, kept = layers * heads * n * n + (layers + 1) * n * d + layers * n * 3 * q_width;
+  if (cache && (!options.causal || run.trace || run.logits || kept > kMaxCachedFloats)) *cache = {}, cache = nullptr;
+  std::size_t first = 0;
+  if (cache && cache->options.causal && cache->options.scale == options.scale && cache->options.softcap == options.softcap &&
+      cache->options.post_scale == options.post_scale && cache->ablated == ablated) {
+    const std::size_t common = std::min(cache->ids.size(), n);
+    while (first < common && cache->ids[first] == ids[first]) ++first;
+    first = std::min(first, n - 1);
+  }
+  PrefixCache scratch;  // without a cache: one for this run alone, every row computed
+  PrefixCache& c = cache ? *cache : scratch;
+  const std::size_t t = n - first, old = c.ids.size();
+  // rows [0, first) of `from` (old rows of `width` floats) and rows [first, n) of `fresh` (t rows), as n rows.
+  const auto rows = [&](const float* from, const float* fresh, std::size_t width, float* to) {
+    std::copy_n(from, first * width, to);
+    std::copy_n(fresh, t * width, to + first * width);
+  };
   ModelOutput out;
-  const auto append = [](std::vector<float>& to, const std::vector<float>& from) { to.insert(to.end(), from.begin(), from.end()); };
+  out.reused = first;
+  std::vector<float> attentions(layers * heads * n * n), hidden((layers + 1) * n * d);
   Activations a;
   forward(net, ids, options, a, [&](std::size_t l, const LayerActivations& layer) {
-    append(out.attentions, layer.weights);
-    if (run.hidden) {
-      if (l == 0) append(out.hidden, a.embeddings);
-      append(out.hidden, layer.output);
+    for (std::size_t head = 0; head < heads; ++head) {  // the prefix's rows, cut or widened to n columns (zeros past
+      float* to = attentions.data() + (l * heads + head) * n * n;  // the diagonal: it is causal), then the new rows
+      const float* from = c.attentions.data() + (l * heads + head) * old * old;
+      for (std::size_t i = 0; i < first; ++i) std::copy_n(from + i * old, std::min(old, n), to + i * n);
+      std::copy_n(layer.weights.data() + head * t * n, t * n, to + first * n);
     }
-    if (run.projections) append(out.queries, layer.q), append(out.keys, layer.k), append(out.values, layer.v);
+    if (l == 0) rows(c.hidden.data(), a.embeddings.data(), d, hidden.data());
+    rows(c.hidden.data() + (l + 1) * old * d, layer.output.data(), d, hidden.data() + (l + 1) * n * d);
+    std::vector<float> q(n * q_width);
+    rows(c.layers[l].q.data(), layer.q.data(), q_width, q.data());
+    c.layers[l].q = std::move(q);
+    if (run.projections) append(out.queries, c.layers[l].q), append(out.keys, layer.k), append(out.values, layer.v);
     if (run.trace && run.trace->layer == l) out.trace = trace_of(net, l, run.trace->head, n, layer);
-  }, ablated);
-  const float* last = net.arch->final_norm ? a.normed.data() : a.layers.back().output.data();
-  if (run.predict) out.predictions = predict(net, last, n, run.predict, run.targets);
-  if (run.hidden && net.arch->final_norm_in_hidden) std::copy(a.normed.begin(), a.normed.end(), out.hidden.end() - std::ptrdiff_t(n * d));
+  }, ablated, first, &c);
+  std::vector<float> last(n * d);
+  rows(c.last.data(), net.arch->final_norm ? a.normed.data() : a.layers.back().output.data(), d, last.data());
+  if (run.predict) {
+    // Rows before `reused` keep their predictions: the same k, the same target, inside the shared prefix.
+    std::vector<std::int32_t> targets = run.targets;
+    targets.resize(n, -1);
+    std::size_t reused = run.predict == c.k ? std::min(first, c.predicted) : 0;
+    for (std::size_t i = 0; i < reused; ++i) if (c.targets[i] != targets[i]) reused = i;
+    std::vector<double> losses;
+    Predictions fresh = predict(net, last.data() + reused * d, n - reused, run.predict,
+                                std::vector<std::int32_t>(targets.begin() + std::ptrdiff_t(reused), targets.end()), &losses);
+    const std::size_t k = run.predict;
+    Predictions& p = out.predictions;
+    p.k = k;
+    p.ids.assign(c.top_ids.begin(), c.top_ids.begin() + std::ptrdiff_t(reused * k)), append(p.ids, fresh.ids);
+    p.probs.assign(c.top_probs.begin(), c.top_probs.begin() + std::ptrdiff_t(reused * k)), append(p.probs, fresh.probs);
+    p.target_probs.assign(c.target_probs.begin(), c.target_probs.begin() + std::ptrdiff_t(reused)), append(p.target_probs, fresh.target_probs);
+    c.losses.resize(reused), append(c.losses, losses);
+    p.loss = mean_loss(c.losses);
+    c.k = k, c.predicted = n, c.targets = std::move(targets), c.top_ids = p.ids, c.top_probs = p.probs, c.target_probs = p.target_probs;
+  } else {
+    c.predicted = std::min(c.predicted, first);
+  }
+  if (net.arch->final_norm_in_hidden) std::copy(last.begin(), last.end(), hidden.end() - std::ptrdiff_t(n * d));
   if (run.logits) {
     out.logits.resize(n * h.vocab);
-    head_logits(net, last, n, [&](std::size_t v0, std::size_t count, const float* block) {
+    head_logits(net, last.data(), n, [&](std::size_t v0, std::size_t count, const float* block) {
       for (std::size_t r = 0; r < count; ++r) for (std::size_t i = 0; i < n; ++i) out.logits[i * h.vocab + v0 + r] = block[r * n + i];
     });
   }
+  if (!cache) {
+    out.attentions = std::move(attentions);
+    if (run.hidden) out.hidden = std::move(hidden);
+    return out;
+  }
+  out.attentions = attentions;
+  if (run.hidden) out.hidden = hidden;
+  c.ids = ids, c.options = options, c.ablated = ablated, c.attentions = std::move(attentions), c.hidden = std::move(hidden), c.last = std::move(last);
   return out;
 }
 

@@ -40,13 +40,15 @@ class NetworkModel final : public TextModel {
   std::vector<Special> before() const override { return t_.before; }
   std::vector<Special> after() const override { return t_.after; }
   ModelOutput run(const std::vector<std::int32_t>& ids, const RunOptions& options) const override {
-    return attn::run(net_, ids, options);
+    if (!options.reuse) cache_ = {};
+    return attn::run(net_, ids, options, &cache_);
   }
 
  private:
   Network net_;
   TextTokenizer t_;
   ModelConfig config_;
+  mutable PrefixCache cache_;  // a causal model's last run, for the next one's shared prefix
 };
 
 // The UTF-16 position of every byte offset of a UTF-8 text: a character outside the BMP counts two units, any

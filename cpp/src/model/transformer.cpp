@@ -159,7 +159,7 @@ Transformer::Transformer(ModelConfig config) : config_(std::move(config)) {
 
 Network Transformer::network() const {
   const ParameterLayout layout = layout_of(config_);
-  Network net{&builtin_architecture(), hyperparameters_of(config_), {}};
+  Network net{&builtin_architecture(), hyperparameters_of(config_), {}, {}};
   for (const TensorSlot& slot : layout.slots) place(slot, parameters_.data() + layout.at(slot.role, slot.layer), net.hyper, net.weights);
   finish_weights(*net.arch, net.hyper, net.weights);
   return net;

@@ -1,0 +1,48 @@
+// A causal model keeps its last run and recomputes only the tokens after the prefix a new text shares with it:
+// typing at the end, an edit in the middle and a deletion give the numbers of a model that computes every row.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { builds, fixtureFiles } from './helpers.mjs';
+
+const attn = builds.simd;
+const EDITS = ['The cat', 'The cat sat', 'The cat sat on', 'The cat sat on the mat', 'The dog sat on the mat', 'The dog',
+  'The dog', 'The dog ran off to the garden!'];
+
+for (const [name, load] of [['builtin-causal', () => attn.loadModel('builtin-causal')],
+  ['a GPT-2 checkpoint', async () => attn.loadCheckpoint(await fixtureFiles('gpt2'))],
+  ['a Llama checkpoint (RoPE, grouped-query attention)', async () => attn.loadCheckpoint(await fixtureFiles('llama-bf16'))]]) {
+  test(`${name}: each edit's result is a whole run's, from the rows it could not reuse`, async () => {
+    const typing = await load();
+    const options = { hidden: true, projections: true, predict: 3 };
+    let before = null;
+    for (const text of EDITS) {
+      const got = typing.run(text, options);
+      const fresh = await load();  // nothing to reuse: every row computed
+      const want = fresh.run(text, options);
+      fresh.dispose();
+      assert.equal(want.reused, 0);
+      for (const key of ['ids', 'attentions', 'hidden', 'queries', 'keys', 'values']) assert.deepEqual(got[key], want[key], `${text}: ${key}`);
+      assert.deepEqual(got.predictions, want.predictions, `${text}: predictions`);
+      let shared = 0;
+      while (before && shared < Math.min(before.length, got.ids.length) && before[shared] === got.ids[shared]) shared++;
+      assert.equal(got.reused, Math.min(shared, got.ids.length - 1), text);
+      before = got.ids;
+    }
+    // Other what-if options: nothing of the last run applies; reuse: false computes every row.
+    assert.equal(typing.run(EDITS.at(-1), { temperature: 2 }).reused, 0);
+    assert.equal(typing.run(EDITS.at(-1), { ablate: [[0, 1]] }).reused, 0);
+    assert.equal(typing.run(EDITS.at(-1), { ablate: [[0, 1]] }).reused, before.length - 1);
+    const whole = typing.run(EDITS.at(-1), { ablate: [[0, 1]], reuse: false });
+    assert.equal(whole.reused, 0);
+    assert.deepEqual(whole.attentions, typing.run(EDITS.at(-1), { ablate: [[0, 1]] }).attentions);
+    assert.throws(() => typing.run('x', { reuse: 1 }), /^TypeError: reuse: expected true or false, got 1$/);
+    typing.dispose();
+  });
+}
+
+test('a masked LM reuses nothing: every token sees every other', async () => {
+  const model = await attn.loadModel('builtin');
+  model.run('The cat sat');
+  assert.equal(model.run('The cat sat on').reused, 0);
+  model.dispose();
+});

@@ -66,16 +66,15 @@ export function renderSteps(container, options) {
 
   const table = document.createElement('table');
   table.className = 'steps-table steps-keys';
-  table.createCaption().textContent = `2. Score each key: q·k. 3. Divide by ${divide} = ${divisor.toFixed(2)}. 4. Softmax, then add up the values in proportion.`;
   const head = table.createTHead().insertRow();
-  for (const text of ['key token', 'k', 'q·k', `÷ ${divisor.toFixed(2)}`, 'softmax', ...(hidden ? [`shown (without ${hidden})`] : []), 'v']) headerCell(head, text);
+  // The numbers first, the vectors after: on a phone the columns that matter most are the ones in view.
+  for (const text of ['key token', 'q·k', `÷ ${divisor.toFixed(2)}`, 'softmax', ...(hidden ? [`shown (without ${hidden})`] : []), 'k', 'v']) headerCell(head, text);
   const body = table.createTBody();
   rows.forEach((r, j) => {
     const row = body.insertRow();
     if (j === strongest) row.classList.add('steps-strongest');
     if (r.shown === null) row.classList.add('steps-hidden');
     headerCell(row, labels[j], 'row');
-    cell(row, vector(r.key, all), 'steps-vector');
     if (!r.visible) {
       cell(row, 'masked: a later token').colSpan = 3;
     } else {
@@ -83,19 +82,23 @@ export function renderSteps(container, options) {
       cell(row, number(r.scaled));
       cell(row, r.weight.toFixed(3), 'steps-weight').style.setProperty('--weight', r.weight);
     }
-    if (hidden) cell(row, r.shown === null ? 'hidden' : r.shown.toFixed(3), r.shown === null ? '' : 'steps-weight').style.setProperty('--weight', r.shown ?? 0);
+    if (hidden) cell(row, r.shown === null ? 'hidden' : r.shown.toFixed(3), r.shown === null ? 'steps-shown' : 'steps-shown steps-weight').style.setProperty('--weight', r.shown ?? 0);
+    cell(row, vector(r.key, all), 'steps-vector');
     cell(row, vector(r.value, all), 'steps-vector');
   });
   const foot = table.createTFoot().insertRow();
   headerCell(foot, 'total', 'row');
-  foot.insertCell().colSpan = 3;
+  foot.insertCell().colSpan = 2;
   cell(foot, total.weight.toFixed(3), 'steps-total');
   if (hidden) cell(foot, total.shown.toFixed(3), 'steps-total');
+  foot.insertCell();
   cell(foot, `Σ softmax × v = ${vector(output, all)}`, 'steps-vector');
 
   const result = paragraph('steps-output', `Output for “${labels[token]}” = Σ softmax × v = ${vector(output, all)}. `
     + `These float64 steps match the weights the WebAssembly core computed to within ${largestError.toExponential(1)}.`);
-  container.replaceChildren(intro, tools, scrollBox('Every key of the four steps', table), result, residualView(residual, labels[token], all));
+  // What the table does, above it rather than as its caption: a caption is as wide as the table, which scrolls.
+  const caption = paragraph('steps-caption', `2. Score each key: q·k. 3. Divide by ${divide} = ${divisor.toFixed(2)}. 4. Softmax, then add up the values in proportion.`);
+  container.replaceChildren(intro, tools, caption, scrollBox(caption.textContent, table), result, residualView(residual, labels[token], all));
 }
 
 // Step 5: the head's output through W_O into the residual stream, from the core's trace of the head.
@@ -108,27 +111,24 @@ function residualView(residual, token, all) {
     section.append(paragraph('steps-query', title), paragraph('note', 'Computing this head\'s path through W_O…'));
     return section;
   }
-  const table = document.createElement('table');
-  table.className = 'steps-table';
-  const head = table.createTHead().insertRow();
-  for (const text of ['', 'vector', 'length']) headerCell(head, text);
-  const body = table.createTBody();
+  // A list rather than a table: each vector's name and length, then its components, fit a phone's width.
+  const list = document.createElement('dl');
+  list.className = 'steps-path';
   const d = residual.contribution.length;
   for (const [name, label] of [
-    ['headOutput', `the head's output o = Σ softmax × v, from the core (${residual.headOutput.length} numbers)`],
-    ['contribution', `this head's share: o · W_O (its ${residual.headOutput.length} rows; ${d} numbers)`],
-    ['attentionOutput', 'the attention output: every head\'s share + b_O'],
-    ['residualBefore', `the residual stream of “${token}” entering the layer`],
-    ['residualAfter', 'after the attention block: before + attention output (then normed, in post-LayerNorm models such as BERT)'],
+    ['headOutput', `The head's output o = Σ softmax × v, from the core (${residual.headOutput.length} numbers)`],
+    ['contribution', `This head's share: o · W_O, its ${residual.headOutput.length} rows (${d} numbers)`],
+    ['attentionOutput', 'The attention output: every head\'s share + b_O'],
+    ['residualBefore', `The residual stream of “${token}” entering the layer`],
+    ['residualAfter', 'After the attention block: before + attention output (then normed, in post-LayerNorm models such as BERT)'],
   ]) {
-    const row = body.insertRow();
-    headerCell(row, label, 'row');
-    cell(row, vector(residual[name], all), 'steps-vector');
-    cell(row, residual.lengths[name].toFixed(2));
+    const term = Object.assign(document.createElement('dt'), { textContent: `${label}, length ${residual.lengths[name].toFixed(2)}` });
+    const value = Object.assign(document.createElement('dd'), { className: 'steps-vector', textContent: vector(residual[name], all) });
+    list.append(term, value);
   }
   const summary = paragraph('steps-output', `This head's share is ${(100 * residual.share).toFixed(0)} % of the attention output's length `
     + `(cosine ${residual.alignment.toFixed(2)} with it); the attention block changes the residual stream of “${token}” by `
     + `${(100 * residual.change).toFixed(0)} % of its length. The core's head output matches step 4's sum to within ${residual.outputError.toExponential(1)}.`);
-  section.append(paragraph('steps-query', title), scrollBox('Step 5: the head\'s output into the residual stream', table), summary);
+  section.append(paragraph('steps-query', title), list, summary);
   return section;
 }

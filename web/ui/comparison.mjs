@@ -1,31 +1,29 @@
-// Compare: the first sentence and the second side by side on the chosen head, and cross-attention (the first
-// sentence's queries against the second's keys and values), each as a heatmap.
-import { chosenWeights, shown } from '../lib/selection.mjs';
-import { fitted } from '../lib/view-rules.mjs';
-import { renderHeatmap } from '../ui/heatmap.mjs';
+// Compare: the panels of web/lib/selection.mjs's comparisonPanels — the first sentence and the second on the
+// chosen head, and cross-attention — each as a heatmap. The panels whose rows are the first sentence's tokens
+// outline the chosen token's row, and choose a token when a row is clicked (onSelect(token index)).
+import { renderHeatmap } from './heatmap.mjs';
 
-export function renderComparison(container, { config, main, compare, cross }, state) {
-  if (!compare) {
+export function renderComparison(container, comparison, { token, onSelect = null }) {
+  if (!comparison) {
     container.replaceChildren();
     return;
   }
-  // Rollout has no meaning across two sentences: the aggregates show the layer's average in all three panels.
-  const { layer, head } = fitted(state, { ...config, n: main.n, m: compare.n, cross: true });
-  const perHead = (all, n, m) => chosenWeights(all, config.heads, n, { layer, head }, m)[0];
-  const which = typeof head === 'number' ? `layer ${layer}, head ${head}` : `layer ${layer}, average of heads`;
-  const panels = [
-    ['First sentence', main.tokens, main.tokens, perHead(main.attentions, main.n, main.n)],
-    ['Second sentence', compare.tokens, compare.tokens, perHead(compare.attentions, compare.n, compare.n)],
-    ['Cross-attention: first → second', main.tokens, compare.tokens, perHead(cross, main.n, compare.n)],
-  ].map(([title, rows, columns, weights]) => {
-    const panel = document.createElement('div');
-    panel.className = 'compare-panel';
-    const heading = document.createElement('h3');
-    heading.textContent = title;
-    const body = document.createElement('div');
-    renderHeatmap(body, { ...shown(state, rows, columns, weights), caption: `${title}, ${which}` });
-    panel.append(heading, body);
-    return panel;
+  // The panels' elements are kept from one drawing to the next, so that a tapped cell's tip survives the
+  // redraw its choice of token causes.
+  const kept = [...container.children].filter((child) => child.classList.contains('compare-panel'));
+  const panels = comparison.panels.map((panel, index) => {
+    const element = kept[index] ?? document.createElement('div');
+    element.className = 'compare-panel';
+    const heading = element.querySelector(':scope > h3') ?? document.createElement('h3');
+    heading.textContent = panel.title;
+    const body = element.querySelector(':scope > div') ?? document.createElement('div');
+    const ours = panel.queries === 'main';
+    renderHeatmap(body, {
+      ...panel, caption: `${panel.title}, ${comparison.which}`, selected: ours ? panel.rowIndex.indexOf(token) : -1,
+      onSelect: ours && onSelect ? (i) => onSelect(panel.rowIndex[i]) : null,
+    });
+    if (!element.isConnected) element.append(heading, body);
+    return element;
   });
-  container.replaceChildren(...panels);
+  if (panels.some((panel, index) => panel !== kept[index]) || kept.length !== panels.length) container.replaceChildren(...panels);
 }

@@ -44,7 +44,9 @@ EMSCRIPTEN_BINDINGS(attention) {
   function("checkpointNew", &checkpoint_new);
   function("checkpointCheckFile", &checkpoint_check_file);
   function("checkpointAddFile", &checkpoint_add_file);
+  function("checkpointWeightsFiles", &checkpoint_weights_files);
   function("safetensorsHeaderLength", &safetensors_header_length);
+  function("checkpointAddWeights", &checkpoint_add_weights);
   function("checkpointBegin", &checkpoint_begin);
   function("checkpointPut", &checkpoint_put);
   function("checkpointFinish", &checkpoint_finish);

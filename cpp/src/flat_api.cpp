@@ -166,9 +166,14 @@ void add_encoding(Result& r, Encoding e) {
   r.add_strings("labels", e.labels);
 }
 
-// A checkpoint being loaded: its small files until begin, then the loader.
+// A checkpoint being loaded: its small files and weights headers until begin, then the loader.
 struct Checkpoint {
   CheckpointFiles files;
+  struct Header {
+    std::vector<std::uint8_t> bytes;  // [0, 8 + N)
+    std::uint64_t file_size;
+  };
+  std::map<std::string, Header> headers;  // by weights file
   std::optional<CheckpointLoader> loader;
 };
 
@@ -328,24 +333,41 @@ Address checkpoint_add_file(Address checkpoint, Address name, std::size_t name_l
   });
 }
 
-Address safetensors_header_length(Address first8, std::size_t length, double file_size) {
+Address checkpoint_weights_files(Address checkpoint) {
+  return guarded([&](Result& r) { r.add_strings("files", weights_files(checkpoint_at(checkpoint).files)); });
+}
+
+Address safetensors_header_length(Address file, std::size_t file_length, Address first8, std::size_t length,
+                                  double file_size) {
   return guarded([&](Result& r) {
     std::uint8_t padded[8] = {};
     std::memcpy(padded, reinterpret_cast<const void*>(first8), length < 8 ? length : 8);
-    r.add("length", double(attn::safetensors_header_length(padded, std::uint64_t(file_size))));
+    r.add("length", double(attn::safetensors_header_length(padded, std::uint64_t(file_size), std::string(text_at(file, file_length)))));
   });
 }
 
-Address checkpoint_begin(Address checkpoint, Address header, std::size_t header_length, double file_size,
-                         double memory_limit) {
+Address checkpoint_add_weights(Address checkpoint, Address file, std::size_t file_length, Address header,
+                               std::size_t header_length, double file_size) {
+  return guarded([&](Result&) {
+    Checkpoint& c = checkpoint_at(checkpoint);
+    const auto* bytes = reinterpret_cast<const std::uint8_t*>(header);
+    c.headers[std::string(text_at(file, file_length))] = {std::vector<std::uint8_t>(bytes, bytes + header_length), std::uint64_t(file_size)};
+  });
+}
+
+Address checkpoint_begin(Address checkpoint, double memory_limit) {
   return guarded([&](Result& r) {
     Checkpoint& c = checkpoint_at(checkpoint);
-    c.loader.emplace(c.files, reinterpret_cast<const std::uint8_t*>(header), header_length, std::uint64_t(file_size),
-                     std::uint64_t(memory_limit));
-    c.files.clear();  // read: the tokenizer and the config keep what they need
-    std::vector<std::string> names;
+    std::vector<CheckpointLoader::Header> headers;
+    for (const auto& [file, h] : c.headers) headers.push_back({file, h.bytes.data(), h.bytes.size(), h.file_size});
+    c.loader.emplace(c.files, headers, std::uint64_t(memory_limit));
+    c.files.clear(), c.headers.clear();  // read: the loader keeps what it needs
+    std::vector<std::string> files, names;
     std::vector<double> begins, ends;
-    for (const auto& range : c.loader->needed()) names.push_back(range.name), begins.push_back(double(range.begin)), ends.push_back(double(range.end));
+    for (const auto& range : c.loader->needed()) {
+      files.push_back(range.file), names.push_back(range.name), begins.push_back(double(range.begin)), ends.push_back(double(range.end));
+    }
+    r.add_strings("needed.files", files);
     r.add_strings("needed.names", names);
     r.add("needed.begin", std::move(begins));
     r.add("needed.end", std::move(ends));

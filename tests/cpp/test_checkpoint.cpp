@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "checkpoint_fuzz.hpp"
 #include "model/json.hpp"
@@ -82,6 +83,62 @@ TEST_CASE("checkpoint forward passes match an independent PyTorch implementation
       CHECK(testing::relative_error(out.hidden, numbers(t.at("hidden", model))) < 1e-4);
     }
   }
+}
+
+TEST_CASE("a checkpoint in shards loads as the same model, each tensor read from its own file", "[checkpoint][shards]") {
+  const auto c = checkpoint_fixture("gpt2");
+  // Split model.safetensors in two: tensors alternately into model-00001-of-00002 and model-00002-of-00002.
+  const std::uint64_t length = attn::safetensors_header_length(c.weights.data(), c.weights.size());
+  const auto header = attn::json::parse({reinterpret_cast<const char*>(c.weights.data() + 8), std::size_t(length)}, "header");
+  const std::string names[2] = {"model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"};
+  std::string json[2] = {"{", "{"}, weight_map = "{";
+  std::vector<std::uint8_t> data[2];
+  std::size_t i = 0;
+  for (const auto& [name, entry] : header.object) {
+    if (name == "__metadata__") continue;
+    const std::size_t shard = i++ % 2;
+    const auto& offsets = entry.at("data_offsets", name).array;
+    const auto begin = std::size_t(8 + length + offsets[0].number), end = std::size_t(8 + length + offsets[1].number);
+    std::string shape;
+    for (const auto& d : entry.at("shape", name).array) shape += (shape.empty() ? "" : ",") + std::to_string(std::size_t(d.number));
+    json[shard] += std::string(json[shard].size() > 1 ? "," : "") + attn::json::quote(name) + ":{\"dtype\":" + attn::json::quote(entry.at("dtype", name).string) +
+                   ",\"shape\":[" + shape + "],\"data_offsets\":[" + std::to_string(data[shard].size()) + "," + std::to_string(data[shard].size() + end - begin) + "]}";
+    data[shard].insert(data[shard].end(), c.weights.begin() + std::ptrdiff_t(begin), c.weights.begin() + std::ptrdiff_t(end));
+    weight_map += std::string(weight_map.size() > 1 ? "," : "") + attn::json::quote(name) + ":" + attn::json::quote(names[shard]);
+  }
+  std::vector<std::uint8_t> files[2];
+  for (std::size_t s = 0; s < 2; ++s) {
+    json[s] += "}";
+    for (int b = 0; b < 8; ++b) files[s].push_back(std::uint8_t(std::uint64_t(json[s].size()) >> (8 * b)));
+    files[s].insert(files[s].end(), json[s].begin(), json[s].end());
+    files[s].insert(files[s].end(), data[s].begin(), data[s].end());
+  }
+  auto small = c.files;
+  small[attn::kWeightsIndexFile] = "{\"metadata\": {}, \"weight_map\": " + weight_map + "}}";
+  CHECK(attn::weights_files(small) == std::vector<std::string>{names[0], names[1]});
+  std::vector<attn::CheckpointLoader::Header> headers;
+  for (std::size_t s = 0; s < 2; ++s) {
+    const std::uint64_t n = attn::safetensors_header_length(files[s].data(), files[s].size(), names[s]);
+    headers.push_back({names[s], files[s].data(), std::size_t(8 + n), files[s].size()});
+  }
+  attn::CheckpointLoader loader(small, headers);
+  std::set<std::string> used;
+  for (const auto& range : loader.needed()) {
+    const std::size_t s = range.file == names[0] ? 0 : 1;
+    REQUIRE(range.file == names[s]);
+    used.insert(range.file);
+    loader.put(range.name, files[s].data() + range.begin, std::size_t(range.end - range.begin));
+  }
+  CHECK(used.size() == 2);
+  const auto sharded = loader.finish(), whole = load_checkpoint(c.files, c.weights);
+  std::vector<std::int32_t> ids{whole->before().at(0).id};
+  for (const auto& t : whole->tokenize("The cat sat.")) ids.push_back(t.id);
+  CHECK(sharded->run(ids, {}).attentions == whole->run(ids, {}).attentions);
+  // One shard missing, or named twice.
+  CHECK_THROWS_WITH(attn::CheckpointLoader(small, {headers[0]}), names[1] + ": is missing; model.safetensors.index.json lists it");
+  auto wrong = headers;
+  wrong[1].file = "model.safetensors";
+  CHECK_THROWS_WITH(attn::CheckpointLoader(small, wrong), "model.safetensors: is not one of the checkpoint's weights files (model.safetensors.index.json names them)");
 }
 
 TEST_CASE("labels and special tokens of checkpoints", "[checkpoint]") {

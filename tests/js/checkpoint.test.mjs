@@ -7,7 +7,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { gpt2Shapes, parameterCount, writeHalfSafetensors } from '../../tools/fixtures/synthetic-checkpoint.mjs';
+import { gpt2Shapes, parameterCount, shardSafetensors, writeHalfSafetensors } from '../../tools/fixtures/synthetic-checkpoint.mjs';
 import { builds, relativeError } from './helpers.mjs';
 
 const fixtures = new URL('../fixtures/checkpoints/', import.meta.url);
@@ -92,6 +92,27 @@ test('a missing or broken file gives an Error naming it, and the module keeps wo
   await assert.rejects(attn.loadCheckpoint({ ...bert, 'model.safetensors': bytes.subarray(0, bytes.length - 5) }), { message: /^model\.safetensors: tensor .*data_offsets: expected an integer/ });
   assert.equal(attn.heapStats().allocatedBytes, allocated, 'nothing left in the heap');
   model.dispose();
+});
+
+test('a sharded checkpoint (model.safetensors.index.json and its shards) loads as the same model; a missing shard is named', async () => {
+  const attn = builds.simd;
+  for (const model of ['bert', 'gpt2']) {
+    const files = await filesOf(model);
+    const whole = await attn.loadCheckpoint(files);
+    const { index, ...shards } = shardSafetensors(new Uint8Array(await files['model.safetensors'].arrayBuffer()), 3);
+    const { 'model.safetensors': _, ...small } = files;
+    const sharded = await attn.loadCheckpoint({ ...small, ...shards, 'model.safetensors.index.json': index });
+    const text = 'The cat sat on the mat.';
+    assert.deepEqual(sharded.run(text).attentions, whole.run(text).attentions, model);
+    const [first, ...rest] = Object.keys(shards);
+    await assert.rejects(attn.loadCheckpoint({ ...small, ...Object.fromEntries(rest.map((f) => [f, shards[f]])), 'model.safetensors.index.json': index }),
+      { message: `${first}: missing; model.safetensors.index.json lists it` });
+    await assert.rejects(attn.loadCheckpoint({ ...small, ...shards }), { message: /^model\.safetensors\.index\.json: missing; model-00001-of-00003\.safetensors is one shard/ });
+    await assert.rejects(attn.loadCheckpoint({ ...small, ...shards, 'model.safetensors.index.json': '{"weight_map": {"wte.weight": "../x.safetensors"}}' }),
+      { message: 'model.safetensors.index.json: weight_map["wte.weight"] must name a .safetensors file beside it' });
+    whole.dispose();
+    sharded.dispose();
+  }
 });
 
 test('loading and disposing of checkpoints leaves the heap as it was', async () => {

@@ -190,9 +190,9 @@ export async function createAttentionWith({ loadFactory, instantiate, readModel 
       const { handle, config } = core.call((scope) => core.read(exports.loadModel(...scope.array(file, 'bytes')), 'bytes'));
       return makeModel(core, handle, config);
     },
-    /** A Hugging Face checkpoint (BERT, DistilBERT, GPT-2) from its files: File objects (named as published),
-     *  or { 'config.json': Blob | Uint8Array | string, … }. model.safetensors is read tensor by tensor;
-     *  onProgress({ loaded, total }) follows it in bytes. See web/lib/checkpoint-files.mjs. */
+    /** A Hugging Face checkpoint from its files: File objects (named as published), or { 'config.json': Blob |
+     *  Uint8Array | string, … }. model.safetensors (or the shards model.safetensors.index.json names) is read
+     *  tensor by tensor; onProgress({ loaded, total }) follows it in bytes. See web/lib/checkpoint-files.mjs. */
     async loadCheckpoint(files, options) {
       const onProgress = callback(snapshot(options, 'options', ['onProgress'], { optional: true }).onProgress, 'onProgress');
       const { texts, weights } = checkpointSources(files, info.checkpointTextFiles);
@@ -203,18 +203,26 @@ export async function createAttentionWith({ loadFactory, instantiate, readModel 
           const contents = await readRange(source, 0, byteLength(source));
           core.call((scope) => core.read(exports.checkpointAddFile(handle, ...scope.text(name, 'name'), ...scope.array(contents, name)), name));
         }
-        const size = byteLength(weights);
-        const first8 = await readRange(weights, 0, Math.min(8, size));
-        const { length } = core.call((scope) => core.read(exports.safetensorsHeaderLength(...scope.array(first8, 'model.safetensors'), size), 'model.safetensors'));
-        const header = await readRange(weights, 0, 8 + length);
+        // The weights' files (model.safetensors, or the shards the index names): each one's header.
+        const { files: weightFiles } = core.read(exports.checkpointWeightsFiles(handle), 'model.safetensors.index.json');
+        for (const file of weightFiles) {
+          const source = weights.get(file);
+          if (!source) throw new Error(`${file}: missing; ${weightFiles.length > 1 ? 'model.safetensors.index.json lists it' : 'it holds the weights'}`);
+          const size = byteLength(source);
+          const first8 = await readRange(source, 0, Math.min(8, size));
+          const { length } = core.call((scope) => core.read(exports.safetensorsHeaderLength(...scope.text(file, 'file'), ...scope.array(first8, file), size), file));
+          const header = await readRange(source, 0, 8 + length);
+          core.call((scope) => core.read(exports.checkpointAddWeights(handle, ...scope.text(file, 'file'), ...scope.array(header, file), size), file));
+        }
         const memoryLeft = exports.heapMaximum() - exports.heapAllocated();
-        const { needed } = core.call((scope) => core.read(exports.checkpointBegin(handle, ...scope.array(header, 'model.safetensors'), size, memoryLeft), 'model.safetensors'));
+        const { needed } = core.read(exports.checkpointBegin(handle, memoryLeft), 'model.safetensors');
         const total = needed.end.reduce((sum, end, i) => sum + end - needed.begin[i], 0);
         let loaded = 0;
         onProgress?.({ loaded, total });
         for (const [i, name] of needed.names.entries()) {
-          const tensor = await readRange(weights, needed.begin[i], needed.end[i]);
-          core.call((scope) => core.read(exports.checkpointPut(handle, ...scope.text(name, 'name'), ...scope.array(tensor, 'model.safetensors')), 'model.safetensors'));
+          const file = needed.files[i];
+          const tensor = await readRange(weights.get(file), needed.begin[i], needed.end[i]);
+          core.call((scope) => core.read(exports.checkpointPut(handle, ...scope.text(name, 'name'), ...scope.array(tensor, file)), file));
           loaded += needed.end[i] - needed.begin[i];
           onProgress?.({ loaded, total });
         }

@@ -5,6 +5,7 @@
 import { describe, elementCount, typedArrayKind } from './js-values.mjs';
 
 export const WEIGHTS_FILE = 'model.safetensors';
+const INDEX_FILE = 'model.safetensors.index.json';
 
 const blobMethods = typeof Blob === 'function' && {
   size: Object.getOwnPropertyDescriptor(Blob.prototype, 'size').get,
@@ -47,8 +48,9 @@ function source(name, value) {
 }
 
 // files: File objects (an array, or a FileList), or { name: Blob | Uint8Array | string }; textFiles: the names
-// the core reads as text (config.json and the tokenizer's). -> { texts: [[name, source]], weights: source }.
-// Other files are left unread. Errors name the file that is missing or not usable.
+// the core reads as text (config.json, the shards' index, the tokenizer's). -> { texts: [[name, source]],
+// weights: Map(name -> source) of the .safetensors files }. Other files are left unread. Errors name the file
+// that is missing or not usable.
 export function checkpointSources(files, textFiles) {
   const list = isFile(files?.[0]) || (typeof FileList === 'function' && files instanceof FileList);
   if (!list && (typeof files !== 'object' || files === null)) {
@@ -56,17 +58,21 @@ export function checkpointSources(files, textFiles) {
   }
   const entries = list ? Array.from(files, (file) => [fileName.call(file), file]) : Object.entries(files);
   const byName = new Map(entries.map(([name, value]) => [String(name).split(/[\\/]/).pop(), value]));
-  if (!byName.has(WEIGHTS_FILE)) {
+  if (!byName.has(WEIGHTS_FILE) && !byName.has(INDEX_FILE)) {
     const names = [...byName.keys()];
     const sharded = names.find((n) => /^model-\d+-of-\d+\.safetensors$/.test(n));
     const pickle = names.find((n) => /\.(bin|pt|pth|ckpt|h5|msgpack)$/.test(n));
-    throw new Error(`${WEIGHTS_FILE}: missing; ${sharded ? `${sharded} is one shard of a larger checkpoint, which this playground does not read`
-      : pickle ? `${pickle} is not safetensors; this playground reads only model.safetensors (the format the Hugging Face hub offers for these models)`
+    throw new Error(sharded ? `${INDEX_FILE}: missing; ${sharded} is one shard of a larger checkpoint: choose the index that lists the shards too`
+      : `${WEIGHTS_FILE}: missing; ${pickle ? `${pickle} is not safetensors; this playground reads only model.safetensors (the format the Hugging Face hub offers for these models)`
         : 'choose config.json, model.safetensors and the tokenizer\'s files (vocab.txt, or vocab.json and merges.txt, or tokenizer.json)'}`);
   }
   if (!byName.has('config.json')) throw new Error('config.json: missing; it says which model this is and its shape');
-  const weights = byName.get(WEIGHTS_FILE);
-  if (!isBlob(weights) && typedArrayKind(weights) !== 'Uint8Array') throw new TypeError(`${WEIGHTS_FILE}: expected a File, Blob or Uint8Array, got ${describe(weights)}`);
+  const weights = new Map();
+  for (const [name, value] of byName) {
+    if (!name.endsWith('.safetensors')) continue;
+    if (!isBlob(value) && typedArrayKind(value) !== 'Uint8Array') throw new TypeError(`${name}: expected a File, Blob or Uint8Array, got ${describe(value)}`);
+    weights.set(name, value);
+  }
   const texts = textFiles.filter((name) => byName.has(name)).map((name) => [name, source(name, byName.get(name))]);
   return { texts, weights };
 }

@@ -80,18 +80,25 @@ Address model_run(Address model, Address text, std::size_t text_length, bool tru
                   int causal, bool scaled, double temperature, double trace_layer, double trace_head);
 void model_free(Address model);
 
-// ---- Checkpoints (checkpoint.hpp), in steps: new, add each small file, begin with the safetensors header, put
-// each needed tensor, finish.
+// ---- Checkpoints (checkpoint.hpp), in steps: new, add each small file, ask which safetensors files hold the
+// weights, add each one's header, begin, put each needed tensor, finish.
 
 Address checkpoint_new();  // Result: {handle}
 // Before reading a file: is it one a checkpoint is read from, and not too large? Result: {}.
 Address checkpoint_check_file(Address name, std::size_t name_length, double size);
 Address checkpoint_add_file(Address checkpoint, Address name, std::size_t name_length, Address text,
                             std::size_t text_length);
-Address safetensors_header_length(Address first8, std::size_t length, double file_size);  // Result: {length}
-// memory_limit: bytes the weights may take. Result: {needed.names, needed.begin, needed.end, memoryNeeded}.
-Address checkpoint_begin(Address checkpoint, Address header, std::size_t header_length, double file_size,
-                         double memory_limit);
+// Result: {files}: model.safetensors, or the shards model.safetensors.index.json names.
+Address checkpoint_weights_files(Address checkpoint);
+// file: the safetensors file's name, for errors. Result: {length}: its header is bytes [8, 8 + length).
+Address safetensors_header_length(Address file, std::size_t file_length, Address first8, std::size_t length,
+                                  double file_size);
+// A weights file's bytes [0, 8 + length) and size. Result: {}.
+Address checkpoint_add_weights(Address checkpoint, Address file, std::size_t file_length, Address header,
+                               std::size_t header_length, double file_size);
+// memory_limit: bytes the weights may take. Result: {needed.files, needed.names, needed.begin, needed.end,
+// memoryNeeded}.
+Address checkpoint_begin(Address checkpoint, double memory_limit);
 Address checkpoint_put(Address checkpoint, Address name, std::size_t name_length, Address bytes, std::size_t length);
 // Result: as load_model's. The checkpoint object stays until checkpoint_free.
 Address checkpoint_finish(Address checkpoint);

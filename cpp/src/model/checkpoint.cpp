@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <tuple>
 
 #include "architecture.hpp"
 #include "attn/attention.hpp"
@@ -34,7 +35,8 @@ std::string shape_text(const std::vector<std::size_t>& shape) {
 
 // The stored name of a needed tensor: as named, with an old checkpoint's LayerNorm names (gamma, beta), or
 // either under the prefix of a task model ("bert.", "transformer.").
-const std::string* find_stored(const std::map<std::string, safetensors::Stored>& stored, const TensorSlot& slot,
+template <class Stored>
+const std::string* find_stored(const std::map<std::string, Stored>& stored, const TensorSlot& slot,
                                const Architecture& arch) {
   std::vector<std::string> names{slot.name};
   for (const auto& [from, to] : {std::pair<const char*, const char*>{"LayerNorm.weight", "LayerNorm.gamma"}, {"LayerNorm.bias", "LayerNorm.beta"}}) {
@@ -61,8 +63,8 @@ std::size_t element_count(const std::vector<std::size_t>& shape) {
 }  // namespace
 
 const std::vector<std::string>& checkpoint_text_files() {
-  static const std::vector<std::string> names = {"config.json", "tokenizer.json", "vocab.txt", "tokenizer_config.json",
-                                                 "vocab.json", "merges.txt"};
+  static const std::vector<std::string> names = {"config.json", kWeightsIndexFile, "tokenizer.json", "vocab.txt",
+                                                 "tokenizer_config.json", "vocab.json", "merges.txt"};
   return names;
 }
 
@@ -74,19 +76,44 @@ void check_text_file(const std::string& name, std::uint64_t size) {
   }
 }
 
+std::vector<std::string> weights_files(const CheckpointFiles& files) {
+  const auto index = files.find(kWeightsIndexFile);
+  if (index == files.end() || index->second.empty()) return {kWeightsFile};
+  const json::Value i = json::parse(index->second, kWeightsIndexFile);
+  const json::Value* map = i.type == json::Value::Type::kObject && i.object.count("weight_map") ? &i.object.at("weight_map") : nullptr;
+  if (!map || map->type != json::Value::Type::kObject || map->object.empty()) {
+    throw ArgumentError(kWeightsIndexFile, "must hold a \"weight_map\" object of tensor name: shard file");
+  }
+  std::vector<std::string> shards;
+  for (const auto& [tensor, file] : map->object) {
+    if (file.type != json::Value::Type::kString || file.string.find_first_of("/\\") != std::string::npos ||
+        file.string.size() <= 12 || file.string.compare(file.string.size() - 12, 12, ".safetensors") != 0) {
+      throw ArgumentError(kWeightsIndexFile, "weight_map[\"" + tensor + "\"] must name a .safetensors file beside it");
+    }
+    if (std::find(shards.begin(), shards.end(), file.string) == shards.end()) shards.push_back(file.string);
+  }
+  std::sort(shards.begin(), shards.end());
+  return shards;
+}
+
 struct CheckpointLoader::State {
   const Architecture* arch;
   Hyperparameters hyper;
   TextTokenizer tokenizer;
   Weights weights;
-  std::map<std::string, safetensors::Stored> stored;
+  std::string source;  // the file that errors about the weights as a whole name: model.safetensors, or the index
+  std::map<std::string, std::pair<std::string, safetensors::Stored>> stored;  // tensor name -> (file, where)
   std::map<std::string, TensorSlot> slots;  // still to come, by stored name
   std::vector<Range> ranges;
   std::uint64_t memory = 0;
 };
 
 CheckpointLoader::CheckpointLoader(const CheckpointFiles& files, const std::uint8_t* header, std::size_t header_size,
-                                   std::uint64_t file_size, std::uint64_t memory_limit) {
+                                   std::uint64_t file_size, std::uint64_t memory_limit)
+    : CheckpointLoader(files, {{kWeightsFile, header, header_size, file_size}}, memory_limit) {}
+
+CheckpointLoader::CheckpointLoader(const CheckpointFiles& files, const std::vector<Header>& headers,
+                                   std::uint64_t memory_limit) {
   const auto config = files.find("config.json");
   if (config == files.end() || config->second.empty()) throw ArgumentError("config.json", "is missing; it is needed to know the model's shape");
   const json::Value c = json::parse(config->second, "config.json");
@@ -94,20 +121,36 @@ CheckpointLoader::CheckpointLoader(const CheckpointFiles& files, const std::uint
   const Architecture& arch = architecture_of(c);
   Hyperparameters hyper = read_hyperparameters(arch, c);
   TextTokenizer tokenizer = read_tokenizer(arch, hyper, files);
-  state_.reset(new State{&arch, std::move(hyper), std::move(tokenizer), {}, safetensors::parse_header(kWeightsFile, header, header_size, file_size), {}, {}, 0});
+  const std::vector<std::string> expected = weights_files(files);
+  state_.reset(new State{&arch, std::move(hyper), std::move(tokenizer), {}, expected.size() == 1 ? expected[0] : kWeightsIndexFile, {}, {}, {}, 0});
   State& s = *state_;
+  for (const Header& h : headers) {
+    if (std::find(expected.begin(), expected.end(), h.file) == expected.end()) {
+      throw ArgumentError(h.file, "is not one of the checkpoint's weights files (" + s.source + " names them)");
+    }
+    for (auto& [name, t] : safetensors::parse_header(h.file, h.bytes, h.size, h.file_size)) {
+      if (s.stored.count(name)) throw ArgumentError(h.file, "tensor " + name + " is also in " + s.stored.at(name).first);
+      s.stored.emplace(name, std::make_pair(h.file, std::move(t)));
+    }
+  }
+  for (const std::string& file : expected) {
+    if (std::none_of(headers.begin(), headers.end(), [&](const Header& h) { return h.file == file; })) {
+      throw ArgumentError(file, "is missing; " + s.source + " lists it");
+    }
+  }
   std::size_t largest = 0;
   for (TensorSlot& slot : tensor_slots(arch, s.hyper)) {
     const std::string* name = find_stored(s.stored, slot, arch);
     if (!name) {
-      throw ArgumentError(kWeightsFile, "has no tensor " + slot.name + (arch.prefixes.empty() ? "" : " (nor " + std::string(arch.prefixes[0]) + slot.name + ")") +
-                                            "; is it a " + s.hyper.name + " checkpoint?");
+      throw ArgumentError(s.source, std::string(expected.size() == 1 ? "has no tensor " : "no shard has tensor ") + slot.name +
+                                        (arch.prefixes.empty() ? "" : " (nor " + std::string(arch.prefixes[0]) + slot.name + ")") +
+                                        "; is it a " + s.hyper.name + " checkpoint?");
     }
-    const safetensors::Stored& t = s.stored.at(*name);
-    const std::string what = kWeightsFile + ": tensor " + *name;
+    const auto& [file, t] = s.stored.at(*name);
+    const std::string what = file + ": tensor " + *name;
     if (t.dtype == safetensors::DType::kOther) throw ArgumentError(what, "has dtype " + t.dtype_name + "; expected F32, F16 or BF16");
     if (t.shape != slot.shape) throw ArgumentError(what, "has shape " + shape_text(t.shape) + ", but config.json implies " + shape_text(slot.shape));
-    s.ranges.push_back({*name, t.begin, t.end});
+    s.ranges.push_back({file, *name, t.begin, t.end});
     const std::size_t count = element_count(slot.shape);
     s.memory += std::uint64_t(count) * 4;
     largest = std::max(largest, count);
@@ -116,10 +159,10 @@ CheckpointLoader::CheckpointLoader(const CheckpointFiles& files, const std::uint
   // While a tensor is placed, its bytes and a float32 copy exist besides the weights placed so far.
   s.memory += std::uint64_t(largest) * 8;
   if (s.memory > memory_limit) {
-    throw ArgumentError(kWeightsFile, "its tensors need " + bytes_text(s.memory) + " of memory as float32, more than the " +
-                                          bytes_text(memory_limit) + " this build can give them");
+    throw ArgumentError(s.source, "its tensors need " + bytes_text(s.memory) + " of memory as float32, more than the " +
+                                      bytes_text(memory_limit) + " this build can give them");
   }
-  std::sort(s.ranges.begin(), s.ranges.end(), [](const Range& a, const Range& b) { return a.begin < b.begin; });
+  std::sort(s.ranges.begin(), s.ranges.end(), [](const Range& a, const Range& b) { return std::tie(a.file, a.begin) < std::tie(b.file, b.begin); });
 }
 
 CheckpointLoader::~CheckpointLoader() = default;
@@ -131,9 +174,9 @@ std::uint64_t CheckpointLoader::memory_needed() const { return state_->memory; }
 void CheckpointLoader::put(const std::string& name, const std::uint8_t* bytes, std::size_t size) {
   State& s = *state_;
   const auto found = s.slots.find(name);
-  if (found == s.slots.end()) throw ArgumentError(kWeightsFile, "tensor " + name + " is not one this model needs, or it was given already");
-  const safetensors::Stored& t = s.stored.at(name);
-  const std::string what = kWeightsFile + ": tensor " + name;
+  if (found == s.slots.end()) throw ArgumentError(s.source, "tensor " + name + " is not one this model needs, or it was given already");
+  const auto& [file, t] = s.stored.at(name);
+  const std::string what = file + ": tensor " + name;
   if (size != t.end - t.begin) throw ArgumentError(what, "expected " + std::to_string(t.end - t.begin) + " bytes, got " + std::to_string(size));
   std::vector<float> values(element_count(found->second.shape));
   safetensors::to_float32(t, bytes, values.size(), values.data(), what);
@@ -143,7 +186,7 @@ void CheckpointLoader::put(const std::string& name, const std::uint8_t* bytes, s
 
 std::unique_ptr<TextModel> CheckpointLoader::finish() {
   State& s = *state_;
-  if (!s.slots.empty()) throw ArgumentError(kWeightsFile, "tensor " + s.slots.begin()->first + " was not read");
+  if (!s.slots.empty()) throw ArgumentError(s.stored.at(s.slots.begin()->first).first, "tensor " + s.slots.begin()->first + " was not read");
   finish_weights(*s.arch, s.hyper, s.weights);
   return make_text_model(Network{s.arch, std::move(s.hyper), std::move(s.weights)}, std::move(s.tokenizer));
 }

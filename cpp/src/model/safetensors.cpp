@@ -22,7 +22,7 @@ std::size_t element_size(const std::string& dtype) {
 
 std::map<std::string, Stored> parse_header(const std::string& file, const std::uint8_t* bytes, std::size_t size,
                                            std::uint64_t file_size) {
-  const std::uint64_t length = attn::safetensors_header_length(bytes, file_size);
+  const std::uint64_t length = attn::safetensors_header_length(bytes, file_size, file);
   if (size != 8 + length) throw ArgumentError(file, "header: expected " + std::to_string(8 + length) + " bytes, got " + std::to_string(size));
   const json::Value header = json::parse({reinterpret_cast<const char*>(bytes + 8), std::size_t(length)}, file + ": header");
   if (header.type != json::Value::Type::kObject) throw ArgumentError(file, "header: expected a JSON object");
@@ -99,12 +99,12 @@ void to_float32(const Stored& t, const std::uint8_t* bytes, std::size_t count, f
 
 namespace attn {
 
-std::uint64_t safetensors_header_length(const std::uint8_t* first8, std::uint64_t file_size) {
-  if (file_size < 8) throw ArgumentError(kWeightsFile, "is " + std::to_string(file_size) + " bytes, too short for a safetensors file");
+std::uint64_t safetensors_header_length(const std::uint8_t* first8, std::uint64_t file_size, const std::string& file) {
+  if (file_size < 8) throw ArgumentError(file, "is " + std::to_string(file_size) + " bytes, too short for a safetensors file");
   std::uint64_t length = 0;
   for (int i = 7; i >= 0; --i) length = length << 8 | first8[i];
   if (length < 2 || length > kMaxSafetensorsHeader || length > file_size - 8) {
-    throw ArgumentError(kWeightsFile, "its first 8 bytes give a header of " + std::to_string(length) + " bytes in a file of " +
+    throw ArgumentError(file, "its first 8 bytes give a header of " + std::to_string(length) + " bytes in a file of " +
                                           std::to_string(file_size) + "; it is not a safetensors file, or it is truncated");
   }
   return length;

@@ -1,7 +1,9 @@
 // The rules the playground page (web/app.mjs) and the <attention-view> element (web/attention-view.mjs) share,
-// so that the two cannot drift: the defaults (the playground state's, web/lib/state.mjs), how a chosen layer,
-// head, token and view fit what a result holds, what a state asks the engine to compute, and the name of the
-// first token, and what a blank text says. The engine's start and fallback are web/lib/compute.mjs's startEngine. DOM-free.
+// so that the two cannot drift: how a token shows, the element's attributes for the state's fields and their
+// defaults (the playground state's, web/lib/state.mjs), the what-if changes in words, how a chosen layer, head,
+// token and view fit what a result holds, what a state asks the engine to compute, the name of the first
+// token, and what a blank text says. The engine's start and fallback are web/lib/compute.mjs's startEngine.
+// DOM-free.
 import { FIELDS, parseField } from './state.mjs';
 
 // How a token shows: spaces and line breaks made visible; '…' for the later bytes of a character that BPE split.

@@ -60,6 +60,7 @@ export function renderHeatmap(container, { rows, columns, weights, caption, sele
 
   const rowLabels = Object.assign(document.createElement('div'), { className: 'heatmap-rows' });
   rowLabels.append(...rows.map(label));
+  rowLabels.children[selected]?.classList.add('heatmap-label-chosen');
   const columnLabels = Object.assign(document.createElement('div'), { className: 'heatmap-columns' });
   columnLabels.append(...columns.map(label));
   rowLabels.setAttribute('aria-hidden', 'true');  // the canvas's label, the readout and the table say them

@@ -87,7 +87,7 @@ class AttentionView extends (globalThis.HTMLElement ?? Object) {
   static observedAttributes = [...Object.values(STATE_ATTRIBUTES), 'causal', 'height', 'editable', 'controls'];
   #parts;
   // What is shown: { tokens, keyTokens, special?, n, m, layers, heads, attentions, summaries, labels, title,
-  // comparison? (the computed result's, for the comparison view) }.
+  // where?, result? (when computed here: the whole result, whose second sentence the comparison view shows) }.
   #data = null;
   #given = false;     // the data came from render(), not from the model
   #computed = { key: null, compute: null };

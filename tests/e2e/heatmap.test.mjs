@@ -46,12 +46,17 @@ test('heatmap labels sit beside their rows and columns at every length and width
         assert.equal(report[axis].overlaps, 0, `${where}: overlapping ${axis} labels`);
       }
       // Pointing beside a label reads that label's row: the complaint was "beside ·bank reads ·way".
-      const probes = await page.evaluate(() => {
-        const canvas = document.querySelector('#matrix canvas'), box = canvas.getBoundingClientRect();
-        return [...document.querySelectorAll('#matrix .heatmap-rows .heatmap-label')].filter((l) => getComputedStyle(l).visibility !== 'hidden')
-          .slice(-3).map((l) => ({ text: l.textContent, x: box.left + 2, y: (l.getBoundingClientRect().top + l.getBoundingClientRect().bottom) / 2 }));
-      });
-      for (const probe of probes) {
+      const shown = await page.$$eval('#matrix .heatmap-rows .heatmap-label', (labels) => labels.map((l, i) => [l, i])
+        .filter(([l]) => getComputedStyle(l).visibility !== 'hidden').map(([, i]) => i));
+      for (const index of shown.slice(-3)) {
+        // The label in the middle of the window (a long matrix is taller than it), then the pointer beside it.
+        const probe = await page.evaluate((i) => {
+          const label = document.querySelectorAll('#matrix .heatmap-rows .heatmap-label')[i];
+          label.scrollIntoView({ block: 'center' });
+          const box = document.querySelector('#matrix canvas').getBoundingClientRect(), at = label.getBoundingClientRect();
+          return { text: label.textContent, x: box.left + 2, y: (at.top + at.bottom) / 2 };
+        }, index);
+        await page.mouse.move(0, 0);
         await page.mouse.move(probe.x, probe.y);
         assert.ok((await page.textContent('#matrix .heatmap-readout')).startsWith(`“${probe.text}” → `), `${where}: beside “${probe.text}”`);
       }

@@ -58,7 +58,10 @@ test('heatmap labels sit beside their rows and columns at every length and width
         }, index);
         await page.mouse.move(0, 0);
         await page.mouse.move(probe.x, probe.y);
-        assert.ok((await page.textContent('#matrix .heatmap-readout')).startsWith(`“${probe.text}” → `), `${where}: beside “${probe.text}”`);
+        // (Chromium hands mouse moves to the page at its next frame: wait for the readout rather than read it once.)
+        const read = await page.waitForFunction((text) => document.querySelector('#matrix .heatmap-readout').textContent.startsWith(`“${text}” → `), probe.text, { timeout: 3000 })
+          .then(() => true, () => false);
+        assert.ok(read, `${where}: beside “${probe.text}” the readout says ${await page.textContent('#matrix .heatmap-readout')}`);
       }
     }
     assert.deepEqual(problems, []);

@@ -1,10 +1,12 @@
 // The playground page: one state object (web/controllers/page-state.mjs, kept in location.hash) drives every
-// view. Small controllers around it: the inputs, the engine (a Web Worker, web/worker.mjs, computing the newest
-// request only, so typing never waits), the views, your own model's files, Share / embed, export, and the
-// service worker. Changing only the layer, head or token redraws from the last result without computing again.
+// view. Small controllers around it: the inputs and the examples, the engine (a Web Worker, web/worker.mjs,
+// computing the newest request only, so typing never waits), the views, your own model's files, Share /
+// embed, export, and the service worker. Changing only the layer, head or token redraws from the last result
+// without computing again (the steps then ask for the chosen head's path through W_O on their own).
 import createAttention from './dist/attention.mjs';
 import { bindControls } from './controllers/controls.mjs';
 import { engineController } from './controllers/engine.mjs';
+import { bindExamples } from './controllers/examples.mjs';
 import { bindExport } from './controllers/export.mjs';
 import { bindModelPicker } from './controllers/model-picker.mjs';
 import { pageState } from './controllers/page-state.mjs';
@@ -21,13 +23,15 @@ const engine = engineController({
   workerUrl: import.meta.url ? new URL(`./worker.mjs${location.search}`, import.meta.url) : null,
   simd: new URLSearchParams(location.search).get('simd') === '0' ? false : 'auto',
 });
-const views = viewsController(store);
+const examples = bindExamples(store);
+const views = viewsController(store, (state) => ({ link: store.linkNote, example: examples.note(state) }));
 const controls = bindControls(store, { onKeystroke: views.keystroke });
 bindModelPicker(store, engine);
 bindShare(store);
 bindExport(store, engine);
 
 async function refresh() {
+  if (!store.state) return;  // the hash is still being read; reading it refreshes
   controls.show(store.state);
   if (!engine.started) return;  // start() refreshes once it has
   const { state } = store;
@@ -36,16 +40,26 @@ async function refresh() {
   }
   const blank = blankTextNote(state.text);
   if (blank) return views.clear(blank);
+  views.computing(!engine.isShowing(state));
   let result;
   try {
     result = await engine.resultFor(state, () => store.state);
   } catch (error) {
+    views.computing(false);
     return say(`Could not compute: ${error.message}`, true);
   }
   if (result === null) return;  // a newer state is on its way
   store.fit(result);
+  if (examples.apply(result)) return;  // it chose the example's head and token: that commit refreshes
   controls.showResult(result, store.state);
-  views.render(result, engine.description);
+  views.render(result, engine.description, engine.cachedTrace(store.state));
+  if (typeof store.state.head !== 'number' || engine.cachedTrace(store.state)) return;
+  try {
+    const trace = await engine.traceFor(store.state, () => store.state);
+    if (trace) views.showTrace(trace);
+  } catch (error) {
+    say(`Could not follow the head through W_O: ${error.message}`, true);
+  }
 }
 
 registerServiceWorker().catch((error) => console.warn(`offline use unavailable: ${error.message}`));

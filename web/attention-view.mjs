@@ -5,8 +5,10 @@
 //   <attention-view sentence="The cat sat on the mat" layer="0" head="2" view="beams">fallback text</attention-view>
 //
 // Attributes: sentence, model ('builtin' | 'builtin-causal' | 'builtin-lens'), layer, head (a number, 'average'
-// or 'rollout'), token (the query shown by the beams), view ('beams' | 'matrix' | 'heads'), causal (force a
-// causal mask), height (a CSS length; the view scrolls inside), editable (a text box for the sentence),
+// or 'rollout'), token (the query shown by the beams), view ('beams' | 'matrix' | 'heads' | 'compare'), compare
+// (a second sentence: the comparison and cross-attention), mask ('trained' | 'causal' | 'none'; causal, present,
+// is mask="causal"), scaled="off" (no division by √d_k), temperature, hide-bos (present: the special tokens
+// hidden), height (a CSS length; the view scrolls inside), editable (a text box for the sentence),
 // controls="none" (no layer/head/view choosers), theme ('light' | 'dark'; default: the reader's preference).
 // The children are the fallback shown when scripts are off.
 // AttentionView.render(element, data, options) shows precomputed weights (web/lib/weights-format.mjs) instead.
@@ -18,12 +20,13 @@
 import builtinModel from '@models/builtin-bidirectional.attn';
 import { latestOnly } from './lib/analysis.mjs';
 import { headSummaries } from './lib/head-patterns.mjs';
-import { chosenWeights, display } from './lib/selection.mjs';
+import { chosenWeights, comparisonPanels, everyHead, hiddenNames, shown, shownTokens } from './lib/selection.mjs';
 import { inlinedCreateAttention } from './lib/attention.inlined.mjs';
 import { serveRequests, startEngine } from './lib/compute.mjs';
-import { aggregateChoices, blankTextNote, computeRequest, elementSettings, firstTokenName, fitted } from './lib/view-rules.mjs';
+import { STATE_ATTRIBUTES, aggregateChoices, blankTextNote, computeRequest, elementSettings, firstTokenName, fitted, whatIfs } from './lib/view-rules.mjs';
 import { readWeights } from './lib/weights-format.mjs';
 import { renderBeams } from './ui/beams.mjs';
+import { renderComparison } from './ui/comparison.mjs';
 import { renderHeadGrid } from './ui/head-grid.mjs';
 import { renderHeatmap } from './ui/heatmap.mjs';
 import { fillOptions } from './ui/options.mjs';
@@ -36,21 +39,28 @@ const scriptUrl = inWorker ? self.location.href : document.currentScript?.src ||
 
 // A built-in model's bytes: the bidirectional one is in this file; the others are classic scripts beside it
 // that store their base64 in globalThis.attentionViewModels (a script tag loads from file:// where fetch cannot).
+// When one is missing, the error says which file and where it must be, not the browser's raw loading error.
 async function readModel(name) {
   if (name === 'builtin-bidirectional') return builtinModel;
-  const url = new URL(`attention-view.${name}.js`, scriptUrl).href;
+  const file = `attention-view.${name}.js`, url = new URL(file, scriptUrl).href;
+  const missing = () => new Error(`The model '${name}' is in ${file}, which could not be loaded from ${url}: `
+    + `copy ${file} (from the project's dist/ folder) beside attention-view.js.`);
   if (inWorker) {
-    importScripts(url);
+    try {
+      importScripts(url);
+    } catch {
+      throw missing();
+    }
   } else {
     await new Promise((resolve, reject) => {
       const script = Object.assign(document.createElement('script'), { src: url });
       script.addEventListener('load', resolve);
-      script.addEventListener('error', () => reject(new Error(`could not load the model '${name}' from ${url}`)));
+      script.addEventListener('error', () => reject(missing()));
       document.head.append(script);
     });
   }
   const base64 = globalThis.attentionViewModels?.[name];
-  if (typeof base64 !== 'string') throw new Error(`${url} did not define the model '${name}'`);
+  if (typeof base64 !== 'string') throw new Error(`${url} did not define the model '${name}': is ${file} the one built with this attention-view.js?`);
   return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
 }
 const createAttention = inlinedCreateAttention(readModel);
@@ -59,7 +69,7 @@ const createAttention = inlinedCreateAttention(readModel);
 let engine = null;
 const sharedEngine = () => (engine ??= startEngine({ pageUrl: location.href, workerUrl: scriptUrl, workerOptions: {}, createAttention, options: {} }));
 
-const VIEWS = { beams: 'token beams', matrix: 'weights matrix', heads: 'every head' };
+const VIEWS = { beams: 'token beams', matrix: 'weights matrix', heads: 'every head', compare: 'comparison' };
 const sheets = () => [viewsCss, elementCss].map((css) => {
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(css);
@@ -74,9 +84,11 @@ const element = (tag, properties = {}, ...children) => {
 
 // (In the worker there is no HTMLElement; the class is defined but never used there.)
 class AttentionView extends (globalThis.HTMLElement ?? Object) {
-  static observedAttributes = ['sentence', 'model', 'layer', 'head', 'token', 'view', 'causal', 'height', 'editable', 'controls'];
+  static observedAttributes = [...Object.values(STATE_ATTRIBUTES), 'causal', 'height', 'editable', 'controls'];
   #parts;
-  #data = null;       // what is shown: { tokens, keyTokens, special?, n, m, layers, heads, attentions, summaries, labels, title }
+  // What is shown: { tokens, keyTokens, special?, n, m, layers, heads, attentions, summaries, labels, title,
+  // where?, result? (when computed here: the whole result, whose second sentence the comparison view shows) }.
+  #data = null;
   #given = false;     // the data came from render(), not from the model
   #computed = { key: null, compute: null };
   #scheduled = false;
@@ -156,60 +168,74 @@ class AttentionView extends (globalThis.HTMLElement ?? Object) {
     if (this.#data) this.#paint();
   }
 
-  // Runs the model on the sentence (only when the sentence, model or mask changed).
-  async #compute({ sentence, model, causal }) {
-    const blank = blankTextNote(sentence);
+  // Runs the model on the sentence (only when the sentence, the second sentence, the model or a what-if changed).
+  async #compute(settings) {
+    const blank = blankTextNote(settings.sentence);
     if (blank) {
       this.#data = null;
       this.#parts.view.replaceChildren();
       return this.#say(blank);
     }
-    const request = computeRequest({ model, text: sentence, mask: causal ? 'causal' : 'trained' });
+    const request = computeRequest({ ...settings, text: settings.sentence });
     const key = JSON.stringify(request);
     if (this.#computed.key === key) return;
     if (!this.#data) this.#say('Loading the attention model…');
+    this.#parts.view.setAttribute('aria-busy', 'true');  // dimmed: older than the sentence
     const { engine: { compute }, where } = await sharedEngine();
     this.#computed.compute ??= latestOnly(compute);  // this element's newest request only
     const result = await this.#computed.compute(request);
     if (result === null) return;  // a newer request replaced this one
     const { config, main } = result;
     this.#computed.key = key;
+    const changes = whatIfs(settings);
     this.#data = {
       tokens: main.tokens, keyTokens: main.tokens, special: main.special, n: main.n, m: main.n, layers: config.layers, heads: config.heads,
       attentions: main.attentions, summaries: main.summaries, labels: { layers: null, heads: null },
-      title: `${config.name}${causal && !config.causal ? ' (causal mask)' : ''}`, where,
+      title: `${config.name}${changes.length ? ` (${changes.join(', ')})` : ''}`, where, result,
     };
   }
 
   #paint() {
     const data = this.#data, settings = this.settings, { layer: layerSelect, head: headSelect, viewChoice } = this.#parts;
     const { n, m, layers, heads } = data;
-    const cross = n !== m;
-    const { layer, head, token, view } = fitted(settings, data);
+    const cross = n !== m, comparison = data.result?.compare ? comparisonPanels(data.result, settings) : null;
+    const rowSide = { tokens: data.tokens, special: data.special }, columnSide = { tokens: data.keyTokens, special: cross ? null : data.special };
+    const { layer, head, token, view } = fitted(settings, { ...data, compared: Boolean(comparison) }, shownTokens(n, data.special ?? null, settings.hideBos));
     fillOptions(layerSelect, layers, layer, [], data.labels.layers);
     fillOptions(headSelect, heads, head, aggregateChoices(cross), data.labels.heads);
-    viewChoice.value = view;
+    fillOptions(viewChoice, 0, view, Object.entries(VIEWS).filter(([name]) => name !== 'compare' || comparison));
     viewChoice.disabled = cross;
 
-    const rows = data.tokens.map(display), columns = data.keyTokens.map(display);
     const [weights, which] = chosenWeights(data.attentions, heads, n, { layer, head }, m);
+    const matrix = shown(settings, rowSide, columnSide, weights);
+    const selected = matrix.rowIndex.indexOf(token);
     const name = (list, i, word) => list?.[i] ?? `${word} ${i}`;
-    const title = typeof head === 'number' ? `${name(data.labels.layers, layer, 'Layer')}, ${name(data.labels.heads, head, 'head')}` : which;
+    const hidden = hiddenNames(rowSide, settings.hideBos);
+    const title = `${typeof head === 'number' ? `${name(data.labels.layers, layer, 'Layer')}, ${name(data.labels.heads, head, 'head')}` : which}`
+      + `${hidden ? `, ${hidden} hidden, rows rescaled` : ''}`;
     const caption = data.title ? `${data.title}: ${title}` : title;
-    const container = this.#parts.view;
+    const container = this.#parts.view, root = this.shadowRoot;
+    const focused = root.activeElement?.dataset?.focus;  // a redraw replaces the focused element
+    const choose = (i) => this.#change({ token: String(matrix.rowIndex[i]) });
     if (view === 'beams') {
-      renderBeams(container, { labels: rows, weights, selected: token, caption, onSelect: (i) => this.#change({ token: String(i) }) });
+      renderBeams(container, { labels: matrix.rows, weights: matrix.weights, selected, caption, onSelect: choose });
     } else if (view === 'matrix') {
-      renderHeatmap(container, { rows, columns, weights, caption });
+      renderHeatmap(container, { ...matrix, caption, selected, onSelect: cross ? null : choose, focusName: 'heatmap' });
       const gradient = element('span', { className: 'colorbar-gradient' });
       gradient.style.setProperty('background', VIRIDIS_GRADIENT);
       container.append(element('div', { className: 'colorbar' }, element('span', {}, '0'), gradient, element('span', {}, '1')));
+    } else if (view === 'compare') {
+      if (!container.querySelector(':scope > .compare')) container.replaceChildren(element('div', { className: 'compare' }));
+      renderComparison(container.firstChild, comparison, { token, onSelect: (i) => this.#change({ token: String(i) }) });
     } else {
       renderHeadGrid(container, {
-        layers, heads, n, attentions: data.attentions, summaries: data.summaries, selected: { layer, head }, firstToken: firstTokenName(data.tokens, data.special),
+        layers, heads, ...everyHead({ config: data, main: data }, settings), summaries: data.summaries,
+        selected: { layer, head }, firstToken: firstTokenName(data.tokens, data.special),
         onSelect: (l, h) => this.#change({ layer: String(l), head: String(h), view: 'matrix' }),
       });
     }
+    if (focused) root.querySelector(`[data-focus="${focused}"]`)?.focus({ preventScroll: true });
+    container.removeAttribute('aria-busy');
     this.dataset.ready = 'true';
     this.#say(`${n} tokens · ${caption}${data.where ? ` · computed ${data.where}` : ''}`);
   }

@@ -1,28 +1,35 @@
-// web/embed.html, for iframes: the playground's state from the hash into an <attention-view>, the element's
-// changes back into the hash and the "open in the playground" link, and the page's height to the parent
-// window (postMessage { type: 'attention-playground:height', height }), so the host can size the iframe.
+// web/embed.html, for iframes: the playground's state from the hash into an <attention-view> (all of it that
+// the element shows: web/lib/share.mjs's elementAttributes), the element's changes back into the hash and the
+// "open in the playground" link, and the page's height to the parent window (postMessage { type:
+// 'attention-playground:height', height }), so the host can size the iframe.
 import { elementAttributes } from './lib/share.mjs';
-import { parseHash, toHash } from './lib/state.mjs';
+import { readHash, writeHash } from './lib/state.mjs';
+import { STATE_ATTRIBUTES } from './lib/view-rules.mjs';
 
 const viewer = document.getElementById('view'), open = document.getElementById('open');
-let state = parseHash(location.hash);
+let state = null;
 
-function show() {
+async function show() {
+  ({ state } = await readHash(location.hash));
   const attributes = elementAttributes(state);
-  for (const name of ['sentence', 'model', 'layer', 'head', 'token', 'view', 'causal']) {
+  for (const name of [...Object.values(STATE_ATTRIBUTES), 'causal']) {
     if (name in attributes) viewer.setAttribute(name, attributes[name]);
     else viewer.removeAttribute(name);
   }
-  open.href = `./${toHash(state)}`;
+  open.href = `./${await writeHash(state)}`;
   document.title = `Self-attention on “${state.text}” — attention playground`;
 }
 
-viewer.addEventListener('attention-view-change', ({ detail }) => {
-  state = { ...state, text: detail.sentence, layer: detail.layer, head: detail.head, token: detail.token, view: detail.view };
-  history.replaceState(null, '', `${location.pathname}${toHash(state)}`);
-  open.href = `./${toHash(state)}`;
+// A choice made in the element (its settings: web/lib/view-rules.mjs's elementSettings) into the hash.
+viewer.addEventListener('attention-view-change', async ({ detail }) => {
+  if (!state) return;
+  const { sentence, causal, ...same } = detail;
+  state = { ...state, ...Object.fromEntries(Object.keys(STATE_ATTRIBUTES).filter((name) => name in same).map((name) => [name, same[name]])), text: sentence };
+  const hash = await writeHash(state);
+  history.replaceState(null, '', `${location.pathname}${hash}`);
+  open.href = `./${hash}`;
 });
-window.addEventListener('hashchange', () => { state = parseHash(location.hash); show(); });
+window.addEventListener('hashchange', show);
 
 // The height, whenever it changes (the view's size follows the sentence's length).
 let reported = 0;

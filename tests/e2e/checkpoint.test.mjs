@@ -32,11 +32,11 @@ test('a BERT checkpoint chosen with the file picker shows in every view, with th
   const n = first.ids.length;
   const labels = await page.$$eval('.heatmap-rows .heatmap-label', (spans) => spans.map((s) => s.textContent));
   assert.deepEqual([labels[0], labels[1], labels.at(-1), labels.length], ['[CLS]', 'the', '[SEP]', n]);
-  assert.equal(await page.textContent('#hide-bos-label'), 'hide [CLS]');
+  assert.equal(await page.textContent('#hide-bos-label'), 'hide [CLS] and [SEP]');
   // Every view: beams, heatmap (and its table), the four steps, the head grid.
   assert.equal(await page.locator('.beams-queries .beams-token').count(), n);
   assert.deepEqual(await page.$eval('#matrix canvas', (c) => [c.width, c.height]), [n, n]);
-  assert.equal(await page.locator('.steps-table tbody tr').count(), n);
+  assert.equal(await page.locator('.steps-keys tbody tr').count(), n);
   assert.equal(await page.locator('.head-thumb').count(), 8);
   // Layer 0, head 0 in the table, to 3 decimals, is the reference's.
   await page.click('.heatmap-table summary');
@@ -44,6 +44,13 @@ test('a BERT checkpoint chosen with the file picker shows in every view, with th
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) assert.ok(Math.abs(table[i][j] - first.attentions[i * n + j]) <= 0.0005 + 1e-9, `row ${i}, column ${j}`);
   }
+  // "hide [CLS] and [SEP]": both of BERT's special tokens leave every view, the steps' shown weights included.
+  await page.check('#hide-bos');
+  await page.waitForFunction((count) => document.querySelectorAll('#matrix .heatmap-rows .heatmap-label').length === count, n - 2);
+  const shown = await page.$$eval('#matrix .heatmap-rows .heatmap-label', (spans) => spans.map((s) => s.textContent));
+  assert.deepEqual([shown.includes('[CLS]'), shown.includes('[SEP]'), shown[0]], [false, false, 'the']);
+  assert.deepEqual(await page.$$eval('.steps-keys tbody tr.steps-hidden th', (cells) => cells.map((c) => c.textContent)), ['[CLS]', '[SEP]']);
+  await page.uncheck('#hide-bos');
   // The grid selects another head; the comparison and cross-attention run on the loaded model too.
   await page.click('.head-thumb >> nth=7');
   await page.waitForFunction(() => document.querySelector('.heatmap-readout').textContent.startsWith('Layer 1, head 3'));

@@ -157,3 +157,50 @@ test('Share / embed: permalink, iframe and element snippets for the current stat
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('the embed carries the whole teaching state: the comparison and cross-attention, √d_k off, temperature, hidden [BOS]', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems = watchPage(page, server.url);
+  const [text, compare] = ['The bank by the river', 'I deposited cash at the bank'];
+  await page.goto(`${server.url}/#text=${encodeURIComponent(text)}&compare=${encodeURIComponent(compare)}&layer=1&head=0&mask=none&scaled=off&temperature=2&hideBos=on`);
+  await viewsReady(page);
+  await page.click('#share-open');
+  assert.equal(await page.inputValue('#share-view'), 'compare', 'a comparison is what the embed offers first');
+  const element = await page.inputValue('#share-element');
+  assert.match(element, / compare="I deposited cash at the bank" mask="none" scaled="off" temperature="2" hide-bos>/);
+  const src = (await page.inputValue('#share-iframe')).match(/src="([^"]+)"/)[1].replaceAll('&amp;', '&');
+  await page.goto(src);
+  await viewsReady(page, ['attention-view']);
+  const view = page.locator('attention-view');
+  assert.equal(await view.locator('.compare-panel').count(), 3);
+  assert.deepEqual(await view.locator('.compare-panel h3').allTextContents(), ['First sentence', 'Second sentence', 'Cross-attention: first → second']);
+  const firstRows = await view.locator('.compare-panel >> nth=0').locator('.heatmap-rows .heatmap-label').allTextContents();
+  assert.equal(firstRows.join('').replaceAll('·', ' '), text, '[BOS] hidden');
+  assert.match(await view.locator('.status').textContent(), /builtin-bidirectional \(mask: none, not divided by √dk, temperature 2\): Layer 1, head 0, \[BOS\] hidden, rows rescaled/);
+  // The element's own view chooser offers the comparison; a choice there goes back into the embed's hash.
+  await view.locator('select >> nth=2').selectOption('matrix');
+  await page.waitForFunction(() => location.hash.includes('view=matrix') && location.hash.includes('temperature=2'));
+  assert.equal(await view.locator('.heatmap-rows .heatmap-label').first().textContent(), 'The', 'still without [BOS]');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a missing attention-view.builtin-causal.js is named, with where it must be', async () => {
+  const context = await browser.newContext();
+  await context.route('**/attention-view.builtin-causal.js', (route) => route.fulfill({ status: 404, body: 'Not found' }));
+  const page = await context.newPage();
+  const problems = watchPage(page, server.url);
+  await page.goto(`${server.url}/test-pages/element.html`);
+  await viewsReady(page, ['#beams']);
+  await page.evaluate(() => document.getElementById('beams').setAttribute('model', 'builtin-causal'));
+  const status = page.locator('#beams .status.error');
+  await status.waitFor({ timeout: 20000 });
+  assert.equal(await status.textContent(), `The model 'builtin-causal' is in attention-view.builtin-causal.js, which could not be loaded from `
+    + `${server.url}/dist/attention-view.builtin-causal.js: copy attention-view.builtin-causal.js (from the project's dist/ folder) beside attention-view.js.`);
+  // The element still works with the model it has.
+  await page.evaluate(() => document.getElementById('beams').setAttribute('model', 'builtin'));
+  await page.waitForFunction(() => document.getElementById('beams').shadowRoot.querySelector('.status:not(.error)'));
+  assert.deepEqual(problems.filter((p) => !p.includes('404')), []);
+  await context.close();
+});

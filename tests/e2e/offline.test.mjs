@@ -43,7 +43,7 @@ test('the offline file runs the whole playground from file:// with the network o
   await page.fill('#compare', HOSTILE);
   await page.waitForSelector('.compare-panel canvas');
   assert.equal(await page.locator('img').count(), 0);
-  const stepRows = await page.$$eval('.steps-table th[scope="row"]', (cells) => cells.map((c) => c.textContent));
+  const stepRows = await page.$$eval('.steps-keys tbody th[scope="row"]', (cells) => cells.map((c) => c.textContent));
   assert.equal(stepRows.slice(1).join('').replaceAll('·', ' '), HOSTILE);
 
   const [pngName, png] = await exported(page, 'png');

@@ -158,11 +158,11 @@ test('what-if controls: a causal mask empties the upper triangle; hide [BOS]; th
   await page.selectOption('#mask', 'trained');
   await page.uncheck('#scaled');
   await page.waitForFunction(() => location.hash.includes('scaled=off'));
-  await page.waitForFunction(() => document.querySelector('.steps-table caption').textContent.includes('Divide by 1 = 1.00'));
+  await page.waitForFunction(() => document.querySelector('.steps-caption').textContent.includes('Divide by 1 = 1.00'));
   await page.check('#scaled');
   await page.$eval('#temperature', (range) => { range.value = '2'; range.dispatchEvent(new Event('input', { bubbles: true })); });
   await page.waitForFunction(() => location.hash.includes('temperature=2'));
-  await page.waitForFunction(() => document.querySelector('.steps-table caption').textContent.includes('√32 × 2 = 11.31'));
+  await page.waitForFunction(() => document.querySelector('.steps-caption').textContent.includes('√32 × 2 = 11.31'));
 
   await page.check('#hide-bos');
   await page.waitForFunction(() => location.hash.includes('hideBos=on'));
@@ -179,7 +179,7 @@ test('compare and cross-attention; long input keeps working with a note; the exa
   const problems = watchPage(page, server.url);
   await page.goto(`${server.url}/`);
   await viewsReady(page);
-  await page.selectOption('#examples', { label: 'bank: river or money? (compare)' });
+  await page.selectOption('#examples', { label: 'Compare two sentences with “bank” (and cross-attention)' });
   await page.waitForFunction(() => document.querySelectorAll('.compare-panel').length === 3);
   assert.equal(await page.inputValue('#compare'), 'I deposited cash at the bank');
   const sizes = await page.$$eval('.compare-panel canvas', (canvases) => canvases.map((c) => [c.height, c.width]));
@@ -242,4 +242,116 @@ test('?simd=0 runs the scalar build, in the worker, with the same numbers', asyn
   }
   const worst = Math.max(...tables[0].flatMap((row, i) => row.map((w, j) => Math.abs(w - tables[1][i][j]))));
   assert.ok(worst <= 0.0011, `SIMD and scalar differ by ${worst} (3 decimals shown)`);
+});
+
+test('a long text survives a reload through its compressed link; a damaged or over-long link says what it lost', async () => {
+  const page = await browser.newPage();
+  const problems = watchPage(page, server.url);
+  await page.goto(`${server.url}/`);
+  await viewsReady(page);
+  const long = Array.from({ length: 1200 }, (_, i) => ['Attention', 'looks', 'back', 'at', 'every', 'word', '猫', '&', '#'][i % 9]).join(' ');
+  await page.fill('#sentence', long);
+  await page.waitForFunction(() => location.hash.startsWith('#z1='));
+  await page.reload();
+  await viewsReady(page);
+  assert.equal(await page.inputValue('#sentence'), long, `${long.length} characters kept`);
+  assert.match(await page.textContent('#length-note'), /^The text has \d+ tokens; the model reads at most 127/);
+  assert.equal(await page.locator('#link-note').isVisible(), false);
+
+  await page.goto(`${server.url}/#z1=not-deflate`);
+  await page.waitForSelector('#link-note:not([hidden])');
+  assert.match(await page.textContent('#link-note'), /^This link is damaged \(its compressed part cannot be read: .*\); the playground opens with its defaults\.$/);
+  assert.equal(await page.inputValue('#sentence'), 'The cat sat on the mat because it was tired');
+
+  await page.fill('#sentence', 'x '.repeat(50005));
+  await page.waitForSelector('#link-note:not([hidden])');
+  assert.equal(await page.textContent('#link-note'), 'A link keeps the first 100,000 characters of the sentence; the rest is not in it.');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+// Typing a word, one key every 40 ms; the views' results counted by their timings (views.mjs).
+async function typeWord(page, word) {
+  await page.focus('#sentence');
+  await page.keyboard.press('End');
+  await page.keyboard.type(word, { delay: 40 });
+}
+
+test('the status line\'s live region speaks once typing settles, not on every keystroke', async () => {
+  const page = await browser.newPage();
+  const problems = watchPage(page, server.url);
+  await page.goto(`${server.url}/#text=The`);
+  await viewsReady(page);
+  // The live region that reports the computation (role=status), whichever element it is.
+  await page.waitForFunction(() => document.querySelector('.actions [role="status"]').textContent !== '');
+  await page.evaluate(() => {
+    window.liveChanges = [];
+    const live = document.querySelector('.actions [role="status"]');
+    new MutationObserver(() => window.liveChanges.push(live.textContent)).observe(live, { childList: true, characterData: true, subtree: true });
+    performance.clearMeasures('render beams');
+  });
+  const word = ' cat sat on the warm mat';
+  await typeWord(page, word);
+  await page.waitForFunction(() => document.getElementById('sentence').value.endsWith('mat'));
+  await page.waitForTimeout(1500);  // longer than the region waits for the page to settle
+  const { changes, results, live, status } = await page.evaluate(() => ({
+    changes: window.liveChanges, results: performance.getEntriesByName('render beams').length,
+    live: document.querySelector('.actions [role="status"]').textContent, status: document.getElementById('status').textContent,
+  }));
+  assert.ok(results >= 2, `${results} results drawn while typing`);
+  assert.ok(changes.length <= results && changes.length <= 2, `${changes.length} announcements for ${word.length} keystrokes and ${results} results: ${changes.join(' | ')}`);
+  assert.ok(changes.length >= 1, 'the final result is told');
+  assert.match(live, /^\d+ tokens, builtin-bidirectional: Layer 0, head 2\.$/);
+  assert.equal(live.split(' ')[0], status.split(' ')[0], 'the same token count as the line shows');
+  assert.equal(await page.getAttribute('#status', 'role'), null, 'the line itself is not a live region');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('"Computing…" shows, and the views say they are busy, whenever the shown result is older than the text', async () => {
+  const page = await browser.newPage();
+  const problems = watchPage(page, server.url);
+  // Results from the worker arrive 700 ms late while window.slow is set: time to see the state in between.
+  await page.addInitScript(() => {
+    const listen = Worker.prototype.addEventListener;
+    Worker.prototype.addEventListener = function (type, listener, options) {
+      const late = (event) => (window.slow && event.data?.result ? setTimeout(() => listener(event), 700) : listener(event));
+      return listen.call(this, type, type === 'message' ? late : listener, options);
+    };
+  });
+  await page.goto(`${server.url}/#text=The+cat`);
+  await viewsReady(page);
+  assert.equal(await page.locator('#computing').isVisible(), false);
+  await page.evaluate(() => { window.slow = true; });
+  await typeWord(page, ' sat');
+  assert.equal(await page.locator('#computing').isVisible(), true);
+  assert.equal(await page.getAttribute('#views', 'aria-busy'), 'true');
+  assert.equal(await page.locator('.beams-queries .beams-token').count(), 3, 'still the older result');
+  await page.waitForFunction(() => document.querySelectorAll('.beams-queries .beams-token').length === 4);
+  assert.equal(await page.locator('#computing').isVisible(), false);
+  assert.equal(await page.getAttribute('#views', 'aria-busy'), 'false');
+  // A what-if control is a change of result too; the head is not (it redraws the last result at once).
+  await page.uncheck('#scaled');
+  assert.equal(await page.locator('#computing').isVisible(), true);
+  await page.waitForSelector('#computing', { state: 'hidden' });
+  await page.selectOption('#head', '1');
+  assert.equal(await page.locator('#computing').isVisible(), false);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('choosing a head in the grid brings the views it changed into sight', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const problems = watchPage(page, server.url);
+  await page.goto(`${server.url}/`);
+  await viewsReady(page);
+  await page.locator('#heads').scrollIntoViewIfNeeded();
+  const below = await page.evaluate(() => document.querySelector('.pair').getBoundingClientRect().top);
+  assert.ok(below < -600, `the views are ${-below} px above`);
+  await page.click('.head-thumb[aria-label^="Layer 1, head 3:"]');
+  await page.waitForFunction(() => document.querySelector('.heatmap-readout').textContent.startsWith('Layer 1, head 3:'));
+  await page.waitForFunction(() => Math.abs(document.querySelector('.pair').getBoundingClientRect().top) < 40, null, { timeout: 5000 });
+  assert.equal(await page.locator('.pair.just-changed').count(), 1, 'and marked');
+  assert.deepEqual(problems, []);
+  await page.close();
 });

@@ -1,7 +1,7 @@
 // Averages over heads and attention rollout on matrices where the answer is known by hand.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { averageHeads, rollout, withoutFirstToken } from '../../web/lib/aggregate.mjs';
+import { averageHeads, keptTokens, rollout } from '../../web/lib/aggregate.mjs';
 
 const close = (actual, expected, what) => {
   assert.equal(actual.length, expected.length);
@@ -33,10 +33,13 @@ test('rollout of heads that only attend to themselves is the identity', () => {
   close(rollout(attentions, 1, n, 2), identity, 'identity');
 });
 
-test('withoutFirstToken drops [BOS] as query and key and rescales the rows; all-[BOS] rows stay zero', () => {
+test('keptTokens drops the special tokens as queries and keys and rescales the rows; rows all on them stay zero', () => {
   // 3 queries x 3 keys: [BOS] row; a row splitting 0.5 / 0.25 / 0.25; a row entirely on [BOS].
   const weights = Float32Array.from([1, 0, 0, 0.5, 0.25, 0.25, 1, 0, 0]);
-  close(withoutFirstToken(weights, 3, 3), [0.5, 0.5, 0, 0], 'square');
-  // Cross-attention shapes: 2 queries x 3 keys.
-  close(withoutFirstToken(Float32Array.from([0.2, 0.4, 0.4, 0.6, 0.1, 0.3]), 2, 3), [0.25, 0.75], '2 x 3');
+  close(keptTokens(weights, 3, [1, 2], [1, 2]), [0.5, 0.5, 0, 0], 'square');
+  // Cross-attention shapes: 2 queries x 3 keys, the first of each hidden.
+  close(keptTokens(Float32Array.from([0.2, 0.4, 0.4, 0.6, 0.1, 0.3]), 3, [1], [1, 2]), [0.25, 0.75], '2 x 3');
+  // BERT's [CLS] … [SEP]: the first and the last left out of 4 tokens.
+  const bert = Float32Array.from([0.25, 0.25, 0.25, 0.25, 0.1, 0.3, 0.1, 0.5, 0.4, 0.2, 0.2, 0.2, 0, 0, 0, 1]);
+  close(keptTokens(bert, 4, [1, 2], [1, 2]), [0.75, 0.25, 0.5, 0.5], '[CLS] and [SEP]');
 });

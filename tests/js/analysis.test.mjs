@@ -90,3 +90,37 @@ test('latestOnly: while one computation runs, only the newest waiting request is
   await assert.rejects(failing('bad'), /no/);
   assert.equal(await failing('good'), 'good');
 });
+
+test('attentionSteps with the special tokens hidden: the shown weights are the views\' rescaled ones, and the totals', async () => {
+  const { config, main } = analyse(attn, model, { ...defaults, text: 'The cat sat on the mat', compare: '' });
+  const { chosenView, shownTokens } = await import('../../web/lib/selection.mjs');
+  const state = { ...defaults, layer: 1, head: 2, token: 3, causal: false, hideBos: true };
+  const steps = attentionSteps(main, config, state, shownTokens(main.n, main.special, true));
+  assert.ok(Math.abs(steps.total.weight - 1) < 1e-12 && Math.abs(steps.total.shown - 1) < 1e-12);
+  assert.equal(steps.rows[0].shown, null, '[BOS] is hidden');
+  const view = chosenView({ config, main }, state);
+  const row = view.weights.subarray(view.selected * view.columns.length, (view.selected + 1) * view.columns.length);
+  assert.ok(maxAbs(Array.from(row, (w, c) => w - steps.rows[view.columnIndex[c]].shown)) < 1e-6, 'the steps show what the beams show');
+  assert.equal(attentionSteps(main, config, state).rows[0].shown, steps.rows[0].weight, 'nothing hidden: shown is the weight');
+});
+
+test('step 5 from the core\'s trace: the head output is step 4\'s sum, the heads\' shares add up to the attention output, the residual adds it', async () => {
+  const { traceHead } = await import('../../web/lib/analysis.mjs');
+  const { residualStep } = await import('../../web/lib/steps.mjs');
+  const request = { ...defaults, text: 'The animal didn\'t cross the street', compare: '' };
+  const { config, main } = analyse(attn, model, request);
+  const d = config.dModel, layer = 1, token = 4;
+  const traces = Array.from({ length: config.heads }, (_, head) => traceHead(model, { ...request, trace: { layer, head } }).trace);
+  for (let head = 0; head < config.heads; head++) {
+    const steps = attentionSteps(main, config, { ...defaults, layer, head, token, causal: false });
+    const step = residualStep(traces[head], config, token, steps.output);
+    assert.ok(step.outputError < 1e-5, `head ${head}: the core's head output vs float64 steps: ${step.outputError}`);
+    assert.ok(step.share > 0 && step.alignment <= 1 && step.change > 0);
+  }
+  // attentionOutput − Σ heads' contributions is W_O's bias: the same vector for every token.
+  const bias = (i) => Array.from({ length: d }, (_, c) => traces[0].attentionOutput[i * d + c] - traces.reduce((s, t) => s + t.contribution[i * d + c], 0));
+  assert.ok(maxAbs(bias(0).map((b, c) => b - bias(main.n - 1)[c])) < 1e-4);
+  // The built-in models are pre-LayerNorm: after = before + attention output.
+  const { residualBefore, residualAfter, attentionOutput } = traces[0];
+  assert.ok(maxAbs(residualAfter.map((x, i) => x - residualBefore[i] - attentionOutput[i])) < 1e-4);
+});

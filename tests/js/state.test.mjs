@@ -1,7 +1,8 @@
-// The playground state <-> URL hash: round trips, defaults left out, anything invalid ignored.
+// The playground state <-> URL hash: round trips, defaults left out, anything invalid ignored; long texts in a
+// compressed hash, and the links made before it still read.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FIELDS, defaultState, parseHash, toHash } from '../../web/lib/state.mjs';
+import { FIELDS, MAX_TEXT, PLAIN_HASH_LIMIT, defaultState, linkNote, parseHash, readHash, toHash, writeHash } from '../../web/lib/state.mjs';
 
 test('the defaults make an empty hash, and an empty hash gives the defaults', () => {
   assert.equal(toHash(defaultState()), '');
@@ -49,4 +50,56 @@ test('invalid or unknown entries fall back to the defaults, never throw', () => 
   }
   assert.equal(parseHash('#mask=causal').mask, 'causal');
   assert.equal(parseHash('#mask=half').mask, 'trained');
+});
+
+// 5,000 words of several scripts: 26,000 characters, a plain hash of about 60,000.
+const LONG = Array.from({ length: 5000 }, (_, i) => ['The', 'cat', 'sat', 'on', 'the', 'mat', '猫が', 'قطة', '🐈', 'a&b=c#d%'][i % 10]).join(' ');
+
+test('a long text makes a compressed hash that reads back exactly, every field with it', async () => {
+  const state = { ...defaultState(), text: LONG, compare: `${LONG} again`, model: 'builtin-lens', layer: 0, head: 'average', token: 77, mask: 'none', scaled: false, temperature: 0.5, hideBos: true, view: 'compare' };
+  assert.ok(toHash(state).length > PLAIN_HASH_LIMIT);
+  const hash = await writeHash(state);
+  assert.match(hash, /^#z1=[A-Za-z0-9_-]+$/, 'the version marker, then base64url');
+  assert.ok(hash.length < toHash(state).length / 2, `${hash.length} characters compressed, ${toHash(state).length} plain`);
+  assert.deepEqual(await readHash(hash), { state, note: null });
+});
+
+test('short states keep the plain, readable hash; every link made before compression still reads', async () => {
+  const state = { ...defaultState(), text: 'The cat sat', layer: 1 };
+  assert.equal(await writeHash(state), '#text=The+cat+sat&layer=1');
+  for (const hash of ['', '#text=The+cat+sat&layer=1&head=0', `#text=${encodeURIComponent('a'.repeat(3999))}&hideBos=on`]) {
+    assert.deepEqual(await readHash(hash), { state: parseHash(hash), note: null }, hash.slice(0, 40));
+  }
+});
+
+test('a text longer than a link keeps is cut to MAX_TEXT, and the page is told', async () => {
+  const state = { ...defaultState(), text: 'x'.repeat(MAX_TEXT + 5) };
+  assert.equal(linkNote(state), 'A link keeps the first 100,000 characters of the sentence; the rest is not in it.');
+  assert.equal(linkNote({ ...state, compare: state.text }), 'A link keeps the first 100,000 characters of the sentence and the second sentence; the rest is not in it.');
+  assert.equal(linkNote(defaultState()), null);
+  assert.equal((await readHash(await writeHash(state))).state.text, 'x'.repeat(MAX_TEXT));
+  // A hand-made plain link with too long a text: cut, and said.
+  const read = await readHash(`#text=${'y'.repeat(MAX_TEXT + 1)}`);
+  assert.equal(read.state.text.length, MAX_TEXT);
+  assert.match(read.note, /^A link keeps the first 100,000 characters of the sentence/);
+});
+
+test('a damaged compressed hash opens the defaults and says why; one that would inflate to gigabytes is refused', async () => {
+  for (const hash of ['#z1=', '#z1=AAAA', '#z1=!!!', `${(await writeHash({ ...defaultState(), text: LONG })).slice(0, -40)}`]) {
+    const { state, note } = await readHash(hash);
+    assert.deepEqual(state, defaultState(), hash.slice(0, 30));
+    assert.match(note, /^This link is damaged \(its compressed part cannot be read: .+\); the playground opens with its defaults\.$/);
+  }
+  // 100 MB of one letter deflate to about 100 kB: reading stops at the limit instead of inflating them all.
+  const { deflateRawSync } = await import('node:zlib');
+  const bomb = deflateRawSync(Buffer.alloc(100e6, 'a')).toString('base64url');
+  const { note } = await readHash(`#z1=${bomb}`);
+  assert.match(note, /inflates to more than \d+ bytes/);
+});
+
+test('the compressed form is deflate-raw: what zlib inflates is the plain hash', async () => {
+  const { inflateRawSync } = await import('node:zlib');
+  const state = { ...defaultState(), text: LONG };
+  const hash = await writeHash(state);
+  assert.equal(`#${inflateRawSync(Buffer.from(hash.slice(4), 'base64url')).toString('utf8')}`, toHash(state));
 });

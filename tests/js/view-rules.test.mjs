@@ -11,17 +11,27 @@ const attributes = (given) => (name) => given[name] ?? null;
 test('an element without attributes shows what the playground shows by default', () => {
   const page = defaultState();
   assert.deepEqual(elementSettings(attributes({})), {
-    sentence: page.text, model: page.model, layer: page.layer, head: page.head, token: page.token, view: page.view, causal: false,
+    sentence: page.text, model: page.model, layer: page.layer, head: page.head, token: page.token, view: page.view, compare: page.compare,
+    mask: page.mask, scaled: page.scaled, temperature: page.temperature, hideBos: page.hideBos, causal: false,
   });
   assert.deepEqual([page.head, page.token], [2, 3]);
 });
 
 test('element attributes read as the playground\'s hash fields do; invalid ones are the defaults', () => {
   const given = { sentence: ' <b>x</b> ', model: 'builtin-lens', layer: '1', head: 'rollout', token: '7', view: 'heads', causal: '' };
-  assert.deepEqual(elementSettings(attributes(given)),
-    { sentence: ' <b>x</b> ', model: 'builtin-lens', layer: 1, head: 'rollout', token: 7, view: 'heads', causal: true });
+  assert.deepEqual(elementSettings(attributes(given)), {
+    sentence: ' <b>x</b> ', model: 'builtin-lens', layer: 1, head: 'rollout', token: 7, view: 'heads', compare: '',
+    mask: 'causal', scaled: true, temperature: 1, hideBos: false, causal: true,
+  });
+  // The whole teaching state: the comparison, every what-if control, the hidden special tokens.
+  const teaching = { compare: 'I sat', mask: 'none', scaled: 'off', temperature: '2.5', 'hide-bos': '', view: 'compare' };
+  assert.deepEqual(Object.entries(elementSettings(attributes(teaching))).filter(([name]) => ['compare', 'mask', 'scaled', 'temperature', 'hideBos', 'view', 'causal'].includes(name)),
+    [['view', 'compare'], ['compare', 'I sat'], ['mask', 'none'], ['scaled', false], ['temperature', 2.5], ['hideBos', true], ['causal', false]]);
+  assert.equal(elementSettings(attributes({ 'hide-bos': 'off' })).hideBos, false);
+  assert.equal(elementSettings(attributes({ mask: 'none', causal: '' })).mask, 'none', 'mask, when given, wins over the older causal');
   const defaults = elementSettings(attributes({}));
-  for (const [name, text] of [['layer', '-1'], ['layer', '1.5'], ['head', 'median'], ['token', 'x'], ['view', 'table'], ['layer', '64']]) {
+  for (const [name, text] of [['layer', '-1'], ['layer', '1.5'], ['head', 'median'], ['token', 'x'], ['view', 'table'], ['layer', '64'],
+    ['mask', 'half'], ['temperature', '0'], ['scaled', 'no']]) {
     assert.equal(elementSettings(attributes({ [name]: text }))[name], defaults[name], `${name}="${text}"`);
     assert.equal(parseHash(`#${name}=${text}`)[name], defaults[name], `#${name}=${text}`);
   }
@@ -46,7 +56,10 @@ test('fitted: a layer, head or token past the model or the text becomes the last
   const shape = { layers: 3, heads: 4, n: 6 };
   assert.deepEqual(fitted({ layer: 9, head: 9, token: 99, view: 'beams' }, shape), { layer: 2, head: 3, token: 5, view: 'beams' });
   assert.deepEqual(fitted({ layer: 1, head: 2, token: 3, view: 'heads' }, shape), { layer: 1, head: 2, token: 3, view: 'heads' });
-  assert.equal(fitted({ layer: 0, head: 0, token: 0, view: 'beams' }, shape, 1).token, 1, 'the first token hidden');
+  assert.equal(fitted({ layer: 0, head: 0, token: 0, view: 'beams' }, shape, [1, 2, 3, 4, 5]).token, 1, 'the first token hidden');
+  assert.equal(fitted({ layer: 0, head: 0, token: 5, view: 'beams' }, shape, [1, 2, 3, 4]).token, 4, '[CLS] and [SEP] hidden');
+  assert.equal(fitted({ layer: 0, head: 0, token: 0, view: 'compare' }, shape).view, 'beams', 'no second sentence to compare');
+  assert.equal(fitted({ layer: 0, head: 0, token: 0, view: 'compare' }, { ...shape, compared: true }).view, 'compare');
   for (const head of ['average', 'rollout']) assert.equal(fitted({ layer: 0, head, token: 0, view: 'beams' }, shape).head, head);
 });
 

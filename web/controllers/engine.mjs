@@ -1,28 +1,34 @@
 // The playground's engine (web/lib/compute.mjs's startEngine: the worker web/worker.mjs, or the core on this
 // thread) and its results. Only the newest request is computed, so typing never queues stale work; the last
-// result is kept, so that choosing another layer, head or token redraws without computing again.
+// result is kept, so that choosing another layer, head or token redraws without computing again. The steps'
+// step 5 asks separately for the chosen head's trace (web/lib/analysis.mjs's traceHead), its own newest only.
 import { latestOnly } from '../lib/analysis.mjs';
 import { startEngine } from '../lib/compute.mjs';
 import { computeRequest } from '../lib/view-rules.mjs';
 
 // workerUrl: null where no worker can be (the one-file offline playground); simd: createAttention's option.
 export function engineController({ createAttention, workerUrl, simd }) {
-  let engine = null, compute = null, description = '';
+  let engine = null, compute = null, computeTrace = null, description = '';
   let checkpoints = 0;  // the user's models loaded in this tab: a new one is a new model named 'checkpoint'
   let last = { key: null, result: null }, pending = { key: null, promise: null };
+  let lastTrace = { key: null, trace: null }, pendingTrace = { key: null, promise: null };
   const keyOf = (state) => JSON.stringify([computeRequest(state), state.model === 'checkpoint' && checkpoints]);
+  const traceKeyOf = (state) => JSON.stringify([keyOf({ ...state, compare: '' }), state.layer, state.head]);  // one sentence's
 
   return {
     async start() {
       const started = await startEngine({ pageUrl: location.href, workerUrl, createAttention, options: { simd } });
       engine = started.engine;
       compute = latestOnly(engine.compute);
+      computeTrace = latestOnly(engine.compute);
       description = `${started.simd ? 'SIMD' : 'scalar'} WebAssembly build ${started.where}`;
     },
     get started() { return engine !== null; },
     get description() { return description; },  // 'SIMD WebAssembly build in a worker', …
     get hasCheckpoint() { return checkpoints > 0; },
     get lastResult() { return last.result; },
+    // Whether the last result is the one `state` shows (false: the text or a what-if has changed since).
+    isShowing: (state) => last.key === keyOf(state),
 
     // The result for `state`, or null when the page has moved on (current(): its state now) while it was computed.
     async resultFor(state, current) {
@@ -35,6 +41,21 @@ export function engineController({ createAttention, workerUrl, simd }) {
       if (result === null || keyOf(current()) !== key) return null;
       last = { key, result };
       return result;
+    },
+
+    // The chosen head's trace for `state` (layer and head numbers) once computed, or null when the page has moved
+    // on; cachedTrace: the one already there, or null.
+    cachedTrace: (state) => (lastTrace.key === traceKeyOf(state) ? lastTrace.trace : null),
+    async traceFor(state, current) {
+      const key = traceKeyOf(state);
+      if (lastTrace.key === key) return lastTrace.trace;
+      if (pendingTrace.key !== key) {
+        pendingTrace = { key, promise: computeTrace({ ...computeRequest(state), compare: '', trace: { layer: state.layer, head: state.head } }) };
+      }
+      const answer = await pendingTrace.promise;
+      if (answer === null || traceKeyOf(current()) !== key) return null;
+      lastTrace = { key, trace: answer.trace };
+      return answer.trace;
     },
 
     // The user's checkpoint files into the engine, as the model 'checkpoint'; resolves to its config.

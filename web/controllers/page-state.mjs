@@ -1,25 +1,50 @@
 // The playground's one state object (its fields: web/lib/state.mjs), kept in location.hash so that every view
 // is a permalink, Back and Forward work, and a reload shows the same. Every controller reads store.state and
 // changes it through commit; onChange redraws the page after every change, Back and Forward included.
-import { parseHash, toHash } from '../lib/state.mjs';
+// Reading and writing the hash is asynchronous (a long text's hash is compressed): store.loaded resolves once
+// the page's own hash has been read, and the URL follows each commit as soon as its hash is written, in order.
+import { linkNote, readHash, writeHash } from '../lib/state.mjs';
 import { fitted } from '../lib/view-rules.mjs';
+import { shownTokens } from '../lib/selection.mjs';
 
 export function pageState(onChange) {
+  let writing = Promise.resolve(), reading = 0;
+  const read = async () => {
+    const mine = ++reading;
+    const { state, note } = await readHash(location.hash);
+    if (mine !== reading) return;  // a newer Back or Forward is being read
+    store.state = state;
+    store.readNote = note;
+    onChange();
+  };
   const store = {
-    state: parseHash(location.hash),
-    // A new state: into the hash (a new history entry when `push`, so Back undoes it), then onto the page.
+    state: null,
+    // What the page should say about the link it opened with (a text cut, a damaged link), or null.
+    readNote: null,
+    // What a link of the current state cannot keep, or what the opening link could not; null when nothing.
+    get linkNote() { return linkNote(store.state) ?? store.readNote; },
+    loaded: null,
+    // A new state: onto the page, then into the hash (a new history entry when `push`, so Back undoes it).
     commit(next, push) {
       store.state = next;
-      const url = `${location.pathname}${location.search}${toHash(next)}`;
-      if (url !== `${location.pathname}${location.search}${location.hash}`) history[push ? 'pushState' : 'replaceState'](null, '', url);
+      store.readNote = null;
+      writing = writing.then(async () => {
+        const hash = await writeHash(next);
+        if (!push && store.state !== next) return;  // a newer state replaces this entry anyway
+        const url = `${location.pathname}${location.search}${hash}`;
+        if (url !== `${location.pathname}${location.search}${location.hash}`) history[push ? 'pushState' : 'replaceState'](null, '', url);
+      }).catch((error) => console.warn(`the link could not be updated: ${error.message}`));
       onChange();
     },
     // The layer, head and token brought within what a result holds (a hand-edited link or a shorter text may
-    // name more). Not a change of its own: the hash keeps what the link said until the next one.
+    // name more; a hidden special token is not a token to choose). Not a change of its own: the hash keeps
+    // what the link said until the next one.
     fit({ config, main }) {
-      Object.assign(store.state, fitted(store.state, { ...config, n: main.n }, store.state.hideBos ? 1 : 0));
+      Object.assign(store.state, fitted(store.state, { ...config, n: main.n, compared: Boolean(store.state.compare.trim()) },
+        shownTokens(main.n, main.special, store.state.hideBos)));
     },
   };
-  window.addEventListener('popstate', () => { store.state = parseHash(location.hash); onChange(); });
+  store.loaded = read();
+  window.addEventListener('popstate', read);
   return store;
 }

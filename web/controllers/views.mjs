@@ -1,17 +1,18 @@
-// The playground's views of one result, drawn by web/ui: token beams, the heatmap, the four steps, every head
-// and the comparison, then the status line and the note on a text cut to the model's length. Each view's
-// drawing is timed (performance.measure 'render beams', …), and so is a keystroke until every view shows it,
-// for bench/page.mjs.
-import { chosenView, display } from '../lib/selection.mjs';
-import { attentionSteps } from '../lib/steps.mjs';
-import { firstTokenName } from '../lib/view-rules.mjs';
+// The playground's views of one result, drawn by web/ui: token beams, the heatmap, the steps, every head and
+// the comparison, then the status line and the notes (a text cut to the model's length, what a link cannot
+// keep, what an example shows). Each view's drawing is timed (performance.measure 'render beams', …), and so
+// is a keystroke until every view shows it, for bench/page.mjs.
+import { chosenView, comparisonPanels, everyHead, hiddenNames, shownTokens } from '../lib/selection.mjs';
+import { attentionSteps, residualStep } from '../lib/steps.mjs';
+import { display, firstTokenName, whatIfs } from '../lib/view-rules.mjs';
 import { VIRIDIS_GRADIENT } from '../lib/palette.mjs';
 import { renderBeams } from '../ui/beams.mjs';
+import { renderComparison } from '../ui/comparison.mjs';
 import { renderHeadGrid } from '../ui/head-grid.mjs';
 import { renderHeatmap } from '../ui/heatmap.mjs';
 import { renderSteps } from '../ui/steps.mjs';
-import { renderComparison } from './comparison.mjs';
-import { say } from './status.mjs';
+import { exportSteps } from './export.mjs';
+import { computing, say } from './status.mjs';
 
 const $ = (id) => document.getElementById(id);
 
@@ -21,18 +22,6 @@ function timed(name, render) {
   performance.measure(`render ${name}`, { start, end: performance.now() });
 }
 
-// The four steps belong to one head: for the average or rollout, a note says so.
-function renderStepsView(container, { config, main }, state) {
-  if (typeof state.head !== 'number') {
-    const note = Object.assign(document.createElement('p'), { className: 'note', textContent: 'The steps belong to one head: choose a head number to see them.' });
-    container.replaceChildren(note);
-    return;
-  }
-  const causal = state.mask === 'trained' ? config.causal : state.mask === 'causal';
-  const steps = attentionSteps(main, config, { ...state, causal });
-  renderSteps(container, { steps, labels: main.tokens.map(display), token: state.token, ...state });
-}
-
 // Why a sentence shows only its first tokens: the model's length, less the special tokens it adds.
 const lengthNote = ({ config, main, compare }) => [main, compare].filter((s) => s?.truncated).map((s) => {
   const specials = s.tokens.filter((_, i) => s.special[i]);
@@ -40,46 +29,94 @@ const lengthNote = ({ config, main, compare }) => [main, compare].filter((s) => 
     `besides ${specials.join(' and ')}, so the views show the first ${s.n - specials.length}.`;
 }).join(' ');
 
-export function viewsController(store) {
+const showNote = (id, text) => {
+  $(id).textContent = text ?? '';
+  $(id).hidden = !text;
+};
+
+// Choosing a head in the grid, far below the views it changes: bring those views into sight, and mark them.
+function pointAtViews() {
+  const pair = document.querySelector('.pair');
+  const still = matchMedia('(prefers-reduced-motion: reduce)').matches;
+  pair.scrollIntoView({ block: 'start', behavior: still ? 'auto' : 'smooth' });
+  pair.classList.remove('just-changed');
+  void pair.offsetWidth;  // restart the highlight's animation
+  pair.classList.add('just-changed');
+}
+
+// store: the page state; notes(state): { link, example } notes to show.
+export function viewsController(store, notes) {
   for (const bar of document.querySelectorAll('.colorbar-gradient')) bar.style.background = VIRIDIS_GRADIENT;
   let keystroke = null;  // when the newest keystroke not yet shown happened (performance.now()'s time base)
-  const note = $('length-note');
+  let shown = null;  // the result on the page, for the steps' step 5 when its trace arrives
+
+  // The steps of the chosen head and token (for the average or rollout, a note), with step 5 when `trace` is
+  // there (null: it is being computed).
+  function drawSteps(result, state, trace) {
+    const container = $('steps');
+    if (typeof state.head !== 'number') {
+      const note = Object.assign(document.createElement('p'), { className: 'note', textContent: 'The steps belong to one head: choose a head number to see them.' });
+      return container.replaceChildren(note);
+    }
+    const { config, main } = result;
+    const causal = state.mask === 'trained' ? config.causal : state.mask === 'causal';
+    const steps = attentionSteps(main, config, { ...state, causal }, shownTokens(main.n, main.special, state.hideBos));
+    const labels = main.tokens.map(display);
+    const residual = trace && residualStep(trace, config, state.token, steps.output);
+    const exported = { steps, labels, token: state.token, config, state, residual };
+    renderSteps(container, { ...exported, ...state, hidden: hiddenNames(main, state.hideBos), onExport: (kind) => exportSteps(kind, exported) });
+  }
 
   return {
     keystroke(time) { keystroke = time; },
 
+    // The views show a result older than the text while a newer one is computed (or not).
+    computing,
+
     // No result to show: the views emptied, and why.
     clear(message) {
       for (const id of ['beams', 'matrix', 'steps', 'heads', 'compare-views']) $(id).replaceChildren();
+      computing(false);
       say(message);
-      note.hidden = true;
+      showNote('length-note', null);
+      shown = null;
     },
 
-    // build: where and how the result was computed ('SIMD WebAssembly build in a worker').
-    render(result, build) {
+    // build: where and how the result was computed ('SIMD WebAssembly build in a worker'); trace: the chosen
+    // head's, if already computed.
+    render(result, build, trace) {
       const { state } = store, { config, main, milliseconds } = result;
+      shown = result;
       const focused = document.activeElement?.dataset?.focus;  // a re-render replaces the focused button
       const first = firstTokenName(main.tokens, main.special);
       const view = chosenView(result, state);
-      const what = `${view.title}${state.hideBos ? `, ${first} hidden, rows rescaled` : ''}`;
-      timed('beams', () => renderBeams($('beams'), {
-        labels: view.rows, weights: view.weights, selected: state.token - view.offset, caption: what,
-        onSelect: (i) => store.commit({ ...store.state, token: i + view.offset }, false),
+      const hidden = hiddenNames(main, state.hideBos);
+      const what = `${view.title}${hidden ? `, ${hidden} hidden, rows rescaled` : ''}`;
+      const choose = (i) => store.commit({ ...store.state, token: view.rowIndex[i] }, false);
+      timed('beams', () => renderBeams($('beams'), { labels: view.rows, weights: view.weights, selected: view.selected, caption: what, onSelect: choose }));
+      timed('heatmap', () => renderHeatmap($('matrix'), {
+        ...view, caption: `${what}: attention weights of ${view.rows.length} tokens`, onSelect: choose, focusName: 'heatmap',
       }));
-      timed('heatmap', () => renderHeatmap($('matrix'), { ...view, caption: `${what}: attention weights of ${view.rows.length} tokens` }));
-      timed('steps', () => renderStepsView($('steps'), result, state));
+      timed('steps', () => drawSteps(result, state, trace));
       timed('head grid', () => renderHeadGrid($('heads'), {
-        layers: config.layers, heads: config.heads, n: main.n, attentions: main.attentions, summaries: main.summaries,
-        selected: state, firstToken: first, onSelect: (layer, head) => store.commit({ ...store.state, layer, head }, true),
+        layers: config.layers, heads: config.heads, ...everyHead(result, state), summaries: main.summaries, selected: state, firstToken: first,
+        onSelect: (layer, head) => {
+          store.commit({ ...store.state, layer, head }, true);
+          pointAtViews();
+        },
       }));
-      timed('comparison', () => renderComparison($('compare-views'), result, state));
+      timed('comparison', () => renderComparison($('compare-views'), comparisonPanels(result, state), {
+        token: state.token, onSelect: (token) => store.commit({ ...store.state, token }, false),
+      }));
 
-      const mode = [state.mask !== 'trained' && `mask: ${state.mask}`, !state.scaled && 'not divided by √dk',
-        state.temperature !== 1 && `temperature ${state.temperature}`].filter(Boolean);
+      const mode = whatIfs(state);
       say(`${main.n} tokens · ${config.name}${mode.length ? ` (${mode.join(', ')})` : ''} · computed in ` +
-        `${milliseconds.toFixed(1)} ms by the ${build}`);
-      note.textContent = lengthNote(result);
-      note.hidden = note.textContent === '';
+        `${milliseconds.toFixed(1)} ms by the ${build}`, false, `${main.n} tokens, ${config.name}${mode.length ? `, ${mode.join(', ')}` : ''}: ${what}.`);
+      computing(false);
+      const { link, example } = notes(state);
+      showNote('length-note', lengthNote(result));
+      showNote('link-note', link);
+      showNote('example-note', example);
       $('matrix').dataset.ready = 'true';
 
       if (focused) document.querySelector(`[data-focus="${focused}"]`)?.focus({ preventScroll: true });
@@ -89,6 +126,11 @@ export function viewsController(store) {
         requestAnimationFrame(() => performance.measure('keystroke to next frame', { start, end: performance.now() }));
         keystroke = null;
       }
+    },
+
+    // The chosen head's trace has arrived for the state the page shows: the steps again, with step 5.
+    showTrace(trace) {
+      if (shown) drawSteps(shown, store.state, trace);
     },
   };
 }

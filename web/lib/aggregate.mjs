@@ -37,15 +37,15 @@ export function rollout(attentions, heads, n, layer) {
   return result;
 }
 
-// An (n, m) matrix without its first row and column ([BOS] as query and as key), each row rescaled to sum to 1
-// again (rows that put all their weight on [BOS] stay zero): the weight the other tokens share among themselves.
-export function withoutFirstToken(weights, n, m) {
-  const out = new Float32Array((n - 1) * (m - 1));
-  for (let i = 1; i < n; i++) {
-    const row = weights.subarray(i * m + 1, (i + 1) * m);
+// The rows `rowIndex` and columns `columnIndex` of an (n, m) matrix, each row rescaled to sum to 1 again
+// (a row that put all its weight on the left-out columns stays zero): the weight the kept tokens share among
+// themselves, as the views show it with the special tokens hidden.
+export function keptTokens(weights, m, rowIndex, columnIndex) {
+  const k = columnIndex.length, out = new Float32Array(rowIndex.length * k);
+  rowIndex.forEach((i, r) => {
     let total = 0;
-    for (const w of row) total += w;
-    for (let j = 0; j < m - 1; j++) out[(i - 1) * (m - 1) + j] = total > 0 ? row[j] / total : 0;
-  }
+    for (const j of columnIndex) total += weights[i * m + j];
+    if (total > 0) columnIndex.forEach((j, c) => { out[r * k + c] = weights[i * m + j] / total; });
+  });
   return out;
 }

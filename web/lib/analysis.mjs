@@ -61,6 +61,15 @@ export function analyse(attn, model, request) {
   return result;
 }
 
+// A request with `trace: { layer, head }` asks for that one head's path past the attention, for the steps'
+// step 5: { trace: run()'s trace (headOutput (n, dk); contribution, attentionOutput, residualBefore,
+// residualAfter (n, dModel)), n }. A separate request, so that choosing another head costs one run of the
+// model only for the view that needs it.
+export function traceHead(model, request) {
+  const run = model.run(request.text, { ...runOptions(request), projections: false, trace: request.trace });
+  return { trace: run.trace, n: run.tokens.length };
+}
+
 // request -> result with the core `attn`, loading each built-in model once (by name, as attn.loadModel takes
 // it), and saying how long the computation took. analyser.add(name, model) puts in a model loaded otherwise (the
 // user's checkpoint), disposing of the one it replaces. Used by the worker, and on the page without one.
@@ -76,7 +85,7 @@ export function createAnalyser(attn) {
   const analyser = async (request) => {
     const model = await load(request.model);
     const started = performance.now();
-    const result = analyse(attn, model, request);
+    const result = request.trace ? traceHead(model, request) : analyse(attn, model, request);
     result.milliseconds = performance.now() - started;
     return result;
   };
@@ -92,7 +101,7 @@ export function createAnalyser(attn) {
 export function transferables(result) {
   return [result.main, result.compare].filter(Boolean)
     .flatMap((s) => [s.attentions, s.queries, s.keys, s.values, s.offsets, s.special].map((a) => a.buffer))
-    .concat(result.cross ? [result.cross.buffer] : []);
+    .concat(result.cross ? [result.cross.buffer] : [], Object.values(result.trace ?? {}).map((a) => a.buffer));
 }
 
 // Runs `compute` (request -> Promise) on the newest request only: while one computation is under way, a newer

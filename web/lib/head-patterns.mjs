@@ -28,3 +28,14 @@ export function summarizeHead(weights, n) {
 export function headSummaries(attentions, layers, heads, n) {
   return Array.from({ length: layers * heads }, (_, index) => summarizeHead(attentions.subarray(index * n * n, (index + 1) * n * n), n));
 }
+
+const PATTERN_NAMES = { previous: 'previous token', next: 'next token', self: 'itself', broad: 'broad' };
+
+// A head's summary in words, as the head grid and its export name it: its pattern with the weight it takes,
+// and its entropy ('previous token 0.76 · H 0.78'; firstToken names token 0: '[BOS]', '[CLS]', …), and the
+// same said in full for a screen reader.
+export function headName(summary, firstToken) {
+  const pattern = summary.pattern === 'first' ? firstToken : PATTERN_NAMES[summary.pattern];
+  const share = summary.pattern === 'broad' ? '' : ` ${summary[summary.pattern].toFixed(2)}`;
+  return { short: `${pattern}${share} · H ${summary.entropy.toFixed(2)}`, long: `${pattern}${share}, entropy ${summary.entropy.toFixed(2)} nats` };
+}

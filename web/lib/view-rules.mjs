@@ -1,25 +1,47 @@
 // The rules the playground page (web/app.mjs) and the <attention-view> element (web/attention-view.mjs) share,
-// so that the two cannot drift: the defaults (the playground state's, web/lib/state.mjs), how a chosen layer,
-// head, token and view fit what a result holds, what a state asks the engine to compute, and the name of the
-// first token, and what a blank text says. The engine's start and fallback are web/lib/compute.mjs's startEngine. DOM-free.
+// so that the two cannot drift: how a token shows, the element's attributes for the state's fields and their
+// defaults (the playground state's, web/lib/state.mjs), the what-if changes in words, how a chosen layer, head,
+// token and view fit what a result holds, what a state asks the engine to compute, the name of the first
+// token, and what a blank text says. The engine's start and fallback are web/lib/compute.mjs's startEngine.
+// DOM-free.
 import { FIELDS, parseField } from './state.mjs';
-import { display } from './selection.mjs';
+
+// How a token shows: spaces and line breaks made visible; '…' for the later bytes of a character that BPE split.
+export const display = (token) => (token === '' ? '…' : token.replace(/^ /, '·').replace(/\n/g, '⏎').replace(/\t/g, '⇥'));
+
+// The element's attributes that carry the playground's state, by state field. A boolean attribute is on when
+// present (empty or 'on'), off when absent or 'off'; `scaled` is on unless it says 'off'.
+export const STATE_ATTRIBUTES = {
+  text: 'sentence', model: 'model', layer: 'layer', head: 'head', token: 'token', view: 'view', compare: 'compare',
+  mask: 'mask', scaled: 'scaled', temperature: 'temperature', hideBos: 'hide-bos',
+};
 
 // An element's attributes as settings. attribute(name): the attribute's text, or null when it is absent. The
-// layer, head, token and view read as the playground's hash fields do: absent or invalid, the default. The
-// sentence and model are taken as written (a model the engine does not know is an error it names).
+// layer, head, token, view, mask, temperature and the second sentence read as the playground's hash fields do:
+// absent or invalid, the default. The sentence and model are taken as written (a model the engine does not know
+// is an error it names). `causal` (present) is the older spelling of mask="causal".
 export function elementSettings(attribute) {
   const field = (name) => {
-    const text = attribute(name);
+    const text = attribute(STATE_ATTRIBUTES[name]);
+    if (FIELDS[name].kind === 'boolean' && text === '') return true;
     return (text === null ? undefined : parseField(FIELDS[name], text)) ?? FIELDS[name].default;
   };
-  return {
+  const mask = field('mask');
+  const settings = {
     sentence: attribute('sentence') ?? FIELDS.text.default,
     model: attribute('model') ?? FIELDS.model.default,
-    layer: field('layer'), head: field('head'), token: field('token'), view: field('view'),
-    causal: attribute('causal') !== null,
+    layer: field('layer'), head: field('head'), token: field('token'), view: field('view'), compare: field('compare'),
+    mask: mask === 'trained' && attribute('causal') !== null ? 'causal' : mask,
+    scaled: field('scaled'), temperature: field('temperature'), hideBos: field('hideBos'),
   };
+  settings.causal = settings.mask === 'causal';  // as the element's change event has always said it
+  return settings;
 }
+
+// The what-if changes in force, for captions, the status line and the exports: ['mask: none', 'not divided by
+// √dk', 'temperature 2'] (empty: the model as trained).
+export const whatIfs = ({ mask, scaled, temperature }) => [mask !== 'trained' && `mask: ${mask}`,
+  !scaled && 'not divided by √dk', temperature !== 1 && `temperature ${temperature}`].filter(Boolean);
 
 // A text of spaces alone has no tokens to show: instead of computing, both say so (null: there is a text).
 export const blankTextNote = (text) => (text.trim() === '' ? 'Type at least one word.' : null);
@@ -33,15 +55,19 @@ export const computeRequest = ({
 
 // The layer, head, token and view to show of a result with `layers` × `heads` (n, m) matrices. A link or an
 // attribute may name a layer, head or token the model or the text does not have: they become the last one
-// there is (the token at least `firstToken`: 1 while the first is hidden). Rollout multiplies a layer's weights
-// by the ones below, which only square self-attention allows: for cross-attention (the queries of one text, the
-// keys of another; `cross` unless n = m) the chosen aggregate is the heads' average, and the one view is the matrix.
-export function fitted({ layer, head, token, view }, { layers, heads, n, m = n, cross = n !== m }, firstToken = 0) {
+// there is; a token the views do not show (`shownTokens`: the indices they show, all by default) becomes the
+// nearest one they do. Rollout multiplies a layer's weights by the ones below, which only square
+// self-attention allows: for cross-attention (the queries of one text, the keys of another; `cross` unless
+// n = m) the chosen aggregate is the heads' average, and the one view is the matrix. The comparison view needs
+// a second sentence (`compared`); without one, the beams.
+export function fitted({ layer, head, token, view }, { layers, heads, n, m = n, cross = n !== m, compared = false }, shownTokens = null) {
+  const candidates = shownTokens ?? [...Array(n).keys()];
+  const nearest = candidates.reduce((best, i) => (Math.abs(i - token) < Math.abs(best - token) ? i : best), candidates[0]);
   return {
     layer: Math.min(layer, layers - 1),
     head: typeof head === 'number' ? Math.min(head, heads - 1) : head === 'rollout' && cross ? 'average' : head,
-    token: Math.max(firstToken, Math.min(token, n - 1)),
-    view: cross ? 'matrix' : view,
+    token: nearest,
+    view: cross ? 'matrix' : view === 'compare' && !compared ? 'beams' : view,
   };
 }
 

@@ -1,11 +1,29 @@
 // Token beams: the tokens twice, as queries (left, or top for long input) and keys (right, or bottom), with a
 // line from the chosen query to every key, as thick and as bright as its weight. Hovering or focusing a query
-// previews its beams; clicking it (or Enter) chooses it; hovering a key, or a key's line, reads the value.
+// previews its beams; clicking it (or Enter) chooses it; hovering, tapping or focusing a key shows its exact
+// weight beside it. Long inputs scroll sideways, starting at the chosen token.
 import { viridis } from '../lib/palette.mjs';
+import { createTip } from './tip.mjs';
 
 const SVG = 'http://www.w3.org/2000/svg';
 export const ROWS_FROM = 33;  // from this many tokens on, the columns turn into two scrolling rows
 const FAINTEST = { columns: 0.002, rows: 0.01 };  // thinner beams than this are not drawn
+
+// One tab stop for a group of buttons: the arrow keys, Home and End move between them.
+function roving(buttons, current) {
+  buttons.forEach((button, i) => {
+    button.tabIndex = i === current ? 0 : -1;
+    button.addEventListener('keydown', (event) => {
+      const step = { ArrowUp: -1, ArrowLeft: -1, ArrowDown: 1, ArrowRight: 1 }[event.key];
+      const target = event.key === 'Home' ? 0 : event.key === 'End' ? buttons.length - 1 : step === undefined ? null : i + step;
+      if (target === null || target < 0 || target >= buttons.length) return;
+      event.preventDefault();
+      button.tabIndex = -1;
+      buttons[target].tabIndex = 0;
+      buttons[target].focus();
+    });
+  });
+}
 
 // labels: the tokens' texts; weights (n, n); selected: the chosen query; onSelect(i) when another is chosen.
 export function renderBeams(container, { labels, weights, selected, onSelect, caption }) {
@@ -31,6 +49,8 @@ export function renderBeams(container, { labels, weights, selected, onSelect, ca
   queries.setAttribute('aria-label', 'Queries: choose the token whose attention to show');
   const keys = document.createElement('div');
   keys.className = 'beams-keys';
+  keys.setAttribute('role', 'group');
+  keys.setAttribute('aria-label', 'Keys: the weight of each');
 
   const buttons = labels.map((text, i) => {
     const button = document.createElement('button');
@@ -38,40 +58,49 @@ export function renderBeams(container, { labels, weights, selected, onSelect, ca
     button.className = 'beams-token';
     button.textContent = text;
     button.dataset.focus = `beam-${i}`;  // the page puts focus back here after a re-render
-    button.tabIndex = i === selected ? 0 : -1;  // one tab stop; the arrow keys move within
     button.setAttribute('aria-pressed', String(i === selected));
     button.addEventListener('pointerenter', () => draw(i));
     button.addEventListener('focus', () => draw(i));
     button.addEventListener('pointerleave', () => { if (button.getRootNode().activeElement !== button) draw(selected); });
     button.addEventListener('blur', () => draw(selected));
     button.addEventListener('click', () => onSelect(i));
-    button.addEventListener('keydown', (event) => {
-      const step = { ArrowUp: -1, ArrowLeft: -1, ArrowDown: 1, ArrowRight: 1 }[event.key];
-      const target = event.key === 'Home' ? 0 : event.key === 'End' ? n - 1 : step === undefined ? null : i + step;
-      if (target === null || target < 0 || target >= n) return;
-      event.preventDefault();
-      button.tabIndex = -1;
-      buttons[target].tabIndex = 0;
-      buttons[target].focus();
-    });
     return button;
   });
-  const keySpans = labels.map((text) => {
-    const span = document.createElement('span');
-    span.className = 'beams-token beams-key';
+  const keySpans = labels.map((text, j) => {
+    const key = document.createElement('button');
+    key.type = 'button';
+    key.className = 'beams-token beams-key';
+    key.dataset.focus = `key-${j}`;
     const label = document.createElement('span');
     label.textContent = text;
     const value = document.createElement('span');
     value.className = 'beams-value';
-    span.append(label, value);
-    return span;
+    key.append(label, value);
+    return key;
   });
+  roving(buttons, selected);
+  roving(keySpans, 0);
   queries.append(...buttons);
   keys.append(...keySpans);
 
+  const body = document.createElement('div');
+  body.className = 'beams-body';
+  const tip = createTip(body);
   let shown = selected;
-  const say = (i, j) => { readout.textContent = `“${labels[i]}” → “${labels[j]}”: ${weights[i * n + j].toFixed(4)}`; };
-  keySpans.forEach((span, j) => span.addEventListener('pointerenter', () => say(shown, j)));
+  // Key j's weight from the query shown: in the readout, and in a tip beside the key.
+  const say = (i, j) => {
+    const text = `“${labels[i]}” → “${labels[j]}”: ${weights[i * n + j].toFixed(4)}`;
+    readout.textContent = text;
+    const key = keySpans[j];
+    tip.show(text, key.offsetLeft + key.offsetWidth / 2, key.offsetTop, key.offsetTop + key.offsetHeight);
+  };
+  keySpans.forEach((key, j) => {
+    key.addEventListener('pointerenter', () => say(shown, j));
+    key.addEventListener('click', () => say(shown, j));  // a tap, where there is no hover
+    key.addEventListener('focus', () => say(shown, j));
+    key.addEventListener('pointerleave', (event) => { if (event.pointerType === 'mouse' && key.getRootNode().activeElement !== key) tip.hide(); });
+    key.addEventListener('blur', () => tip.hide());
+  });
 
   // Draws query i's beams, and writes each key's weight beside it.
   function draw(i) {
@@ -98,13 +127,14 @@ export function renderBeams(container, { labels, weights, selected, onSelect, ca
     lines.sort((a, b) => a[0] - b[0]);  // the strongest beams on top
     svg.replaceChildren(...lines.map(([, line]) => line));
     buttons.forEach((b, k) => b.classList.toggle('beams-shown', k === i));
-    readout.textContent = `${caption}. Beams from “${labels[i]}”; hover a key for its exact weight.`;
+    readout.textContent = `${caption}. Beams from “${labels[i]}”; hover, tap or focus a key for its exact weight.`;
   }
 
-  const body = document.createElement('div');
-  body.className = 'beams-body';
-  body.append(queries, svg, keys);
+  body.prepend(queries, svg, keys);
   figure.append(body, readout);
   container.replaceChildren(figure);
   draw(selected);
+  // Long input scrolls sideways: start with the chosen token in the middle, not at the left edge.
+  const chosen = buttons[selected];
+  if (layout === 'rows' && chosen) body.scrollLeft = chosen.offsetLeft + chosen.offsetWidth / 2 - body.clientWidth / 2;
 }

@@ -9,13 +9,18 @@ export function download(blob, fileName) {
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
-// SVG text -> PNG Blob at `scale` device pixels per SVG unit.
+// The longest side a PNG may have: 2× of the largest figures (128 tokens) stays under it, and browsers' canvases
+// allow it.
+const MAX_SIDE = 8192;
+
+// SVG text -> PNG Blob at `scale` device pixels per SVG unit (less if that would pass MAX_SIDE).
 export async function svgToPng(svg, scale = 2) {
   const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
   try {
     const image = new Image();
     image.src = url;
     await image.decode();
+    scale = Math.min(scale, MAX_SIDE / Math.max(image.naturalWidth, image.naturalHeight));
     const canvas = document.createElement('canvas');
     canvas.width = Math.ceil(image.naturalWidth * scale);
     canvas.height = Math.ceil(image.naturalHeight * scale);

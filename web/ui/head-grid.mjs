@@ -1,9 +1,8 @@
 // Every head of every layer at once: a thumbnail of each head's weights, labelled with its dominant pattern
 // and entropy (summaries from web/lib/head-patterns.mjs); clicking or pressing Enter on one selects it. The grid is built once
 // per model shape and then repainted in place, so typing does not recreate a dozen canvases per keystroke.
+import { headName } from '../lib/head-patterns.mjs';
 import { paintWeights } from './heatmap.mjs';
-
-const PATTERN_NAMES = { previous: 'previous token', next: 'next token', self: 'itself', broad: 'broad' };
 
 // The grid's skeleton: titles, and one button (canvas + label) per head, calling onSelect through `grid.onSelect`.
 function buildGrid(layers, heads) {
@@ -28,21 +27,19 @@ function buildGrid(layers, heads) {
   return grid;
 }
 
-// attentions: (layers, heads, n, n); summaries: headSummaries() of them. selected: {layer, head}. onSelect(layer,
-// head) is called on a choice. firstToken names the pattern of attending to token 0 ('[BOS]', '[CLS]', …).
-export function renderHeadGrid(container, { layers, heads, n, attentions, summaries, selected, onSelect, firstToken }) {
-  const names = { ...PATTERN_NAMES, first: firstToken };
+// matrices: each head's (n, n) weights as shown (selection.mjs's everyHead), in the order layer · heads + head;
+// summaries: headSummaries() of the heads. selected: {layer, head}. onSelect(layer, head) is called on a
+// choice. firstToken names the pattern of attending to token 0 ('[BOS]', '[CLS]', …).
+export function renderHeadGrid(container, { layers, heads, n, matrices, summaries, selected, onSelect, firstToken }) {
   let grid = container.firstElementChild;
   if (grid?.dataset.shape !== `${layers}x${heads}`) container.replaceChildren(grid = buildGrid(layers, heads));
   grid.onSelect = onSelect;
   grid.querySelectorAll('.head-thumb').forEach((button, index) => {
     const l = Math.floor(index / heads), h = index % heads;
-    const weights = attentions.subarray(index * n * n, (index + 1) * n * n);
-    const summary = summaries[index];
-    const share = summary.pattern === 'broad' ? '' : ` ${summary[summary.pattern].toFixed(2)}`;
+    const name = headName(summaries[index], firstToken);
     button.setAttribute('aria-pressed', String(l === selected.layer && h === selected.head));
-    button.setAttribute('aria-label', `Layer ${l}, head ${h}: ${names[summary.pattern]}${share}, entropy ${summary.entropy.toFixed(2)} nats`);
-    paintWeights(button.firstChild, weights, n, n);
-    button.lastChild.textContent = `${names[summary.pattern]}${share} · H ${summary.entropy.toFixed(2)}`;
+    button.setAttribute('aria-label', `Layer ${l}, head ${h}: ${name.long}`);
+    paintWeights(button.firstChild, matrices[index], n, n);
+    button.lastChild.textContent = name.short;
   });
 }

@@ -1,6 +1,11 @@
-// Heatmap view of an (n, m) weight matrix: one canvas pixel per cell, scaled up by CSS with crisp edges,
-// token labels on both axes (as text, never HTML), the exact value on hover or keyboard focus.
+// Heatmap view of an (n, m) weight matrix: one canvas pixel per cell, scaled up by CSS with crisp edges, and
+// token labels on both axes (as text, never HTML). Each label sits in a grid track of its own row's (or
+// column's) size, so it is centred on its row at every length and width; when the rows are thinner than a line
+// of text, only every k-th label shows (and the chosen row's), so that no label covers another or names the
+// wrong row. The exact weight shows in a tip beside the cell on hover, tap or keyboard focus; the chosen query's
+// row is outlined, and clicking a row (or Enter on it) chooses that token.
 import { VIRIDIS_LEVELS, VIRIDIS_RGBA } from '../lib/palette.mjs';
+import { createTip } from './tip.mjs';
 
 const COLOURS = new Uint32Array(VIRIDIS_RGBA.buffer);
 
@@ -19,65 +24,139 @@ export function paintWeights(canvas, weights, n, m) {
   return canvas;
 }
 
-export const weightsCanvas = (weights, n, m) => paintWeights(document.createElement('canvas'), weights, n, m);
+// Which of `count` labels `pitch` px apart show when each needs `line` px: every k-th, and `keep` (the chosen
+// row, or -1) with the others too close to it hidden.
+export function thinnedLabels(count, pitch, line, keep = -1) {
+  const stride = Math.max(1, Math.ceil(line / pitch - 1e-9));
+  return Array.from({ length: count }, (_, i) => (i === keep || (i % stride === 0 && (keep < 0 || Math.abs(i - keep) >= stride))));
+}
 
-export function renderHeatmap(container, { rows, columns, weights, caption }) {
+// Each drawn heatmap's layout, redone when its canvas changes size (one observer for them all).
+const layouts = new WeakMap();
+const resized = typeof ResizeObserver === 'function'
+  ? new ResizeObserver((entries) => { for (const { target } of entries) layouts.get(target)?.(); }) : null;
+// The cell last pointed at in a container, to point at again when the view is redrawn for the same tokens
+// (choosing a row redraws it).
+const pointed = new WeakMap();
+
+const label = (text) => Object.assign(document.createElement('span'), { className: 'heatmap-label', textContent: text });
+
+// rows, columns: token labels; weights (n, m); caption: what is shown; selected: the chosen query's row (-1:
+// none); onSelect(i): called when row i is chosen (none: rows are not chosen here); focusName: the page's key
+// for putting focus back after a redraw.
+export function renderHeatmap(container, { rows, columns, weights, caption, selected = -1, onSelect = null, focusName = null }) {
   const n = rows.length, m = columns.length;
   const figure = document.createElement('figure');
   figure.className = 'heatmap';
   figure.style.setProperty('--columns', m);
   figure.style.setProperty('--rows', n);
 
-  const canvas = weightsCanvas(weights, n, m);
+  const canvas = paintWeights(document.createElement('canvas'), weights, n, m);
   canvas.className = 'heatmap-cells';
   canvas.setAttribute('role', 'img');
   canvas.setAttribute('aria-label', caption);
   canvas.tabIndex = 0;
+  if (focusName) canvas.dataset.focus = focusName;
 
-  const label = (text, className) => {
-    const element = document.createElement('span');
-    element.className = className;
-    element.textContent = text;
-    return element;
-  };
-  const rowLabels = document.createElement('div');
-  rowLabels.className = 'heatmap-rows';
-  rows.forEach((text) => rowLabels.append(label(text, 'heatmap-label')));
-  const columnLabels = document.createElement('div');
-  columnLabels.className = 'heatmap-columns';
-  columns.forEach((text) => columnLabels.append(label(text, 'heatmap-label')));
+  const rowLabels = Object.assign(document.createElement('div'), { className: 'heatmap-rows' });
+  rowLabels.append(...rows.map(label));
+  rowLabels.children[selected]?.classList.add('heatmap-label-chosen');
+  const columnLabels = Object.assign(document.createElement('div'), { className: 'heatmap-columns' });
+  columnLabels.append(...columns.map(label));
+  rowLabels.setAttribute('aria-hidden', 'true');  // the canvas's label, the readout and the table say them
+  columnLabels.setAttribute('aria-hidden', 'true');
+
+  const matrix = Object.assign(document.createElement('div'), { className: 'heatmap-matrix' });
+  const mark = Object.assign(document.createElement('div'), { className: 'heatmap-row-mark', hidden: selected < 0 });
+  mark.style.setProperty('--row', selected);
+  const cursor = Object.assign(document.createElement('div'), { className: 'heatmap-cursor', hidden: true });
+  matrix.append(canvas, mark, cursor);
+  const tip = createTip(matrix);
 
   const readout = document.createElement('figcaption');
   readout.className = 'heatmap-readout';
   readout.setAttribute('aria-live', 'polite');
-  const show = (i, j) => {
-    readout.textContent = `“${rows[i]}” → “${columns[j]}”: ${weights[i * m + j].toFixed(4)}`;
-  };
-  const defaultText = `${caption}. Hover a cell, or focus the matrix and use the arrow keys.`;
+  const defaultText = `${caption}. Hover or tap a cell for its weight${onSelect ? '; click a row to choose that token' : ''}; `
+    + `or focus the matrix and use the arrow keys${onSelect ? ' (Enter chooses the row)' : ''}.`;
   readout.textContent = defaultText;
-  canvas.addEventListener('pointermove', (event) => {
+  const identity = rows.join('\u0000');
+
+  // Cell (i, j) pointed at: its weight in the tip beside it and in the readout.
+  const point = (i, j, withCursor) => {
+    const text = `“${rows[i]}” → “${columns[j]}”: ${weights[i * m + j].toFixed(4)}`;
+    readout.textContent = text;
+    const cellWidth = canvas.clientWidth / m, cellHeight = canvas.clientHeight / n;
+    tip.show(text, (j + 0.5) * cellWidth, i * cellHeight, (i + 1) * cellHeight);
+    cursor.hidden = !withCursor;
+    cursor.style.setProperty('--row', i);
+    cursor.style.setProperty('--column', j);
+    pointed.set(container, { i, j, withCursor, identity });
+  };
+  const unpoint = () => {
+    tip.hide();
+    cursor.hidden = true;
+    readout.textContent = defaultText;
+    pointed.delete(container);
+  };
+  const cellAt = (event) => {
     const box = canvas.getBoundingClientRect();
-    const j = Math.min(m - 1, Math.floor(((event.clientX - box.left) / box.width) * m));
-    const i = Math.min(n - 1, Math.floor(((event.clientY - box.top) / box.height) * n));
-    if (i >= 0 && j >= 0) show(i, j);
+    const j = Math.floor(((event.clientX - box.left) / box.width) * m), i = Math.floor(((event.clientY - box.top) / box.height) * n);
+    return i >= 0 && i < n && j >= 0 && j < m ? [i, j] : null;
+  };
+  canvas.addEventListener('pointermove', (event) => {
+    const cell = cellAt(event);
+    if (cell && event.pointerType === 'mouse') point(...cell, false);
   });
-  canvas.addEventListener('pointerleave', () => { readout.textContent = defaultText; });
-  let cursor = [0, 0];
+  canvas.addEventListener('pointerdown', (event) => {
+    const cell = cellAt(event);
+    if (cell) point(...cell, event.pointerType !== 'mouse');
+  });
+  canvas.addEventListener('pointerleave', (event) => { if (event.pointerType === 'mouse') unpoint(); });
+  canvas.addEventListener('click', (event) => {
+    const cell = cellAt(event);
+    if (cell && onSelect && cell[0] !== selected) onSelect(cell[0]);
+  });
+  let keyboard = [Math.max(0, selected), 0];
   canvas.addEventListener('keydown', (event) => {
-    const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
-    const move = moves[event.key];
+    if ((event.key === 'Enter' || event.key === ' ') && onSelect) {
+      event.preventDefault();
+      if (keyboard[0] !== selected) onSelect(keyboard[0]);
+      return;
+    }
+    const move = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] }[event.key];
     if (!move) return;
     event.preventDefault();
-    cursor = [Math.max(0, Math.min(n - 1, cursor[0] + move[0])), Math.max(0, Math.min(m - 1, cursor[1] + move[1]))];
-    show(...cursor);
+    keyboard = [Math.max(0, Math.min(n - 1, keyboard[0] + move[0])), Math.max(0, Math.min(m - 1, keyboard[1] + move[1]))];
+    point(...keyboard, true);
   });
+  // Not when the canvas leaves the page (a redraw replaces it, and the new one points at the same cell): Chromium
+  // fires blur while removing it, so look once the redraw is done.
+  canvas.addEventListener('blur', () => queueMicrotask(() => { if (canvas.isConnected && !cursor.hidden) unpoint(); }));
 
   const grid = document.createElement('div');
   grid.className = 'heatmap-grid';
-  grid.append(document.createElement('span'), columnLabels, rowLabels, canvas);
+  grid.append(document.createElement('span'), columnLabels, rowLabels, matrix);
   const wasOpen = container.querySelector('.heatmap-table')?.open ?? false;
   figure.append(grid, readout, weightsTable(rows, columns, weights, caption, wasOpen));
   container.replaceChildren(figure);
+
+  // The labels that fit at the size the canvas has now.
+  const layout = () => {
+    const height = canvas.clientHeight, width = canvas.clientWidth;
+    if (height === 0 || width === 0) return;  // not laid out (off-screen, hidden): done when it is
+    const line = parseFloat(getComputedStyle(rowLabels).fontSize) * 1.3;
+    const showRows = thinnedLabels(n, height / n, line, selected), showColumns = thinnedLabels(m, width / m, line);
+    rowLabels.childNodes.forEach((span, i) => span.classList.toggle('heatmap-label-thinned', !showRows[i]));
+    columnLabels.childNodes.forEach((span, j) => span.classList.toggle('heatmap-label-thinned', !showColumns[j]));
+  };
+  layouts.set(canvas, layout);
+  resized?.observe(canvas);
+  layout();
+  const last = pointed.get(container);
+  if (last?.identity === identity && last.i < n && last.j < m) {
+    if (last.withCursor) keyboard = [last.i, last.j];
+    point(last.i, last.j, last.withCursor);
+  }
 }
 
 // The same numbers as a table (for screen readers, and for reading exact values): rows attend to columns.
@@ -98,6 +177,11 @@ function weightsTable(rows, columns, weights, caption, open) {
 }
 
 function tableOf(rows, columns, weights, caption) {
+  const wrapper = document.createElement('div');
+  wrapper.className = 'scroll-box';
+  wrapper.tabIndex = 0;  // a keyboard scrolls it
+  wrapper.setAttribute('role', 'region');
+  wrapper.setAttribute('aria-label', 'The weights as a table');
   const table = document.createElement('table');
   const title = document.createElement('caption');
   title.textContent = `${caption} (row: the token that attends; column: the token attended to)`;
@@ -119,5 +203,6 @@ function tableOf(rows, columns, weights, caption) {
     for (let j = 0; j < columns.length; j++) row.insertCell().textContent = weights[i * columns.length + j].toFixed(3);
   });
   table.prepend(title);
-  return table;
+  wrapper.append(table);
+  return wrapper;
 }

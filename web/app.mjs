@@ -1,11 +1,14 @@
 // The playground page: one state object (web/controllers/page-state.mjs, kept in location.hash) drives every
 // view. Small controllers around it: the inputs, the engine (a Web Worker, web/worker.mjs, computing the newest
 // request only, so typing never waits), the views, your own model's files, Share / embed, export, and the
-// service worker. Changing only the layer, head or token redraws from the last result without computing again.
+// service worker, and models from the Hugging Face Hub. Changing only the layer, head or token redraws from the
+// last result without computing again.
 import createAttention from './dist/attention.mjs';
 import { bindControls } from './controllers/controls.mjs';
 import { engineController } from './controllers/engine.mjs';
 import { bindExport } from './controllers/export.mjs';
+import { bindHub } from './controllers/hub.mjs';
+import { modelLoads } from './controllers/model-loads.mjs';
 import { bindModelPicker } from './controllers/model-picker.mjs';
 import { pageState } from './controllers/page-state.mjs';
 import { registerServiceWorker } from './controllers/service-worker.mjs';
@@ -15,7 +18,8 @@ import { viewsController } from './controllers/views.mjs';
 import { blankTextNote } from './lib/view-rules.mjs';
 
 const store = pageState(() => refresh());
-// The worker reads ?simd=0 from its own URL. The one-file offline playground has no import.meta.url: no worker.
+// The worker gets the page's query: it reads ?simd=0, and the dev server gives it a CSP that allows ?hub='s
+// mirror. The one-file offline playground has no import.meta.url: no worker.
 const engine = engineController({
   createAttention,
   workerUrl: import.meta.url ? new URL(`./worker.mjs${location.search}`, import.meta.url) : null,
@@ -23,16 +27,21 @@ const engine = engineController({
 });
 const views = viewsController(store);
 const controls = bindControls(store, { onKeystroke: views.keystroke });
-bindModelPicker(store, engine);
+const loads = modelLoads();  // one model load at a time, the user's files or the Hub's
+bindModelPicker(store, engine, loads);
+const hub = bindHub(store, engine, loads, { available: Boolean(import.meta.url) });  // not in the offline file
 bindShare(store);
 bindExport(store, engine);
 
 async function refresh() {
+  hub.sync(store.state);
   controls.show(store.state);
   if (!engine.started) return;  // start() refreshes once it has
   const { state } = store;
-  if (state.model === 'checkpoint' && !engine.hasCheckpoint) {
-    return views.clear('Your own model is not loaded in this tab (its files are not part of the link): choose them with “Your own model…” below.');
+  if (!engine.has(state.model)) {
+    return views.clear(state.model === 'checkpoint'
+      ? 'Your own model is not loaded in this tab (its files are not part of the link): choose them with “Your own model…” below.'
+      : hub.missing(state));
   }
   const blank = blankTextNote(state.text);
   if (blank) return views.clear(blank);

@@ -4,7 +4,8 @@
 //   <script src="attention-view.js"></script>
 //   <attention-view sentence="The cat sat on the mat" layer="0" head="2" view="beams">fallback text</attention-view>
 //
-// Attributes: sentence, model ('builtin' | 'builtin-causal' | 'builtin-lens'), layer, head (a number, 'average'
+// Attributes: sentence, model ('builtin' | 'builtin-causal' | 'builtin-lens', or 'hf:<repo>[@<revision>]' for a
+// model from the Hugging Face Hub, and hub="<endpoint>" for a mirror: web/element-hub.mjs), layer, head (a number, 'average'
 // or 'rollout'), token (the query shown by the beams), view ('beams' | 'matrix' | 'heads'), causal (force a
 // causal mask), height (a CSS length; the view scrolls inside), editable (a text box for the sentence),
 // controls="none" (no layer/head/view choosers), theme ('light' | 'dark'; default: the reader's preference).
@@ -23,6 +24,7 @@ import { inlinedCreateAttention } from './lib/attention.inlined.mjs';
 import { serveRequests, startEngine } from './lib/compute.mjs';
 import { aggregateChoices, blankTextNote, computeRequest, elementSettings, firstTokenName, fitted } from './lib/view-rules.mjs';
 import { readWeights } from './lib/weights-format.mjs';
+import { elementHub } from './element-hub.mjs';
 import { renderBeams } from './ui/beams.mjs';
 import { renderHeadGrid } from './ui/head-grid.mjs';
 import { renderHeatmap } from './ui/heatmap.mjs';
@@ -74,12 +76,13 @@ const element = (tag, properties = {}, ...children) => {
 
 // (In the worker there is no HTMLElement; the class is defined but never used there.)
 class AttentionView extends (globalThis.HTMLElement ?? Object) {
-  static observedAttributes = ['sentence', 'model', 'layer', 'head', 'token', 'view', 'causal', 'height', 'editable', 'controls'];
+  static observedAttributes = ['sentence', 'model', 'layer', 'head', 'token', 'view', 'causal', 'height', 'editable', 'controls', 'hub'];
   #parts;
   #data = null;       // what is shown: { tokens, keyTokens, special?, n, m, layers, heads, attentions, summaries, labels, title }
   #given = false;     // the data came from render(), not from the model
   #computed = { key: null, compute: null };
   #scheduled = false;
+  #hub = null;        // the model from the Hub, when model="hf:…" (web/element-hub.mjs)
 
   constructor() {
     super();
@@ -164,7 +167,15 @@ class AttentionView extends (globalThis.HTMLElement ?? Object) {
       this.#parts.view.replaceChildren();
       return this.#say(blank);
     }
-    const request = computeRequest({ model, text: sentence, mask: causal ? 'causal' : 'trained' });
+    this.#hub ??= elementHub({ view: this.#parts.view, say: (text, isError) => this.#say(text, isError),
+      engine: async () => (await sharedEngine()).engine, rerender: () => this.#schedule() });
+    const engineModel = model.startsWith('hf:') ? await this.#hub.model(model, this.getAttribute('hub')) : model;
+    if (engineModel === null) {  // the reader is asked first, in the view
+      this.#data = null;
+      this.#computed.key = null;
+      return;
+    }
+    const request = computeRequest({ model: engineModel, text: sentence, mask: causal ? 'causal' : 'trained' });
     const key = JSON.stringify(request);
     if (this.#computed.key === key) return;
     if (!this.#data) this.#say('Loading the attention model…');

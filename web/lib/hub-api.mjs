@@ -85,7 +85,7 @@ export async function repositoryListing({ endpoint, repo, revision, signal, name
   try {
     response = await hubRequest(`${endpoint}/api/models/${repo}/revision/${encodeURIComponent(revision)}?blobs=true`, { endpoint, what, signal });
   } catch (error) {
-    if (!error.unreachable) throw error;
+    if (!error.network) throw error;
     return listingByName({ endpoint, repo, revision, signal, names, apiError: error });
   }
   if (!response.ok) {

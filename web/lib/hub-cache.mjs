@@ -13,7 +13,7 @@
 //   https://attention-playground.invalid/hub/model/<endpoint>/<repo>/<commit>/<file>/<begin>-<end>
 //   https://attention-playground.invalid/hub/model/<endpoint>/<repo>/<commit>/manifest.json
 //   https://attention-playground.invalid/hub/alias/<endpoint>/<repo as asked>/<revision>   -> { repo, sha }
-import { megabytes } from './hub-http.mjs';
+import { byteSize } from './hub-http.mjs';
 import { isCommit, isRepository } from './hub-names.mjs';
 
 // Not 'attention-playground-…': web/sw.js deletes those caches when a new version of the playground activates.
@@ -22,8 +22,17 @@ const ROOT = 'https://attention-playground.invalid/hub/';
 const enc = encodeURIComponent;
 const MAX_PENDING_BYTES = 64 << 20;  // what waits to be written before reading goes on (besides one big tensor)
 
+// Cache Storage is there in secure contexts; pages of an opaque origin (file://, sandboxed frames) have it but
+// may not open it (SecurityError): for them nothing is kept, and nothing is found.
 export const canKeep = () => typeof caches === 'object' && caches !== null;
 const open = () => caches.open(CACHE_NAME);
+const orNothing = (find, nothing) => async (...args) => {
+  try {
+    return canKeep() ? await find(...args) : nothing;
+  } catch {
+    return nothing;
+  }
+};
 
 const modelRoot = ({ endpoint, repo, sha }) => `${ROOT}model/${enc(endpoint)}/${enc(repo)}/${sha}/`;
 const manifestKey = (model) => `${modelRoot(model)}manifest.json`;
@@ -40,19 +49,17 @@ async function readJson(cache, key) {
 
 // The manifest of the model kept for (endpoint, repo, revision) — through the alias written when it was kept
 // (a branch such as 'main', or a legacy name), or the commit itself — or null.
-export async function findKept({ endpoint, repo, revision }) {
-  if (!canKeep()) return null;
+export const findKept = orNothing(async ({ endpoint, repo, revision }) => {
   const cache = await open();
   const pinned = await readJson(cache, aliasKey(endpoint, repo, revision)) ?? (isCommit(revision) ? { repo, sha: revision } : null);
   if (!isRepository(pinned?.repo) || !isCommit(pinned?.sha)) return null;
   const manifest = await readJson(cache, manifestKey({ endpoint, repo: pinned.repo, sha: pinned.sha }));
   return manifest?.sha === pinned.sha && manifest.repo === pinned.repo ? manifest : null;
-}
+}, null);
 
 // Every model on this device, newest first: [{ endpoint, repo, sha, bytes, complete, config, savedAt }]; an
 // incomplete one is what a load that stopped half way left (bytes: what it holds so far).
-export async function keptModels() {
-  if (!canKeep()) return [];
+export const keptModels = orNothing(async () => {
   const cache = await open();
   const models = new Map();
   for (const { url } of await cache.keys()) {
@@ -71,7 +78,7 @@ export async function keptModels() {
     Object.assign(model, { config: manifest?.config ?? null, savedAt: manifest?.savedAt ?? 0 });
   }
   return [...models.values()].sort((a, b) => b.savedAt - a.savedAt || a.repo.localeCompare(b.repo));
-}
+}, []);
 
 // Deletes a model's entries (complete or not) and the aliases that lead to it.
 export async function deleteKept({ endpoint, repo, sha }) {
@@ -103,7 +110,7 @@ export async function keepingSource(source, model, { planned }) {
   const wasKept = (await cache.match(manifestKey(model))) !== undefined;  // then nothing of it is ever deleted here
   const free = wasKept ? null : await freeBytes();
   const sizes = new Map();  // the files read and their sizes, for the manifest
-  const full = (needed) => `not kept on this device: this browser lets the playground store ${free === null ? 'less' : megabytes(Math.max(0, free))} more, and the model needs up to ${megabytes(needed)}; delete models on this device to make room`;
+  const full = (needed) => `not kept on this device: this browser lets the playground store ${free === null ? 'less' : byteSize(Math.max(0, free))} more, and the model needs up to ${byteSize(needed)}; delete models on this device to make room`;
   let note = free !== null && planned > free ? full(planned) : null;  // once set, nothing more is written
   const pending = new Set();
   let pendingBytes = 0;

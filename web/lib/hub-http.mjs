@@ -5,7 +5,11 @@
 // request they are about; web/lib/hub.mjs puts the repository in front.
 import { DEFAULT_ENDPOINT, endpointLabel } from './hub-names.mjs';
 
-export const megabytes = (bytes) => `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
+// A size as people read it: '820 kB', '12.3 MB', '548 MB', '10.7 GB'.
+export function byteSize(bytes) {
+  const [unit, scale] = bytes >= 1e9 ? ['GB', 1e9] : bytes >= 1e6 ? ['MB', 1e6] : ['kB', 1e3];
+  return `${(bytes / scale).toFixed(bytes / scale < 10 ? 1 : 0)} ${unit}`;
+}
 const hostOf = (url) => new URL(url).host;
 // Messages start with what they are about (a file), or with nothing for the repository itself: web/lib/hub.mjs
 // puts the repository's name in front of every one.
@@ -37,9 +41,10 @@ export async function hubRequest(url, { endpoint, what, signal, range = null, me
   } catch (error) {
     throwIfAborted(signal);
     const offline = globalThis.navigator?.onLine === false;
-    // unreachable: the network, not the hub, failed (web/lib/hub-api.mjs then asks for the files by name)
+    // network: the network failed, not the hub (web/lib/hub-api.mjs then asks for the files by name, and
+    // web/lib/hub-cache.mjs keeps what was read for the next try)
     throw Object.assign(new Error(`${lead(what)}could not reach ${hostOf(url)} (${offline ? 'this device is offline' : error.cause?.message ?? error.message}); `
-      + `check the network connection${endpoint === DEFAULT_ENDPOINT ? '' : ', and that this page\'s Content-Security-Policy allows the mirror and its storage hosts'}`, { cause: error }), { unreachable: true });
+      + `check the network connection${endpoint === DEFAULT_ENDPOINT ? '' : ', and that this page\'s Content-Security-Policy allows the mirror and its storage hosts'}`, { cause: error }), { network: true });
   }
   const final = new URL(response.url || url);
   const page = globalThis.location?.origin;
@@ -88,7 +93,7 @@ export function bodyReader(response, what, onBytes = () => {}) {
       return await reader.read();
     } catch (error) {
       if (error?.name === 'AbortError' || error?.name === 'TimeoutError') throw error;
-      throw new Error(`${lead(what)}the connection to ${hostOf(response.url)} was lost after ${megabytes(received)}; try again`, { cause: error });
+      throw Object.assign(new Error(`${lead(what)}the connection to ${hostOf(response.url)} was lost after ${byteSize(received)}; try again`, { cause: error }), { network: true });
     }
   };
   return {
@@ -133,7 +138,7 @@ export async function readSmallBody(response, what, limit) {
     length += value.length;
     if (length > limit) {
       await reader.cancel();
-      throw new Error(`${lead(what)}the answer is larger than the ${megabytes(limit)} it may be`);
+      throw new Error(`${lead(what)}the answer is larger than the ${byteSize(limit)} it may be`);
     }
     chunks.push(value);
   }

@@ -94,7 +94,14 @@ export async function openHubCheckpoint(o, names) {
   const model = { endpoint: o.endpoint, repo: listing.repo, sha: listing.sha };
   const network = networkSource({ endpoint: o.endpoint, listing, revision: o.revision, signal: o.signal });
   const planned = filesToRead(listing, names).reduce((sum, f) => sum + (f.size ?? 0), 0);
-  const keeping = o.cache && listing.sha ? await keepingSource(network, model, { planned: manifest ? 0 : planned }) : null;
+  let keeping = null, unkept = null;
+  if (o.cache && listing.sha) {
+    try {
+      keeping = await keepingSource(network, model, { planned: manifest ? 0 : planned });
+    } catch (error) {
+      unkept = `not kept on this device: this page may not use its storage (${error.message})`;
+    }
+  }
   const source = keeping ?? network;
   return {
     source,
@@ -103,7 +110,7 @@ export async function openHubCheckpoint(o, names) {
       const aliases = [[o.repo, o.revision], [listing.repo, o.revision], [o.repo, listing.sha]]
         .filter(([repo, revision], i, all) => revision && all.findIndex(([r, v]) => r === repo && v === revision) === i);
       const { kept, note } = keeping ? await keeping.finish(config, aliases)
-        : { kept: false, note: o.cache ? 'not kept on this device: the hub did not say which commit it sent' : null };
+        : { kept: false, note: unkept ?? (o.cache ? 'not kept on this device: the hub did not say which commit it sent' : null) };
       return { ...model, revision: o.revision, kept, fromDevice: source.downloaded === 0, downloaded: source.downloaded, note: opened.note ?? note };
     },
     async abandon(error) {

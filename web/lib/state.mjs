@@ -1,10 +1,12 @@
 // The playground's state: one plain object whose fields are listed in FIELDS, serialised to location.hash so
 // that every view is a permalink. DOM-free: the page reads and writes the hash; this only converts.
+import { isHubModel } from './hub-names.mjs';
 
 export const FIELDS = {
   text: { kind: 'string', default: 'The cat sat on the mat because it was tired', maxLength: 4000 },
-  // 'checkpoint': the user's own model, loaded from files in this tab (the files are not in the URL).
-  model: { kind: 'choice', choices: ['builtin', 'builtin-causal', 'builtin-lens', 'checkpoint'], default: 'builtin' },
+  // 'checkpoint': the user's own model, loaded from files in this tab (the files are not in the URL); or a model
+  // from the Hugging Face Hub by repository and commit, 'hf:openai-community/gpt2@<commit>' (web/lib/hub-names.mjs).
+  model: { kind: 'choice', choices: ['builtin', 'builtin-causal', 'builtin-lens', 'checkpoint'], also: isHubModel, default: 'builtin' },
   layer: { kind: 'integer', min: 0, max: 63, default: 0 },
   // A head's number, or 'average' (of the layer's heads) or 'rollout' (through layers 0..layer).
   head: { kind: 'integer', min: 0, max: 255, words: ['average', 'rollout'], default: 2 },
@@ -29,7 +31,7 @@ export function defaultState() {
 // a valid value.
 export function parseField(field, text) {
   if (field.kind === 'string') return text.length <= field.maxLength ? text : undefined;
-  if (field.kind === 'choice') return field.choices.includes(text) ? text : undefined;
+  if (field.kind === 'choice') return field.choices.includes(text) || field.also?.(text) ? text : undefined;
   if (field.kind === 'boolean') return { on: true, off: false }[text];
   if (field.kind === 'number') {
     const value = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;

@@ -18,18 +18,20 @@ import { viewsController } from './controllers/views.mjs';
 import { blankTextNote } from './lib/view-rules.mjs';
 
 const store = pageState(() => refresh());
-// The worker gets the page's query: it reads ?simd=0, and the dev server gives it a CSP that allows ?hub='s
-// mirror. The one-file offline playground has no import.meta.url: no worker.
+// The one-file offline playground has no import.meta.url: no worker, no service worker, no Hub (its CSP lets it
+// connect nowhere), wherever it is opened from.
+const served = Boolean(import.meta.url);
+// The worker gets the page's query: it reads ?simd=0, and the dev server gives it a CSP that allows ?hub='s mirror.
 const engine = engineController({
   createAttention,
-  workerUrl: import.meta.url ? new URL(`./worker.mjs${location.search}`, import.meta.url) : null,
+  workerUrl: served ? new URL(`./worker.mjs${location.search}`, import.meta.url) : null,
   simd: new URLSearchParams(location.search).get('simd') === '0' ? false : 'auto',
 });
 const views = viewsController(store);
 const controls = bindControls(store, { onKeystroke: views.keystroke });
 const loads = modelLoads();  // one model load at a time, the user's files or the Hub's
 bindModelPicker(store, engine, loads);
-const hub = bindHub(store, engine, loads, { available: Boolean(import.meta.url) });  // not in the offline file
+const hub = bindHub(store, engine, loads, { available: served });
 bindShare(store);
 bindExport(store, engine);
 
@@ -57,5 +59,5 @@ async function refresh() {
   views.render(result, engine.description);
 }
 
-registerServiceWorker().catch((error) => console.warn(`offline use unavailable: ${error.message}`));
+if (served) registerServiceWorker().catch((error) => console.warn(`offline use unavailable: ${error.message}`));
 engine.start().then(refresh, (error) => say(`The WebAssembly core could not load: ${error.message}`, true));

@@ -3,7 +3,7 @@
 // asks first — a button "Open <repo> from <host>", since nothing may be requested before the reader asks — then
 // confirms above 100 MB, and loads it with progress and a Cancel button. Every element of a page shares one
 // engine, which holds one model from a hub at a time. DOM; bundled with web/attention-view.mjs.
-import { findKept } from './lib/hub-cache.mjs';
+import { findKept, keepAlias } from './lib/hub-cache.mjs';
 import { byteSize } from './lib/hub-http.mjs';
 import { CONFIRM_ABOVE_BYTES } from './lib/hub-models.mjs';
 import { DEFAULT_ENDPOINT, checkEndpoint, endpointLabel, parseHubModel, shortCommit } from './lib/hub-names.mjs';
@@ -39,18 +39,19 @@ export function elementHub({ view, say, engine, rerender }) {
   }
 
   async function load(info) {
-    const { key } = asked, controller = new AbortController();
+    const { key, wanted } = asked, controller = new AbortController();
     const bar = element('progress');
     view.replaceChildren(element('p', { className: 'hub-load' }, bar, ' ', button('Cancel', () => controller.abort())));
     say(`Opening ${info.repo} from ${info.kept ? 'this device' : endpointLabel(info.endpoint)}…`);
     try {
-      const { name } = await (await engine()).loadFromHub({ repo: info.repo, endpoint: info.endpoint, revision: info.sha ?? info.revision }, {
+      const { name, hub } = await (await engine()).loadFromHub({ repo: info.repo, endpoint: info.endpoint, revision: info.sha ?? info.revision }, {
         signal: controller.signal,
         onProgress: ({ loaded, total }) => {
           Object.assign(bar, { max: total, value: loaded });
           say(`Reading ${info.repo}: ${byteSize(loaded)} of ${byteSize(total)}`);
         },
       });
+      if (hub.kept) await keepAlias({ endpoint: hub.endpoint, repo: wanted.repo, revision: wanted.revision ?? 'main' }, hub);
       opened.set(key, name);
       current = name;
       busy = false;

@@ -13,7 +13,10 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { shardSafetensors } from '../../tools/fixtures/synthetic-checkpoint.mjs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gpt2Shapes, shardSafetensors, writeHalfSafetensors } from '../../tools/fixtures/synthetic-checkpoint.mjs';
 
 const fixtures = fileURLToPath(new URL('../fixtures/checkpoints/', import.meta.url));
 const sha1 = (text) => createHash('sha1').update(text).digest('hex');
@@ -72,6 +75,21 @@ export async function standInRepos() {
     'test/no-sizes': { files: gpt2, noSizes: true },
   };
   return repos;
+}
+
+// A GPT-2-shaped checkpoint of `layers` layers of dModel 768 with the fixture's tokenizer, its weights float16
+// zeros (127 MB for 9 layers): above the size the page confirms, and slow enough to watch it load.
+export async function largeGpt2Files(layers = 9) {
+  const small = await fixtureFiles('gpt2');
+  const config = { ...JSON.parse(new TextDecoder().decode(small['config.json'])), n_embd: 768, n_layer: layers, n_head: 12 };
+  const folder = await mkdtemp(join(tmpdir(), 'stand-in-hub-'));
+  try {
+    await writeHalfSafetensors(join(folder, 'model.safetensors'), gpt2Shapes({ vocab: config.vocab_size, d: 768, layers, positions: config.n_positions }), { sparse: true });
+    const weights = new Uint8Array(await readFile(join(folder, 'model.safetensors')));
+    return { ...small, 'config.json': new TextEncoder().encode(JSON.stringify(config)), 'model.safetensors': weights };
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
 }
 
 const CORS = {

@@ -130,7 +130,9 @@ const hostOf = (header) => (header === undefined ? 'localhost'
 
 async function handle(request, response, mounts, options) {
   const send = (status, type, body, csp = CSP, extra = {}) => {
-    response.writeHead(status, { 'Content-Type': type, 'Content-Security-Policy': csp, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-cache', ...extra });
+    response.writeHead(status, {
+      'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'Content-Security-Policy': csp, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-cache', ...extra,
+    });
     response.end(request.method === 'HEAD' ? undefined : body);
   };
   try {

@@ -5,7 +5,7 @@
 // on this device opens it without a request; otherwise the page offers to open it, with the same confirmation.
 // A mirror named by the page's ?hub=<endpoint> is used only once the reader says so. Nothing is asked of any hub
 // before the reader asks for a model (opening the dialog asks for the suggested models' sizes).
-import { deleteKept, findKept, keptModels } from '../lib/hub-cache.mjs';
+import { deleteKept, findKept, keepAlias, keptModels } from '../lib/hub-cache.mjs';
 import { byteSize } from '../lib/hub-http.mjs';
 import { CONFIRM_ABOVE_BYTES, SUGGESTED_MODELS } from '../lib/hub-models.mjs';
 import { DEFAULT_ENDPOINT, checkRepository, endpointLabel, endpointOrNull, parseHubModel, shortCommit } from '../lib/hub-names.mjs';
@@ -41,8 +41,8 @@ export function bindHub(store, engine, loads, { available }) {
     errorLine.classList.toggle('error', isError);
   };
 
-  // The hub's model into the engine, then onto the page.
-  async function open(info) {
+  // The hub's model into the engine, then onto the page. asked: { repo, revision } as the reader named it.
+  async function open(info, asked) {
     if (dialog.open) dialog.close();
     confirm.hidden = true;
     $('hub-offer').hidden = true;
@@ -53,7 +53,10 @@ export function bindHub(store, engine, loads, { available }) {
     const { config, hub, name } = result;
     const read = hub.fromDevice ? 'read from this device' : `${byteSize(hub.downloaded)} read from ${endpointLabel(hub.endpoint)}`;
     loads.say(`Opened ${describeModel(config)} (commit ${shortCommit(hub.sha ?? hub.revision)}, ${read}${hub.kept ? ', kept on this device' : ''}).${hub.note ? ` ${hub.note[0].toUpperCase()}${hub.note.slice(1)}.` : ''}`);
-    if (hub.kept) navigator.storage?.persist?.().catch(() => {});  // ask the browser not to evict it under pressure
+    if (hub.kept) {
+      await keepAlias({ endpoint: hub.endpoint, ...asked }, hub);
+      navigator.storage?.persist?.().catch(() => {});  // ask the browser not to evict it under pressure
+    }
     loaded = handled = name;
     infos.clear();  // what they said about this device is out of date
     store.commit({ ...store.state, model: name, layer: 0, head: 0 }, store.state.model !== name);
@@ -76,8 +79,8 @@ export function bindHub(store, engine, loads, { available }) {
       return say(error.message, true);
     }
     say('');
-    if (info.kept || (info.bytes !== null && info.bytes <= CONFIRM_ABOVE_BYTES)) return open(info);
-    confirmed = info;
+    if (info.kept || (info.bytes !== null && info.bytes <= CONFIRM_ABOVE_BYTES)) return open(info, { repo, revision });
+    confirmed = { info, asked: { repo, revision } };
     $('hub-confirm-text').textContent = `${info.repo} (commit ${shortCommit(info.sha ?? info.revision)}) is `
       + `${info.bytes === null ? 'of a size the hub does not say' : `up to ${byteSize(info.bytes)}`} to download from ${endpointLabel(info.endpoint)}; `
       + 'it is kept on this device afterwards. Download it?';
@@ -85,7 +88,7 @@ export function bindHub(store, engine, loads, { available }) {
     if (!dialog.open) showDialog();
     $('hub-confirm-yes').focus();
   }
-  $('hub-confirm-yes').addEventListener('click', () => open(confirmed));
+  $('hub-confirm-yes').addEventListener('click', () => open(confirmed.info, confirmed.asked));
   $('hub-confirm-no').addEventListener('click', () => { confirm.hidden = true; $('hub-repo').focus(); });
   $('hub-form').addEventListener('submit', (event) => {
     event.preventDefault();
@@ -153,7 +156,7 @@ export function bindHub(store, engine, loads, { available }) {
     const at = mirror !== null && mirrorChoice !== 'hub' ? mirror : DEFAULT_ENDPOINT;
     findKept({ endpoint: at, repo, revision: revision ?? 'main' }).then((manifest) => {
       if (store.state.model !== model) return;
-      if (manifest) return open({ repo: manifest.repo, sha: manifest.sha, revision: manifest.sha, endpoint: at, kept: true });
+      if (manifest) return open({ repo: manifest.repo, sha: manifest.sha, revision: manifest.sha, endpoint: at, kept: true }, { repo, revision: revision ?? 'main' });
       const from = at === DEFAULT_ENDPOINT ? 'the Hugging Face Hub' : `the mirror ${at}, which this page's address names`;
       $('hub-offer-text').textContent = `This link shows ${repo}${revision ? ` at commit ${shortCommit(revision)}` : ''} from ${from}; it is not on this device yet.`;
       $('hub-offer').hidden = false;

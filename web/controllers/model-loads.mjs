@@ -45,7 +45,7 @@ export function modelLoads() {
       } catch (error) {
         if (!settle(controller)) return null;
         if (error.name === 'AbortError') say(`Cancelled: ${what} was not loaded.`);
-        else say(`Could not load ${what}: ${error.message}`, true);
+        else say(`Could not load ${what}: ${error.message.replace(`${what}: `, '')}`, true);  // said once
         return null;
       }
     },

@@ -57,6 +57,12 @@ export const findKept = orNothing(async ({ endpoint, repo, revision }) => {
   return manifest?.sha === pinned.sha && manifest.repo === pinned.repo ? manifest : null;
 }, null);
 
+// Remembers that (endpoint, repo, revision) as a reader asked for it — a legacy name, a branch — leads to the
+// kept model { repo, sha }, so that asking the same way opens it without the network.
+export const keepAlias = orNothing(async ({ endpoint, repo, revision }, kept) => {
+  await (await open()).put(aliasKey(endpoint, repo, revision), asJson({ repo: kept.repo, sha: kept.sha }));
+}, undefined);
+
 // Every model on this device, newest first: [{ endpoint, repo, sha, bytes, complete, config, savedAt }]; an
 // incomplete one is what a load that stopped half way left (bytes: what it holds so far).
 export const keptModels = orNothing(async () => {
@@ -110,15 +116,18 @@ export async function keepingSource(source, model, { planned }) {
   const wasKept = (await cache.match(manifestKey(model))) !== undefined;  // then nothing of it is ever deleted here
   const free = wasKept ? null : await freeBytes();
   const sizes = new Map();  // the files read and their sizes, for the manifest
-  const full = (needed) => `not kept on this device: this browser lets the playground store ${free === null ? 'less' : byteSize(Math.max(0, free))} more, and the model needs up to ${byteSize(needed)}; delete models on this device to make room`;
-  let note = free !== null && planned > free ? full(planned) : null;  // once set, nothing more is written
+  const room = 'delete models on this device to make room';
+  const full = `not kept on this device: the browser's storage for the playground is full (the model needs up to ${byteSize(planned)}); ${room}`;
+  const failed = (error) => (error?.name === 'QuotaExceededError' ? full : `not kept on this device: ${error?.message ?? error}`);
+  // Once set, nothing more is written: checked first against what the browser says is left.
+  let note = free !== null && planned > free
+    ? `not kept on this device: this browser lets the playground store ${byteSize(Math.max(0, free))} more, and the model needs up to ${byteSize(planned)}; ${room}` : null;
   const pending = new Set();
   let pendingBytes = 0;
 
   async function keep(key, bytes) {
-    const put = cache.put(key, new Response(bytes)).catch((error) => {  // the Response holds its own copy
-      note ??= error?.name === 'QuotaExceededError' ? full(planned) : `not kept on this device: ${error?.message ?? error}`;
-    }).finally(() => { pending.delete(put); pendingBytes -= bytes.length; });
+    const put = cache.put(key, new Response(bytes)).catch((error) => { note ??= failed(error); })  // the Response holds its own copy
+      .finally(() => { pending.delete(put); pendingBytes -= bytes.length; });
     pending.add(put);
     pendingBytes += bytes.length;
     while (pendingBytes > MAX_PENDING_BYTES && pending.size > 1) await Promise.race(pending);
@@ -157,7 +166,7 @@ export async function keepingSource(source, model, { planned }) {
           for (const [repo, revision] of aliases) await cache.put(aliasKey(model.endpoint, repo, revision), asJson({ repo: model.repo, sha: model.sha }));
           return { kept: true, note: null };
         } catch (error) {
-          note = error?.name === 'QuotaExceededError' ? full(planned) : `not kept on this device: ${error?.message ?? error}`;
+          note = failed(error);
         }
       }
       await discard();

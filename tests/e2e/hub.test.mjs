@@ -42,6 +42,20 @@ async function openDialogWithMirror(page) {
   assert.equal(await page.textContent('#hub-mirror-url'), hub.endpoint);
   await page.click('#hub-mirror-use');
 }
+// A fresh context (its own storage) on the playground with the mirror, its dialog open and the mirror confirmed.
+async function pageWithDialog() {
+  const context = await browser.newContext();
+  const watched = await newPage(context);
+  await watched.page.goto(withHub());
+  await viewsReady(watched.page);
+  await openDialogWithMirror(watched.page);
+  return { context, ...watched };
+}
+// A repository typed in the dialog's field, and Enter.
+async function ask(page, repo) {
+  await page.fill('#hub-repo', repo);
+  await page.keyboard.press('Enter');
+}
 
 test('open by name: the mirror confirmed first, sizes from the API, the canonical name, the model in every view, only the allowed origins', async () => {
   const context = await browser.newContext();
@@ -58,12 +72,10 @@ test('open by name: the mirror confirmed first, sizes from the API, the canonica
   assert.deepEqual(suggested.map(([name]) => name), ['openai-community/gpt2', 'distilbert/distilgpt2', 'google-bert/bert-base-uncased', 'distilbert/distilbert-base-uncased']);
   // A bad name is refused before any request; then the keyboard: type a legacy name, Enter.
   const before = hub.requests.length;
-  await page.fill('#hub-repo', 'a--b');
-  await page.keyboard.press('Enter');
+  await ask(page, 'a--b');
   assert.match(await page.textContent('#hub-error'), /^'a--b' is not a repository name on the Hugging Face Hub \(it has '--' or '\.\.'\)/);
   assert.equal(hub.requests.length, before);
-  await page.fill('#hub-repo', 'bert-base-uncased');
-  await page.keyboard.press('Enter');
+  await ask(page, 'bert-base-uncased');
   await opened(page, 'google-bert/bert-base-uncased');
   assert.match(await status(page), /^Opened google-bert\/bert-base-uncased: 2 layers × 4 heads, dModel 32, up to 40 tokens \(commit [0-9a-f]{7}, 10\d kB read from http:\/\/127\.0\.0\.1:\d+, kept on this device\)\.$/);
   assert.equal(await page.locator('#hub').isVisible(), false);
@@ -73,7 +85,7 @@ test('open by name: the mirror confirmed first, sizes from the API, the canonica
   assert.match(await page.textContent('#status'), /google-bert\/bert-base-uncased · computed in/);
   const model = await page.inputValue('#model');
   assert.match(model, /^hf:google-bert\/bert-base-uncased@[0-9a-f]{40}$/);
-  assert.equal(await page.locator('#model option:checked').textContent(), 'google-bert/bert-base-uncased (Hugging Face Hub)');
+  assert.equal(await page.locator('#model option:checked').textContent(), 'Hub: google-bert/bert-base-uncased');
   assert.ok((await page.evaluate(() => location.hash)).includes(encodeURIComponent(model)), 'the permalink carries the repository and commit');
   assert.equal(await page.locator('.head-thumb').count(), 8);
   noSentence(sent);
@@ -82,13 +94,8 @@ test('open by name: the mirror confirmed first, sizes from the API, the canonica
 });
 
 test('progress and Cancel; a second choice made while the first loads is the one that shows', async () => {
-  const context = await browser.newContext();
-  const { page, problems } = await newPage(context);
-  await page.goto(withHub());
-  await viewsReady(page);
-  await openDialogWithMirror(page);
-  await page.fill('#hub-repo', 'test/slow');
-  await page.keyboard.press('Enter');
+  const { context, page, problems } = await pageWithDialog();
+  await ask(page, 'test/slow');
   await page.waitForFunction(() => document.getElementById('checkpoint-progress').value > 0, null, { timeout: 20000 });
   assert.match(await status(page), /^Reading test\/slow: [\d.]+ kB of 155 kB$/);
   await page.click('#load-cancel');
@@ -97,12 +104,10 @@ test('progress and Cancel; a second choice made while the first loads is the one
   assert.equal(await page.inputValue('#model'), 'builtin');
   // Again, and this time another model is chosen while it loads: that one shows, and stays.
   await page.click('#hub-open');
-  await page.fill('#hub-repo', 'test/slow');
-  await page.keyboard.press('Enter');
+  await ask(page, 'test/slow');
   await page.waitForFunction(() => document.getElementById('checkpoint-status').textContent.startsWith('Reading test/slow'), null, { timeout: 20000 });
   await page.click('#hub-open');
-  await page.fill('#hub-repo', 'distilgpt2');
-  await page.keyboard.press('Enter');
+  await ask(page, 'distilgpt2');
   await opened(page, 'distilbert/distilgpt2');
   await page.waitForTimeout(2500);  // longer than test/slow would still take
   assert.match(await page.inputValue('#model'), /^hf:distilbert\/distilgpt2@/);
@@ -115,13 +120,8 @@ test('progress and Cancel; a second choice made while the first loads is the one
 });
 
 test('above 100 MB the reader confirms first; the bytes read are those of the tensors; then a reload with the Hub gone reads it from this device', async (t) => {
-  const context = await browser.newContext();
-  const { page, problems } = await newPage(context);
-  await page.goto(withHub());
-  await viewsReady(page);
-  await openDialogWithMirror(page);
-  await page.fill('#hub-repo', 'test/large');
-  await page.keyboard.press('Enter');
+  const { context, page, problems } = await pageWithDialog();
+  await ask(page, 'test/large');
   await page.waitForSelector('#hub-confirm:not([hidden])');
   assert.match(await page.textContent('#hub-confirm-text'), /^test\/large \(commit [0-9a-f]{7}\) is up to 128 MB to download from http:\/\/127\.0\.0\.1:\d+; it is kept on this device afterwards\. Download it\?$/);
   assert.equal(await page.evaluate(() => document.activeElement.id), 'hub-confirm-yes');
@@ -194,13 +194,8 @@ test('a permalink: offered (nothing requested) on a device without the model, op
 });
 
 test('a dropped connection leaves an incomplete model, never shown as kept; a full quota is named and keeps nothing; errors name the repository', async () => {
-  const context = await browser.newContext();
-  const { page, problems } = await newPage(context);
-  await page.goto(withHub());
-  await viewsReady(page);
-  await openDialogWithMirror(page);
-  await page.fill('#hub-repo', 'test/drop');
-  await page.keyboard.press('Enter');
+  const { context, page, problems } = await pageWithDialog();
+  await ask(page, 'test/drop');
   await page.waitForFunction(() => document.getElementById('checkpoint-status').classList.contains('error'), null, { timeout: 20000 });
   assert.match(await status(page), /^Could not load test\/drop: model\.safetensors: the connection to 127\.0\.0\.1:\d+ was lost after [\d.]+ kB; try again$/);
   await page.click('#hub-open');
@@ -212,8 +207,7 @@ test('a dropped connection leaves an incomplete model, never shown as kept; a fu
   for (const [repo, message] of [['nobody/none', /^nobody\/none: not found on http:\/\/127\.0\.0\.1:\d+ \(HTTP 404: Repository not found\); check the name$/],
     ['test/gated', /^test\/gated: gated on .*This playground reads public models only and sends no token/],
     ['test/llama', /^Could not load test\/llama: config\.json: "model_type" is "llama"; this playground reads bert, distilbert and gpt2/]]) {
-    await page.fill('#hub-repo', repo);
-    await page.keyboard.press('Enter');
+    await ask(page, repo);
     if (repo === 'test/llama') {  // known only once config.json is read: the load fails, not the question
       await page.waitForFunction(() => document.getElementById('checkpoint-status').textContent.startsWith('Could not load test/llama'), null, { timeout: 20000 });
       assert.match(await status(page), message);
@@ -227,8 +221,7 @@ test('a dropped connection leaves an incomplete model, never shown as kept; a fu
   // A quota of 100 kB: the model opens, but is not kept, and says why.
   const cdp = await context.newCDPSession(page);
   await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.url, quotaSize: 100000 });
-  await page.fill('#hub-repo', 'openai-community/gpt2');
-  await page.keyboard.press('Enter');
+  await ask(page, 'openai-community/gpt2');
   await opened(page, 'openai-community/gpt2');
   assert.match(await status(page), /\)\. Not kept on this device: (the browser's storage for the playground is full|this browser lets the playground store [\d.]+ kB more, and) .*166 kB\)?; delete models on this device to make room\.$/);
   await page.click('#hub-open');
@@ -282,8 +275,7 @@ test('the installed playground opens a kept model with the network off: the page
   await viewsReady(page);
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20000 });
   await openDialogWithMirror(page);
-  await page.fill('#hub-repo', 'distilbert-base-uncased');
-  await page.keyboard.press('Enter');
+  await ask(page, 'distilbert-base-uncased');
   await opened(page, 'distilbert/distilbert-base-uncased');
   await server.close();
   await hub.close();

@@ -45,7 +45,8 @@ const EXTRAS = {
 // API answers), trickle (ms between 16 KiB chunks of large files), drop (storage drops the connection half way
 // through every range of weights), noRanges (storage ignores Range), longBody (206 with 100 bytes too many),
 // wrongRange (206 with another range's Content-Range), redirectTo ('ftp', 'page': the large files' redirect goes
-// there), shape (the API's answer has the wrong shape), noSizes (the API gives no sizes, nor the tree).
+// there), shape (the API's answer has the wrong shape), noSizes (the API gives no sizes, nor the tree), sizes
+// (sizes the API claims for some files instead of theirs).
 export async function standInRepos() {
   const gpt2 = await fixtureFiles('gpt2');
   const shards = shardSafetensors(gpt2['model.safetensors'], 2);
@@ -73,6 +74,7 @@ export async function standInRepos() {
     'test/page-redirect': { files: gpt2, redirectTo: 'page' },
     'test/wrong-shape': { files: gpt2, shape: true },
     'test/no-sizes': { files: gpt2, noSizes: true },
+    'test/huge-vocab': { files: gpt2, sizes: { 'vocab.json': 100e6 } },
   };
   return repos;
 }
@@ -109,9 +111,9 @@ function parseRange(header, size) {
 
 const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-// options: { repos (standInRepos()), api (false: a mirror without the API), pageOrigin (where 'page' redirects go) }.
-// -> { endpoint, storage, requests, repos, close(), stopped(): both closed and their connections dropped }.
-export async function startStandInHub({ repos, api = true, pageOrigin = 'http://localhost:1' } = {}) {
+// options: { repos (standInRepos()), api (false: a mirror without the API) }. -> { endpoint, storage, requests,
+// repos, pageOrigin (where 'page' redirects go; set it to the page's origin), close() (both, connections dropped) }.
+export async function startStandInHub({ repos, api = true } = {}) {
   repos ??= await standInRepos();
   const blobs = new Map();  // '{repo id}/{sha256}' -> { bytes, repo }: each repository's own, with its behaviour
   for (const [name, repo] of Object.entries(repos)) {
@@ -189,11 +191,12 @@ export async function startStandInHub({ repos, api = true, pageOrigin = 'http://
           type: 'file', path: name, size: bytes.length, oid: sha1(bytes), ...(name.endsWith('.safetensors') ? { lfs: { oid: sha256(bytes), size: bytes.length, pointerSize: 134 } } : {}),
         })));
       }
+      const sizeOf = (name, bytes) => repo.sizes?.[name] ?? bytes.length;
       return json(response, 200, {
         _id: sha1(`id${repoName}`), id: repoName, modelId: repoName, sha: repo.sha, private: false, gated: repo.gated ? 'manual' : false, disabled: false,
         siblings: entries.map(([name, bytes]) => (sized ? {
-          rfilename: name, size: bytes.length, blobId: sha1(bytes),
-          ...(name.endsWith('.safetensors') ? { lfs: { sha256: sha256(bytes), size: bytes.length, pointerSize: 134 } } : {}),
+          rfilename: name, size: sizeOf(name, bytes), blobId: sha1(bytes),
+          ...(name.endsWith('.safetensors') ? { lfs: { sha256: sha256(bytes), size: sizeOf(name, bytes), pointerSize: 134 } } : {}),
         } : { rfilename: name })),
       });
     }
@@ -204,7 +207,7 @@ export async function startStandInHub({ repos, api = true, pageOrigin = 'http://
     const headers = { 'X-Repo-Commit': repo.sha, ETag: `"${sha1(bytes)}"` };
     if (fileMatch[3].endsWith('.safetensors')) {  // large files live on the storage host
       const target = repo.redirectTo === 'ftp' ? `ftp://127.0.0.1/${sha256(bytes)}`
-        : repo.redirectTo === 'page' ? `${pageOrigin}/index.html`
+        : repo.redirectTo === 'page' ? `${standIn.pageOrigin}/index.html`
           : `${storage}/repos/${repo.id}/${sha256(bytes)}?Expires=${Date.now() + 3600000}&Signature=stand-in`;
       response.writeHead(302, { ...CORS, ...headers, 'X-Linked-Size': bytes.length, 'X-Linked-Etag': `"${sha256(bytes)}"`, Location: target });
       return response.end();
@@ -234,5 +237,6 @@ export async function startStandInHub({ repos, api = true, pageOrigin = 'http://
   const hubServer = serve('hub', hub), storageServer = serve('storage', store);
   [endpoint, storage] = await Promise.all([listen(hubServer), listen(storageServer)]);
   const close = () => Promise.all([hubServer, storageServer].map((server) => new Promise((done) => { server.close(done); server.closeAllConnections(); })));
-  return { endpoint, storage, requests, repos, close };
+  const standIn = { endpoint, storage, requests, repos, pageOrigin: 'http://localhost:1', close };
+  return standIn;
 }

@@ -3,29 +3,22 @@
 // nothing left behind in the wasm heap, and a checkpoint of GPT-2's real size (124M parameters).
 import assert from 'node:assert/strict';
 import { openAsBlob } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gpt2Shapes, parameterCount, shardSafetensors, writeHalfSafetensors } from '../../tools/fixtures/synthetic-checkpoint.mjs';
-import { builds, relativeError } from './helpers.mjs';
+import { builds, checkpointFiles, relativeError } from './helpers.mjs';
 
 const fixtures = new URL('../fixtures/checkpoints/', import.meta.url);
 const MODELS = ['bert', 'distilbert', 'gpt2', 'gpt2-bf16'];
 
-// Every file of a fixture but the reference, as Blobs read lazily from disk (as a browser's File objects are).
-async function filesOf(model) {
-  const dir = new URL(`${model}/`, fixtures);
-  const files = {};
-  for (const name of await readdir(dir)) if (name !== 'reference.json') files[name] = await openAsBlob(new URL(name, dir));
-  return files;
-}
 const referenceOf = async (model) => JSON.parse(await readFile(new URL(`${model}/reference.json`, fixtures), 'utf8'));
 
 for (const [build, attn] of Object.entries(builds)) {
   test(`${build}: BERT, DistilBERT (float16) and GPT-2 (float32, bfloat16) checkpoints agree with PyTorch within 1e-4`, async (t) => {
     for (const model of MODELS) {
-      const loaded = await attn.loadCheckpoint(await filesOf(model));
+      const loaded = await attn.loadCheckpoint(await checkpointFiles(model));
       const reference = await referenceOf(model);
       let worst = 0;
       for (const c of reference.cases) {
@@ -47,13 +40,13 @@ for (const [build, attn] of Object.entries(builds)) {
 
 test('tokens show as the model names them: WordPieces, byte-level text, special tokens', async () => {
   const attn = builds.simd;
-  const bert = await attn.loadCheckpoint(await filesOf('bert'));
+  const bert = await attn.loadCheckpoint(await checkpointFiles('bert'));
   const run = bert.run('Unbelievable, naïve!');
   assert.deepEqual(run.tokens, ['[CLS]', 'un', '##believ', '##able', ',', 'na', '##ive', '!', '[SEP]']);
   assert.deepEqual([...run.offsets.slice(2, 8)], [0, 2, 2, 8, 8, 12]);  // UTF-16 offsets into the original text
   assert.equal(bert.config.name, 'BertForMaskedLM');
   assert.equal(bert.config.causal, false);
-  const gpt2 = await attn.loadCheckpoint(await filesOf('gpt2'));
+  const gpt2 = await attn.loadCheckpoint(await checkpointFiles('gpt2'));
   const tokens = gpt2.run('The cat 🐈').tokens;
   assert.equal(tokens[0], '<|endoftext|>');
   assert.equal(tokens.slice(1).join(''), 'The cat 🐈');
@@ -64,7 +57,7 @@ test('tokens show as the model names them: WordPieces, byte-level text, special 
 
 test('a missing or broken file gives an Error naming it, and the module keeps working', async () => {
   const attn = builds.simd;
-  const bert = await filesOf('bert'), gpt2 = await filesOf('gpt2');
+  const bert = await checkpointFiles('bert'), gpt2 = await checkpointFiles('gpt2');
   const without = (files, name) => Object.fromEntries(Object.entries(files).filter(([n]) => n !== name));
   const cases = [
     [without(bert, 'config.json'), /^config\.json: missing/],
@@ -97,7 +90,7 @@ test('a missing or broken file gives an Error naming it, and the module keeps wo
 test('a sharded checkpoint (model.safetensors.index.json and its shards) loads as the same model; a missing shard is named', async () => {
   const attn = builds.simd;
   for (const model of ['bert', 'gpt2']) {
-    const files = await filesOf(model);
+    const files = await checkpointFiles(model);
     const whole = await attn.loadCheckpoint(files);
     const { index, ...shards } = shardSafetensors(new Uint8Array(await files['model.safetensors'].arrayBuffer()), 3);
     const { 'model.safetensors': _, ...small } = files;
@@ -117,7 +110,7 @@ test('a sharded checkpoint (model.safetensors.index.json and its shards) loads a
 
 test('loading and disposing of checkpoints leaves the heap as it was', async () => {
   const attn = builds.simd;
-  const files = await filesOf('gpt2');
+  const files = await checkpointFiles('gpt2');
   (await attn.loadCheckpoint(files)).dispose();  // the first load may grow the heap's own structures
   const before = attn.heapStats().allocatedBytes;
   for (let i = 0; i < 5; i++) {
@@ -136,7 +129,7 @@ test('a checkpoint of GPT-2\'s size (124M parameters) loads and runs within wasm
   const dir = await mkdtemp(join(tmpdir(), 'gpt2-size-'));
   try {
     await writeHalfSafetensors(join(dir, 'model.safetensors'), shapes);
-    const small = await filesOf('gpt2');
+    const small = await checkpointFiles('gpt2');
     const config = JSON.parse(await small['config.json'].text());
     Object.assign(config, { vocab_size: V, n_embd: E, n_layer: L, n_head: 12, n_positions: P, n_ctx: P });
     const started = performance.now();

@@ -1,6 +1,7 @@
 // Shared by the JS tests: both builds of the module, deterministic random data, and comparisons.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { openAsBlob, readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import createAttention from '../../dist/attention.mjs';
 
 export const builds = { simd: await createAttention({ simd: true }), scalar: await createAttention({ simd: false }) };
@@ -64,3 +65,12 @@ export function multiHeadArgs(n, dModel, heads, seed = 1) {
 export const validAttentionArgs = () => ({
   q: randomFloats(6, 1), k: randomFloats(12, 2), v: randomFloats(8, 3), n: 2, m: 4, dk: 3, dv: 2,
 });
+
+// Every file of a fixture checkpoint (tests/fixtures/checkpoints/<model>/) but its reference, as Blobs read
+// lazily from disk (as a browser's File objects are).
+export async function checkpointFiles(model) {
+  const dir = new URL(`../fixtures/checkpoints/${model}/`, import.meta.url);
+  const files = {};
+  for (const name of await readdir(dir)) if (name !== 'reference.json') files[name] = await openAsBlob(new URL(name, dir));
+  return files;
+}

@@ -3,12 +3,11 @@
 // byte ranges only (and only the tensors the core needs), sharded checkpoints, pinned commits, a mirror without
 // the API, a cancel that frees everything, and every error naming the repository and what to do.
 import assert from 'node:assert/strict';
-import { openAsBlob } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
 import { startStandInHub } from '../hub/stand-in-hub.mjs';
-import { builds, relativeError } from './helpers.mjs';
+import { builds, checkpointFiles, relativeError } from './helpers.mjs';
 
 const attn = builds.simd;
 const fixtures = new URL('../fixtures/checkpoints/', import.meta.url);
@@ -16,12 +15,6 @@ let hub;
 before(async () => { hub = await startStandInHub(); });
 after(() => hub?.close());
 
-async function filesOf(model) {
-  const dir = new URL(`${model}/`, fixtures);
-  const files = {};
-  for (const name of await readdir(dir)) if (name !== 'reference.json') files[name] = await openAsBlob(new URL(name, dir));
-  return files;
-}
 const referenceOf = async (model) => JSON.parse(await readFile(new URL(`${model}/reference.json`, fixtures), 'utf8'));
 // The requests made by `load` (a function), as the stand-in saw them.
 async function requestsOf(load) {
@@ -41,7 +34,7 @@ test('a legacy name opens the canonical repository: the same model as its files 
     ['distilbert-base-uncased', 'distilbert/distilbert-base-uncased', 'distilbert'], ['distilgpt2', 'distilbert/distilgpt2', 'gpt2-bf16']];
   for (const [name, canonical, fixture] of cases) {
     const { result: model, requests } = await requestsOf(() => attn.loadFromHub(name, { endpoint: endpoint() }));
-    const local = await attn.loadCheckpoint(await filesOf(fixture));
+    const local = await attn.loadCheckpoint(await checkpointFiles(fixture));
     assert.equal(model.config.name, canonical, 'the model is named by its repository');
     assert.deepEqual({ ...model.config, name: null }, { ...local.config, name: null });
     assert.deepEqual([model.hub.repo, model.hub.revision, model.hub.endpoint, model.hub.kept], [canonical, 'main', endpoint(), false]);
@@ -79,7 +72,7 @@ test('the weights are read in byte ranges only: the length, the header, then the
 
 test('a sharded checkpoint loads shard by shard, the same model as the single file', async () => {
   const { result: model, requests } = await requestsOf(() => attn.loadFromHub('test/sharded', { endpoint: endpoint() }));
-  const single = await attn.loadCheckpoint(await filesOf('gpt2'));
+  const single = await attn.loadCheckpoint(await checkpointFiles('gpt2'));
   assert.deepEqual(model.run('The cat sat.').attentions, single.run('The cat sat.').attentions);
   const shards = new Set(requests.filter((r) => /model-\d+-of-\d+/.test(r.url)).map((r) => r.url.split('/').pop()));
   assert.deepEqual([...shards].sort(), ['model-00001-of-00002.safetensors', 'model-00002-of-00002.safetensors']);
@@ -115,7 +108,7 @@ test('every failure names the repository and says what to do, and the module kee
     ['test/llama', /^RangeError: test\/llama: config\.json: "model_type" is "llama"; this playground reads bert, distilbert and gpt2/],
     ['test/pickle-only', /^Error: test\/pickle-only: has no model\.safetensors at commit [0-9a-f]{7} \(only pytorch_model\.bin and the like, which this playground does not read\); this playground reads safetensors checkpoints only$/],
     ['test/no-ranges', /^Error: test\/no-ranges: model\.safetensors: 127\.0\.0\.1:\d+ does not answer byte-range requests \(it sent the whole file, HTTP 200\); .* needs a server with range support \(HTTP 206\)$/],
-    ['test/drop', /^Error: test\/drop: model\.safetensors: the connection to 127\.0\.0\.1:\d+ was lost after 0\.1 MB; try again$/],
+    ['test/drop', /^Error: test\/drop: model\.safetensors: the connection to 127\.0\.0\.1:\d+ was lost after [\d.]+ kB; try again$/],
     ['test/long-body', /^Error: test\/long-body: model\.safetensors: 127\.0\.0\.1:\d+ sent more bytes than were asked for; refusing an answer of the wrong length$/],
     ['test/wrong-range', /^Error: test\/wrong-range: model\.safetensors: 127\.0\.0\.1:\d+ answered with bytes 0-\d+\/160912 to a request for bytes 2448-157711 of 160912; refusing it$/],
     ['test/ftp-redirect', /^Error: test\/ftp-redirect: model\.safetensors: could not reach 127\.0\.0\.1:\d+ \(URL scheme must be a HTTP\(S\) scheme\)/],
@@ -215,7 +208,7 @@ test('where the API is missing (a plain mirror), the files are asked for by name
     assert.equal(model.config.name, 'openai-community/gpt2', 'the canonical name from the redirect of config.json');
     assert.match(model.hub.sha, /^[0-9a-f]{40}$/, 'the commit from X-Repo-Commit');
     assert.ok(requests.some((r) => r.method === 'HEAD' && r.url.endsWith('/merges.txt')));
-    assert.deepEqual(model.run('The cat').attentions, (await attn.loadCheckpoint(await filesOf('gpt2'))).run('The cat').attentions);
+    assert.deepEqual(model.run('The cat').attentions, (await attn.loadCheckpoint(await checkpointFiles('gpt2'))).run('The cat').attentions);
     model.dispose();
   } finally {
     await mirror.close();
@@ -223,4 +216,20 @@ test('where the API is missing (a plain mirror), the files are asked for by name
   const model = await attn.loadFromHub('test/no-sizes', { endpoint: endpoint() });
   assert.equal(model.run('a').tokens.length, 2);
   model.dispose();
+});
+
+test('a redirect to the page\'s own origin is refused, and a size the API claims above the core\'s limit is refused before the file is read', async () => {
+  // As in a page served from the stand-in's storage origin (node has no page: its origin stands in for one).
+  hub.pageOrigin = hub.storage;
+  globalThis.location = { origin: hub.storage };
+  try {
+    await assert.rejects(attn.loadFromHub('test/page-redirect', { endpoint: endpoint() }),
+      /^Error: test\/page-redirect: model\.safetensors: http:\/\/127\.0\.0\.1:\d+ redirected it to http:\/\/127\.0\.0\.1:\d+, this page's own origin; refusing to read it from there$/);
+  } finally {
+    delete globalThis.location;
+  }
+  const requests = await requestsDuring(() => attn.loadFromHub('test/huge-vocab', { endpoint: endpoint() }));
+  await assert.rejects(attn.loadFromHub('test/huge-vocab', { endpoint: endpoint() }),
+    /^RangeError: test\/huge-vocab: vocab\.json: is 100000000 bytes \(95\.4 MiB\), more than the 67108864 bytes \(64\.0 MiB\) a config or tokenizer file may have$/);
+  assert.ok(!requests.some((r) => r.url.endsWith('/vocab.json')), 'vocab.json is never asked for');
 });

@@ -4,12 +4,12 @@
 // and the module keeps working.
 import assert from 'node:assert/strict';
 import { openAsBlob } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gpt2Shapes, writeHalfSafetensors } from '../../tools/fixtures/synthetic-checkpoint.mjs';
-import { builds, multiHeadArgs, validAttentionArgs } from './helpers.mjs';
+import { builds, checkpointFiles, multiHeadArgs, validAttentionArgs } from './helpers.mjs';
 
 const attn = builds.simd;
 const model = await attn.loadModel('builtin');
@@ -108,7 +108,7 @@ test('finding 5: a text of half a billion characters with much of the heap in us
 });
 
 test('finding 6: lone surrogates lose no character and no offset runs past the text', async () => {
-  const gpt2 = await attn.loadCheckpoint(await fixtureFiles('gpt2'));
+  const gpt2 = await attn.loadCheckpoint(await checkpointFiles('gpt2'));
   for (const m of [model, gpt2]) {
     for (const text of ['a\ud800b', 'x\ud800', '\udc00', '\ud800\ud800z', 'a\udfffb\ud83d\ude00c', '\ud83d']) {
       const { tokens, offsets, special } = m.tokenize(text);
@@ -122,13 +122,6 @@ test('finding 6: lone surrogates lose no character and no offset runs past the t
   }
   gpt2.dispose();
 });
-
-async function fixtureFiles(name) {
-  const dir = new URL(`../fixtures/checkpoints/${name}/`, import.meta.url);
-  const files = {};
-  for (const file of await readdir(dir)) if (file !== 'reference.json') files[file] = await openAsBlob(new URL(file, dir));
-  return files;
-}
 
 // Every argument of every function, given a value of the wrong kind, throws an Error whose message starts with
 // that argument's name (never an engine message such as "vector" or "offset is out of bounds").
@@ -170,14 +163,14 @@ test('finding 7: every wrong argument gets an Error that names it, and the heap 
   named(() => attn.scaledDotProductAttention({ ...validAttentionArgs(), q: Object.create(Float32Array.prototype) }), 'q');
   await assert.rejects(attn.loadModel(Object.create(Uint8Array.prototype)), /^TypeError: bytes: /);
   await assert.rejects(attn.loadCheckpoint(42), /^TypeError: files: /);
-  await assert.rejects(attn.loadCheckpoint({ ...await fixtureFiles('gpt2'), 'vocab.json': 42 }), /^TypeError: vocab\.json: /);
-  await assert.rejects(attn.loadCheckpoint(await fixtureFiles('gpt2'), { onProgress: 'yes' }), /^TypeError: onProgress: /);
+  await assert.rejects(attn.loadCheckpoint({ ...await checkpointFiles('gpt2'), 'vocab.json': 42 }), /^TypeError: vocab\.json: /);
+  await assert.rejects(attn.loadCheckpoint(await checkpointFiles('gpt2'), { onProgress: 'yes' }), /^TypeError: onProgress: /);
   assert.equal(allocated(), before);
   stillWorks();
 });
 
 test('finding 7: a ten-million-line merges.txt is refused by name before it is kept', async () => {
-  const files = await fixtureFiles('gpt2');
+  const files = await checkpointFiles('gpt2');
   const before = allocated();
   await assert.rejects(attn.loadCheckpoint({ ...files, 'merges.txt': '#version: 0.2\n' + 'Ġ t\n'.repeat(1e7) }),
     { message: /^merges\.txt: has 10000001 lines, more than config\.json's vocab_size less the 256 bytes/ });
@@ -193,7 +186,7 @@ test('finding 7: a checkpoint that declares 5 GB of weights is refused before an
     const E = 2048, L = 24, V = 50257, P = 1024;  // 1.3 G parameters: a 2.6 GB file (node's Blob sizes stop at 4 GiB)
     const path = join(dir, 'model.safetensors');
     await writeHalfSafetensors(path, gpt2Shapes({ vocab: V, d: E, layers: L, positions: P }), { sparse: true });
-    const small = await fixtureFiles('gpt2');
+    const small = await checkpointFiles('gpt2');
     const config = JSON.parse(await small['config.json'].text());
     Object.assign(config, { vocab_size: V, n_embd: E, n_layer: L, n_head: 16, n_positions: P });
     const before = allocated();

@@ -180,7 +180,7 @@ export function bindHub(store, engine, loads, { available }) {
       for (const option of select.querySelectorAll('option.hub-model-option')) if (option.value !== state.model && option.value !== loaded) option.remove();
       for (const name of [loaded, wanted && state.model]) {
         if (!name || select.querySelector(`option[value="${CSS.escape(name)}"]`)) continue;
-        select.append(element('option', { value: name, className: 'hub-model-option', textContent: `${parseHubModel(name).repo} (Hugging Face Hub)` }));
+        select.append(element('option', { value: name, className: 'hub-model-option', textContent: `Hub: ${parseHubModel(name).repo}` }));
       }
     },
     // Why the state's model from a hub cannot be shown yet; opens it from this device or offers it (once).

@@ -6,6 +6,7 @@
 // the reader's sentence sent nowhere.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { largeGpt2Files, standInRepos, startStandInHub } from '../hub/stand-in-hub.mjs';
 import { launchBrowser, serve, viewsReady, watchPage } from './browser.mjs';
 
@@ -252,6 +253,18 @@ test('the element with model="hf:gpt2": asks before it reads, opens the canonica
   await viewsReady(page, ['#gpt2']);
   assert.equal(hub.requests.length, before, 'the second visit reads it from this device');
   noSentence(sent);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the element on a page opened from disk: fetch works there, so it opens the model too, computed on the page', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems = watchPage(page, 'file://', [hub.endpoint, hub.storage]);
+  await page.goto(`${pathToFileURL(new URL('pages/element-hub.html', import.meta.url).pathname).href}?hub=${encodeURIComponent(hub.endpoint)}`);
+  await page.locator('#gpt2 .hub-offer button').click();
+  await viewsReady(page, ['#gpt2']);
+  assert.match(await page.locator('#gpt2 .status').textContent(), /openai-community\/gpt2: Layer 0, head 2 · computed on the page$/);
   assert.deepEqual(problems, []);
   await context.close();
 });

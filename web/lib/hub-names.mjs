@@ -9,7 +9,7 @@ export const DEFAULT_ENDPOINT = 'https://huggingface.co';
 // huggingface.co answers the API and serves small files; large (LFS and Xet) files are redirected to storage
 // hosts under huggingface.co and hf.co that change over time (cdn-lfs.huggingface.co, cdn-lfs-us-1.hf.co,
 // cas-bridge.xethub.hf.co, us.aws.cdn.hf.co, …), hence the two wildcards, which stay on the Hub's own domains.
-export const HUB_CONNECT_SOURCES = ['https://huggingface.co', 'https://*.huggingface.co', 'https://hf.co', 'https://*.hf.co'];
+export const HUB_CONNECT_SOURCES = ['https://huggingface.co', 'https://*.huggingface.co', 'https://*.hf.co'];
 
 // The Hub's rule (huggingface_hub's validate_repo_id): letters, digits, '-', '_', '.', neither first nor last,
 // no '--' or '..', at most 96 characters, not ending in '.git'; an optional owner the same way.

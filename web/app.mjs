@@ -1,13 +1,16 @@
 // The playground page: one state object (web/controllers/page-state.mjs, kept in location.hash) drives every
 // view. Small controllers around it: the inputs and the examples, the engine (a Web Worker, web/worker.mjs,
-// computing the newest request only, so typing never waits), the views, your own model's files, Share /
-// embed, export, and the service worker. Changing only the layer, head or token redraws from the last result
-// without computing again (the steps then ask for the chosen head's path through W_O on their own).
+// computing the newest request only, so typing never waits), the views, your own model's files, models from the
+// Hugging Face Hub, Share / embed, export, and the service worker. Changing only the layer, head or token
+// redraws from the last result without computing again (the steps then ask for the chosen head's path through
+// W_O on their own).
 import createAttention from './dist/attention.mjs';
 import { bindControls } from './controllers/controls.mjs';
 import { engineController } from './controllers/engine.mjs';
 import { bindExamples } from './controllers/examples.mjs';
 import { bindExport } from './controllers/export.mjs';
+import { bindHub } from './controllers/hub.mjs';
+import { modelLoads } from './controllers/model-loads.mjs';
 import { bindModelPicker } from './controllers/model-picker.mjs';
 import { pageState } from './controllers/page-state.mjs';
 import { registerServiceWorker } from './controllers/service-worker.mjs';
@@ -17,26 +20,34 @@ import { viewsController } from './controllers/views.mjs';
 import { blankTextNote } from './lib/view-rules.mjs';
 
 const store = pageState(() => refresh());
-// The worker reads ?simd=0 from its own URL. The one-file offline playground has no import.meta.url: no worker.
+// The one-file offline playground has no import.meta.url: no worker, no service worker, no Hub (its CSP lets it
+// connect nowhere), wherever it is opened from.
+const served = Boolean(import.meta.url);
+// The worker gets the page's query: it reads ?simd=0, and the dev server gives it a CSP that allows ?hub='s mirror.
 const engine = engineController({
   createAttention,
-  workerUrl: import.meta.url ? new URL(`./worker.mjs${location.search}`, import.meta.url) : null,
+  workerUrl: served ? new URL(`./worker.mjs${location.search}`, import.meta.url) : null,
   simd: new URLSearchParams(location.search).get('simd') === '0' ? false : 'auto',
 });
 const examples = bindExamples(store);
 const views = viewsController(store, (state) => ({ link: store.linkNote, example: examples.note(state) }));
 const controls = bindControls(store, { onKeystroke: views.keystroke });
-bindModelPicker(store, engine);
+const loads = modelLoads();  // one model load at a time, the user's files or the Hub's
+bindModelPicker(store, engine, loads);
+const hub = bindHub(store, engine, loads, { available: served });
 bindShare(store);
 bindExport(store, engine);
 
 async function refresh() {
   if (!store.state) return;  // the hash is still being read; reading it refreshes
+  hub.sync(store.state);
   controls.show(store.state);
   if (!engine.started) return;  // start() refreshes once it has
   const { state } = store;
-  if (state.model === 'checkpoint' && !engine.hasCheckpoint) {
-    return views.clear('Your own model is not loaded in this tab (its files are not part of the link): choose them with “Your own model…” below.');
+  if (!engine.has(state.model)) {
+    return views.clear(state.model === 'checkpoint'
+      ? 'Your own model is not loaded in this tab (its files are not part of the link): choose them with “Your own model…” below.'
+      : hub.missing(state));
   }
   const blank = blankTextNote(state.text);
   if (blank) return views.clear(blank);
@@ -62,5 +73,5 @@ async function refresh() {
   }
 }
 
-registerServiceWorker().catch((error) => console.warn(`offline use unavailable: ${error.message}`));
+if (served) registerServiceWorker().catch((error) => console.warn(`offline use unavailable: ${error.message}`));
 engine.start().then(refresh, (error) => say(`The WebAssembly core could not load: ${error.message}`, true));

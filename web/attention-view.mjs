@@ -4,11 +4,12 @@
 //   <script src="attention-view.js"></script>
 //   <attention-view sentence="The cat sat on the mat" layer="0" head="2" view="beams">fallback text</attention-view>
 //
-// Attributes: sentence, model ('builtin' | 'builtin-causal' | 'builtin-lens'), layer, head (a number, 'average'
-// or 'rollout'), token (the query shown by the beams), view ('beams' | 'matrix' | 'heads' | 'compare'), compare
-// (a second sentence: the comparison and cross-attention), mask ('trained' | 'causal' | 'none'; causal, present,
-// is mask="causal"), scaled="off" (no division by √d_k), temperature, hide-bos (present: the special tokens
-// hidden), height (a CSS length; the view scrolls inside), editable (a text box for the sentence),
+// Attributes: sentence, model ('builtin' | 'builtin-causal' | 'builtin-lens', or 'hf:<repo>[@<revision>]' for a
+// model from the Hugging Face Hub, and hub="<endpoint>" for a mirror: web/element-hub.mjs), layer, head (a number,
+// 'average' or 'rollout'), token (the query shown by the beams), view ('beams' | 'matrix' | 'heads' | 'compare'),
+// compare (a second sentence: the comparison and cross-attention), mask ('trained' | 'causal' | 'none'; causal,
+// present, is mask="causal"), scaled="off" (no division by √d_k), temperature, hide-bos (present: the special
+// tokens hidden), height (a CSS length; the view scrolls inside), editable (a text box for the sentence),
 // controls="none" (no layer/head/view choosers), theme ('light' | 'dark'; default: the reader's preference).
 // The children are the fallback shown when scripts are off.
 // AttentionView.render(element, data, options) shows precomputed weights (web/lib/weights-format.mjs) instead.
@@ -25,6 +26,7 @@ import { inlinedCreateAttention } from './lib/attention.inlined.mjs';
 import { serveRequests, startEngine } from './lib/compute.mjs';
 import { STATE_ATTRIBUTES, aggregateChoices, blankTextNote, computeRequest, elementSettings, firstTokenName, fitted, whatIfs } from './lib/view-rules.mjs';
 import { readWeights } from './lib/weights-format.mjs';
+import { elementHub } from './element-hub.mjs';
 import { renderBeams } from './ui/beams.mjs';
 import { renderComparison } from './ui/comparison.mjs';
 import { renderHeadGrid } from './ui/head-grid.mjs';
@@ -84,7 +86,7 @@ const element = (tag, properties = {}, ...children) => {
 
 // (In the worker there is no HTMLElement; the class is defined but never used there.)
 class AttentionView extends (globalThis.HTMLElement ?? Object) {
-  static observedAttributes = [...Object.values(STATE_ATTRIBUTES), 'causal', 'height', 'editable', 'controls'];
+  static observedAttributes = [...Object.values(STATE_ATTRIBUTES), 'causal', 'height', 'editable', 'controls', 'hub'];
   #parts;
   // What is shown: { tokens, keyTokens, special?, n, m, layers, heads, attentions, summaries, labels, title,
   // where?, result? (when computed here: the whole result, whose second sentence the comparison view shows) }.
@@ -92,6 +94,7 @@ class AttentionView extends (globalThis.HTMLElement ?? Object) {
   #given = false;     // the data came from render(), not from the model
   #computed = { key: null, compute: null };
   #scheduled = false;
+  #hub = null;        // the model from the Hub, when model="hf:…" (web/element-hub.mjs)
 
   constructor() {
     super();
@@ -176,7 +179,16 @@ class AttentionView extends (globalThis.HTMLElement ?? Object) {
       this.#parts.view.replaceChildren();
       return this.#say(blank);
     }
-    const request = computeRequest({ ...settings, text: settings.sentence });
+    this.#hub ??= elementHub({ view: this.#parts.view, say: (text, isError) => this.#say(text, isError),
+      engine: async () => (await sharedEngine()).engine, rerender: () => this.#schedule() });
+    const { model } = settings;
+    const engineModel = model.startsWith('hf:') ? await this.#hub.model(model, this.getAttribute('hub')) : model;
+    if (engineModel === null) {  // the reader is asked first, in the view
+      this.#data = null;
+      this.#computed.key = null;
+      return;
+    }
+    const request = computeRequest({ ...settings, model: engineModel, text: settings.sentence });
     const key = JSON.stringify(request);
     if (this.#computed.key === key) return;
     if (!this.#data) this.#say('Loading the attention model…');

@@ -28,15 +28,15 @@ export const viewsReady = (where, elements = null) =>
     .map((selector) => where.locator(selector).first().waitFor({ timeout: 20000 })));
 
 // Collects console errors, page errors, CSP violations, dialogs and requests that leave the origin ('file://'
-// for pages opened from disk).
-export function watchPage(page, origin) {
+// for pages opened from disk) and the `others` allowed (a hub and its storage host).
+export function watchPage(page, origin, others = []) {
   const problems = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('dialog', (dialog) => { problems.push(`dialog: ${dialog.message()}`); dialog.dismiss(); });  // alert(1) from an injection
   page.on('console', (message) => { if (message.type() === 'error') problems.push(`console error: ${message.text()}`); });
   page.on('request', (request) => {
     const url = request.url();
-    if (origin && !url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:')) {
+    if (origin && ![origin, ...others].some((allowed) => url.startsWith(allowed)) && !url.startsWith('data:') && !url.startsWith('blob:')) {
       problems.push(`request outside the origin: ${url}`);
     }
   });

@@ -1,10 +1,13 @@
 // Your own model in the playground: the fixture checkpoints (tests/fixtures/checkpoints) chosen with the file
 // picker or dropped on the page, loaded in the worker, and shown in every view with the reference's numbers;
-// a missing file named; the page after a reload without the files.
+// a missing file named; the page after a reload without the files; Cancel, and a second choice cancelling the first.
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { gpt2Shapes, writeHalfSafetensors } from '../../tools/fixtures/synthetic-checkpoint.mjs';
 import { launchBrowser, serve, viewsReady, watchPage } from './browser.mjs';
 
 let browser, server;
@@ -92,8 +95,60 @@ test('a GPT-2 checkpoint dropped on the page loads; a missing file is named; a r
   table.forEach((row, i) => row.forEach((w, j) => { if (j > i) assert.equal(w, 0); }));
   assert.equal(await page.evaluate(() => document.body.classList.contains('dropping')), false);
 
+  // A dropped folder: the model is named by it, not by its architecture (GPT2LMHeadModel). The folder's entry is
+  // made here as the browser makes it for a folder from a file manager (which a test cannot drag).
+  await page.evaluate((entries) => {
+    const files = entries.map(([name, bytes]) => new File([new Uint8Array(bytes)], name));
+    const folder = {
+      isDirectory: true, isFile: false, name: 'my-gpt2',
+      createReader: () => { let done = false; return { readEntries: (resolve) => { resolve(done ? [] : files.map((file) => ({ isFile: true, file: (ok) => ok(file) }))); done = true; } }; },
+    };
+    DataTransferItem.prototype.webkitGetAsEntry = () => folder;
+    const transfer = new DataTransfer();
+    transfer.items.add(files[0]);
+    document.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, files);
+  await page.waitForFunction(() => document.getElementById('checkpoint-status').textContent.startsWith('Loaded my-gpt2: 2 layers × 4 heads'), null, { timeout: 20000 });
+  assert.equal(await page.locator('#model option:checked').textContent(), 'your own model: my-gpt2');
+  assert.match(await page.textContent('#status'), / · my-gpt2 · computed/);
+
   await page.reload();
   await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Your own model is not loaded in this tab'));
   assert.deepEqual(problems, []);
   await page.close();
+});
+
+test('a large checkpoint loading can be cancelled, and a second one chosen while the first loads is the one that shows', async () => {
+  // GPT-2's shapes (12 layers, dModel 768) with the fixture's tokenizer: 170 MB of float16 zeros, a few seconds to read.
+  const folder = await mkdtemp(join(tmpdir(), 'large-checkpoint-'));
+  const config = { ...JSON.parse(await readFile(`${fixtures}gpt2/config.json`, 'utf8')), n_embd: 768, n_layer: 12, n_head: 12 };
+  await writeFile(join(folder, 'config.json'), JSON.stringify(config));
+  for (const name of ['vocab.json', 'merges.txt']) await copyFile(`${fixtures}gpt2/${name}`, join(folder, name));
+  await writeHalfSafetensors(join(folder, 'model.safetensors'), gpt2Shapes({ vocab: config.vocab_size, layers: 12, positions: config.n_positions }), { sparse: true });
+  const large = ['config.json', 'vocab.json', 'merges.txt', 'model.safetensors'].map((name) => join(folder, name));
+  const page = await browser.newPage();
+  const problems = watchPage(page, server.url);
+  try {
+    await page.goto(`${server.url}/`);
+    await viewsReady(page);
+    await page.setInputFiles('#checkpoint-files', large);
+    await page.waitForFunction(() => document.getElementById('checkpoint-progress').value > 0, null, { timeout: 20000 });
+    assert.match(await page.textContent('#checkpoint-status'), /^Reading your model: [\d.]+ [kM]B of 17\d MB$/);
+    await page.click('#load-cancel');
+    await page.waitForFunction(() => document.getElementById('checkpoint-status').textContent === 'Cancelled: your model was not loaded.');
+    assert.equal(await page.inputValue('#model'), 'builtin');
+
+    await page.setInputFiles('#checkpoint-files', large);
+    await page.waitForFunction(() => document.getElementById('checkpoint-status').textContent.startsWith('Reading your model'), null, { timeout: 20000 });
+    await page.setInputFiles('#checkpoint-files', await filesOf('bert'));
+    await page.waitForFunction(() => document.getElementById('checkpoint-status').textContent.startsWith('Loaded BertForMaskedLM'), null, { timeout: 20000 });
+    await page.waitForTimeout(5000);  // longer than the first one would still take
+    assert.match(await page.textContent('#checkpoint-status'), /^Loaded BertForMaskedLM: 2 layers/);
+    assert.equal(await page.locator('#model option:checked').textContent(), 'your own model: BertForMaskedLM');
+    assert.match(await page.textContent('#status'), /BertForMaskedLM · computed/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+    await rm(folder, { recursive: true, force: true });
+  }
 });

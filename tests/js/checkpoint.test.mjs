@@ -11,13 +11,12 @@ import { gpt2Shapes, parameterCount, shardSafetensors, writeHalfSafetensors } fr
 import { builds, fixtureFiles, fixtureReference, relativeError } from './helpers.mjs';
 
 const MODELS = ['bert', 'distilbert', 'gpt2', 'gpt2-bf16'];
-const filesOf = fixtureFiles, referenceOf = fixtureReference;
 
 for (const [build, attn] of Object.entries(builds)) {
   test(`${build}: BERT, DistilBERT (float16) and GPT-2 (float32, bfloat16) checkpoints agree with PyTorch within 1e-4`, async (t) => {
     for (const model of MODELS) {
-      const loaded = await attn.loadCheckpoint(await filesOf(model));
-      const reference = await referenceOf(model);
+      const loaded = await attn.loadCheckpoint(await fixtureFiles(model));
+      const reference = await fixtureReference(model);
       let worst = 0;
       for (const c of reference.cases) {
         const out = loaded.run(c.text, { hidden: true, projections: true });
@@ -43,9 +42,9 @@ for (const [build, attn] of Object.entries(builds)) {
   test(`${build}: Llama, Mistral, Qwen 2/3, Gemma 1/2, GPT-NeoX and RoBERTa checkpoints (F32, F16, BF16) agree with PyTorch`, async (t) => {
     let worstAttention = 0, worstHidden = 0;
     for (const model of MODERN) {
-      const loaded = await attn.loadCheckpoint(await filesOf(model));
+      const loaded = await attn.loadCheckpoint(await fixtureFiles(model));
       const { config } = loaded;
-      for (const c of (await referenceOf(model)).cases) {
+      for (const c of (await fixtureReference(model)).cases) {
         const out = loaded.run(c.text, { hidden: true, projections: true });
         assert.deepEqual([...out.ids], c.ids, `${model}: ids of ${c.text}`);
         const n = c.ids.length;
@@ -68,7 +67,7 @@ test('config says each family, its key/value heads, head size and rotary positio
   const attn = builds.simd;
   for (const [model, family, kvHeads, headDim, rotary] of [['gpt2', 'gpt2', 4, 8, false], ['llama', 'llama', 2, 8, true],
     ['qwen3', 'qwen3', 2, 12, true], ['gemma', 'gemma', 1, 16, true], ['gpt_neox', 'gpt_neox', 2, 16, true], ['roberta', 'roberta', 4, 8, false]]) {
-    const loaded = await attn.loadCheckpoint(await filesOf(model));
+    const loaded = await attn.loadCheckpoint(await fixtureFiles(model));
     assert.deepEqual([loaded.config.family, loaded.config.kvHeads, loaded.config.headDim, loaded.config.rotary], [family, kvHeads, headDim, rotary], model);
     loaded.dispose();
   }
@@ -79,13 +78,13 @@ test('config says each family, its key/value heads, head size and rotary positio
 
 test('tokens show as the model names them: WordPieces, byte-level text, special tokens', async () => {
   const attn = builds.simd;
-  const bert = await attn.loadCheckpoint(await filesOf('bert'));
+  const bert = await attn.loadCheckpoint(await fixtureFiles('bert'));
   const run = bert.run('Unbelievable, naïve!');
   assert.deepEqual(run.tokens, ['[CLS]', 'un', '##believ', '##able', ',', 'na', '##ive', '!', '[SEP]']);
   assert.deepEqual([...run.offsets.slice(2, 8)], [0, 2, 2, 8, 8, 12]);  // UTF-16 offsets into the original text
   assert.equal(bert.config.name, 'BertForMaskedLM');
   assert.equal(bert.config.causal, false);
-  const gpt2 = await attn.loadCheckpoint(await filesOf('gpt2'));
+  const gpt2 = await attn.loadCheckpoint(await fixtureFiles('gpt2'));
   const tokens = gpt2.run('The cat 🐈').tokens;
   assert.equal(tokens[0], '<|endoftext|>');
   assert.equal(tokens.slice(1).join(''), 'The cat 🐈');
@@ -96,7 +95,7 @@ test('tokens show as the model names them: WordPieces, byte-level text, special 
 
 test('a missing or broken file gives an Error naming it, and the module keeps working', async () => {
   const attn = builds.simd;
-  const bert = await filesOf('bert'), gpt2 = await filesOf('gpt2');
+  const bert = await fixtureFiles('bert'), gpt2 = await fixtureFiles('gpt2');
   const without = (files, name) => Object.fromEntries(Object.entries(files).filter(([n]) => n !== name));
   const cases = [
     [without(bert, 'config.json'), /^config\.json: missing/],
@@ -129,7 +128,7 @@ test('a missing or broken file gives an Error naming it, and the module keeps wo
 test('a sharded checkpoint (model.safetensors.index.json and its shards) loads as the same model; a missing shard is named', async () => {
   const attn = builds.simd;
   for (const model of ['bert', 'gpt2']) {
-    const files = await filesOf(model);
+    const files = await fixtureFiles(model);
     const whole = await attn.loadCheckpoint(files);
     const { index, ...shards } = shardSafetensors(new Uint8Array(await files['model.safetensors'].arrayBuffer()), 3);
     const { 'model.safetensors': _, ...small } = files;
@@ -149,7 +148,7 @@ test('a sharded checkpoint (model.safetensors.index.json and its shards) loads a
 
 test('loading and disposing of checkpoints leaves the heap as it was', async () => {
   const attn = builds.simd;
-  const files = await filesOf('gpt2');
+  const files = await fixtureFiles('gpt2');
   (await attn.loadCheckpoint(files)).dispose();  // the first load may grow the heap's own structures
   const before = attn.heapStats().allocatedBytes;
   for (let i = 0; i < 5; i++) {
@@ -168,7 +167,7 @@ test('a checkpoint of GPT-2\'s size (124M parameters) loads and runs within wasm
   const dir = await mkdtemp(join(tmpdir(), 'gpt2-size-'));
   try {
     await writeHalfSafetensors(join(dir, 'model.safetensors'), shapes);
-    const small = await filesOf('gpt2');
+    const small = await fixtureFiles('gpt2');
     const config = JSON.parse(await small['config.json'].text());
     Object.assign(config, { vocab_size: V, n_embd: E, n_layer: L, n_head: 12, n_positions: P, n_ctx: P });
     const started = performance.now();

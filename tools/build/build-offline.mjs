@@ -22,7 +22,7 @@ const { outputFiles: [script] } = await classicScript('web/app.mjs', 'the playgr
   }],
 });
 const js = script.text;
-const css = `${await readFile(`${root}web/ui/views.css`, 'utf8')}\n${await readFile(`${root}web/style.css`, 'utf8')}`;
+const css = (await Promise.all(['ui/views.css', 'style.css', 'hub.css'].map((file) => readFile(`${root}web/${file}`, 'utf8')))).join('\n');
 const icon = `data:image/svg+xml;base64,${(await readFile(`${root}web/icon.svg`)).toString('base64')}`;
 const sha256 = (text) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 const csp = [
@@ -35,7 +35,7 @@ const replace = (pattern, replacement) => {
   if (!pattern.test(html)) throw new Error(`web/index.html no longer has ${pattern}; update tools/build/build-offline.mjs`);
   html = html.replace(pattern, () => replacement);  // a function: the script holds "$&"-like text
 };
-replace(/ *<link rel="stylesheet" href="ui\/views.css">\n *<link rel="stylesheet" href="style.css">\n/, '');
+replace(/ *<link rel="stylesheet" href="ui\/views.css">\n *<link rel="stylesheet" href="style.css">\n *<link rel="stylesheet" href="hub.css">\n/, '');
 replace(/ *<link rel="manifest"[^>]*>\n/, '');
 replace(/<link rel="icon" href="icon.svg"/, `<link rel="icon" href="${icon}"`);
 replace(/ *<script type="module" src="app.mjs"><\/script>\n/, `  <style>${css}</style>\n`);

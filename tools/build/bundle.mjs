@@ -1,6 +1,5 @@
 // Packs the two wasm builds (build/wasm-simd, build/wasm-scalar) and web/lib's loader into dist/:
-//   attention.mjs, attention-api.mjs,         ES-module entry and its shared core (copied as they are)
-//   checkpoint-files.mjs
+//   attention.mjs, attention-api.mjs, …       ES-module entry and the web/lib modules it imports (copied as they are)
 //   attention-{simd,scalar}.mjs / .wasm       Emscripten's glue as an ES module, and the wasm it instantiates
 //   attention.iife.js                         one classic script (an IIFE), both wasm builds inlined (works from
 //                                             file://); attention.umd.js is the same file under its earlier name
@@ -30,7 +29,15 @@ for (const flavor of ['simd', 'scalar']) {
   await writeFile(`${dist}/attention-${flavor}.mjs`, `${glue.slice(0, footer)}export default createAttentionModule;\n`);
   await copyFile(`${from}.wasm`, `${dist}/attention-${flavor}.wasm`);
 }
-for (const file of ['attention.mjs', 'attention-api.mjs', 'js-values.mjs', 'wasm-boundary.mjs', 'checkpoint-files.mjs']) await copyFile(`${root}web/lib/${file}`, `${dist}/${file}`);
+// The ES-module entry and every web/lib module it imports, followed import by import (they import only each other).
+for (const queue = ['attention.mjs'], copied = new Set(); queue.length > 0;) {
+  const file = queue.shift();
+  if (copied.has(file)) continue;
+  copied.add(file);
+  const source = await readFile(`${root}web/lib/${file}`, 'utf8');
+  queue.push(...[...source.matchAll(/from '\.\/([\w.-]+\.mjs)'/g)].map((match) => match[1]));
+  await copyFile(`${root}web/lib/${file}`, `${dist}/${file}`);
+}
 // The built-in models (trained by npm run train-model, committed in web/models).
 await mkdir(`${dist}/models`, { recursive: true });
 for (const name of new Set(Object.values(BUILTIN_MODELS))) {

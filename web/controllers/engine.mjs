@@ -4,15 +4,17 @@
 // step 5 asks separately for the chosen head's trace (web/lib/analysis.mjs's traceHead), its own newest only.
 import { latestOnly } from '../lib/analysis.mjs';
 import { startEngine } from '../lib/compute.mjs';
+import { isHubModel } from '../lib/hub-names.mjs';
 import { computeRequest } from '../lib/view-rules.mjs';
 
 // workerUrl: null where no worker can be (the one-file offline playground); simd: createAttention's option.
 export function engineController({ createAttention, workerUrl, simd }) {
   let engine = null, compute = null, computeTrace = null, description = '';
   let checkpoints = 0;  // the user's models loaded in this tab: a new one is a new model named 'checkpoint'
+  let hubModel = null, hubLoads = 0;  // the model from a hub in the engine ('hf:<repo>@<commit>'), and how many came
   let last = { key: null, result: null }, pending = { key: null, promise: null };
   let lastTrace = { key: null, trace: null }, pendingTrace = { key: null, promise: null };
-  const keyOf = (state) => JSON.stringify([computeRequest(state), state.model === 'checkpoint' && checkpoints]);
+  const keyOf = (state) => JSON.stringify([computeRequest(state), state.model === 'checkpoint' && checkpoints, isHubModel(state.model) && hubLoads]);
   const traceKeyOf = (state) => JSON.stringify([keyOf({ ...state, compare: '' }), state.layer, state.head]);  // one sentence's
 
   return {
@@ -25,7 +27,8 @@ export function engineController({ createAttention, workerUrl, simd }) {
     },
     get started() { return engine !== null; },
     get description() { return description; },  // 'SIMD WebAssembly build in a worker', …
-    get hasCheckpoint() { return checkpoints > 0; },
+    // The engine can compute `model` now: a built-in one, or the user's or a hub's once loaded.
+    has: (model) => (isHubModel(model) ? model === hubModel : model !== 'checkpoint' || checkpoints > 0),
     get lastResult() { return last.result; },
     // Whether the last result is the one `state` shows (false: the text or a what-if has changed since).
     isShowing: (state) => last.key === keyOf(state),
@@ -58,11 +61,20 @@ export function engineController({ createAttention, workerUrl, simd }) {
       return answer.trace;
     },
 
-    // The user's checkpoint files into the engine, as the model 'checkpoint'; resolves to its config.
-    async loadCheckpoint(files, onProgress) {
-      const { config } = await engine.loadCheckpoint(files, onProgress);
+    // The user's checkpoint files into the engine, as the model 'checkpoint'; resolves to its config. options:
+    // { onProgress, signal, name } (web/lib/compute.mjs).
+    async loadCheckpoint(files, options) {
+      const { config } = await engine.loadCheckpoint(files, options);
       checkpoints += 1;
       return config;
     },
+    // A model from a hub ({ repo, endpoint, revision }) into the engine; resolves to { config, hub, name }.
+    async loadFromHub(hub, options) {
+      const loaded = await engine.loadFromHub(hub, options);
+      hubModel = loaded.name;
+      hubLoads += 1;
+      return loaded;
+    },
+    hubInfo: (hub, options) => engine.hubInfo(hub, options),
   };
 }

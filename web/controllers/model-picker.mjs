@@ -1,12 +1,12 @@
 // Your own model: a Hugging Face checkpoint's files, chosen with "Your own model…" or dropped anywhere on the
-// page (the files, or their folder), loaded by the engine tensor by tensor with a progress bar. Once loaded it
-// is the model 'checkpoint' of the model chooser, and the page shows it.
+// page (the files, or their folder), loaded by the engine tensor by tensor with a progress bar and a Cancel
+// button (web/controllers/model-loads.mjs). Once loaded it is the model 'checkpoint' of the model chooser, named
+// by its folder when there is one, and the page shows it.
 const $ = (id) => document.getElementById(id);
-const megabytes = (bytes) => (bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0);
 
-// Dropped files, or the files of a dropped folder (one level: a checkpoint's folder).
+// Dropped files, or the files of a dropped folder (one level: a checkpoint's folder): -> { files, folder }.
 async function droppedFiles(entries, files) {
-  if (!entries.some((entry) => entry?.isDirectory)) return files;
+  if (!entries.some((entry) => entry?.isDirectory)) return { files, folder: null };
   const out = [];
   const fileOf = (entry) => new Promise((resolve, reject) => entry.file(resolve, reject));
   for (const entry of entries) {
@@ -17,45 +17,31 @@ async function droppedFiles(entries, files) {
       for (const child of batch) if (child.isFile) out.push(await fileOf(child));
     }
   }
-  return out;
+  return { files: out, folder: entries.find((entry) => entry?.isDirectory).name };
 }
 
-export function bindModelPicker(store, engine) {
-  const progress = $('checkpoint-progress'), note = $('checkpoint-status');
+// What a loaded model is, for the status line: 'gpt2: 12 layers × 12 heads, dModel 768, causal, up to 1024 tokens'.
+export const describeModel = (config) => `${config.name}: ${config.layers} layers × ${config.heads} heads, dModel ${config.dModel}`
+  + `${config.causal ? ', causal' : ''}, up to ${config.maxLength} tokens`;
 
-  async function load(files) {
+// loads: web/controllers/model-loads.mjs's, shared with the Hub's dialog (one load at a time).
+export function bindModelPicker(store, engine, loads) {
+  async function load({ files, folder = null }) {
     if (files.length === 0) return;
-    note.classList.toggle('error', !engine.started);
-    if (!engine.started) {
-      note.textContent = 'The WebAssembly core is still loading: choose the files again in a moment.';
-      return;
-    }
-    note.textContent = `Reading ${files.length} file${files.length === 1 ? '' : 's'}…`;
-    progress.removeAttribute('value');
-    progress.hidden = false;
-    try {
-      const config = await engine.loadCheckpoint(files, ({ loaded, total }) => {
-        progress.max = total;
-        progress.value = loaded;
-        note.textContent = `Reading model.safetensors: ${megabytes(loaded)} of ${megabytes(total)} MB`;
-      });
-      const option = $('model').querySelector('option[value="checkpoint"]');
-      option.disabled = false;
-      option.textContent = `your own model: ${config.name}`;
-      note.textContent = `Loaded ${config.name}: ${config.layers} layers × ${config.heads} heads, dModel ${config.dModel}` +
-        `${config.causal ? ', causal' : ''}, up to ${config.maxLength} tokens.`;
-      store.commit({ ...store.state, model: 'checkpoint', layer: 0, head: 0 }, true);
-    } catch (error) {
-      note.textContent = `Could not load your model: ${error.message}`;
-      note.classList.add('error');
-    } finally {
-      progress.hidden = true;
-    }
+    if (!engine.started) return loads.say('The WebAssembly core is still loading: choose the files again in a moment.', true);
+    loads.say(`Reading ${files.length} file${files.length === 1 ? '' : 's'}…`);
+    const config = await loads.run('your model', (options) => engine.loadCheckpoint(files, { ...options, ...(folder ? { name: folder } : {}) }));
+    if (!config) return;
+    const option = $('model').querySelector('option[value="checkpoint"]');
+    option.disabled = false;
+    option.textContent = `your own model: ${config.name}`;
+    loads.say(`Loaded ${describeModel(config)}.`);
+    store.commit({ ...store.state, model: 'checkpoint', layer: 0, head: 0 }, true);
   }
 
   const picker = $('checkpoint-files');
   $('checkpoint-open').addEventListener('click', () => picker.click());
-  picker.addEventListener('change', () => { load([...picker.files]); picker.value = ''; });
+  picker.addEventListener('change', () => { load({ files: [...picker.files] }); picker.value = ''; });
 
   const hasFiles = (event) => [...(event.dataTransfer?.types ?? [])].includes('Files');
   document.addEventListener('dragover', (event) => {

@@ -3,8 +3,10 @@
 // arguments once into plain values (js-values.mjs), copies them into wasm memory and calls the core's
 // numbers-only boundary (wasm-boundary.mjs), so that no caller code runs while wasm holds memory or a handle.
 // Option defaults and the messages that name a JS argument live here; the core checks the rest. No DOM.
-import { byteLength, checkpointSources, readRange } from './checkpoint-files.mjs';
-import { bytes, callback, flag, number, pairs, size, snapshot, text, typedArray } from './js-values.mjs';
+import { localSource } from './checkpoint-files.mjs';
+import { hubArguments, hubInfo, named, openHubCheckpoint } from './hub.mjs';
+import { throwIfAborted } from './hub-http.mjs';
+import { abortSignal, bytes, callback, flag, number, pairs, size, snapshot, text, typedArray } from './js-values.mjs';
 import { wasmBoundary } from './wasm-boundary.mjs';
 
 // The smallest module that uses a SIMD128 instruction: validates only where SIMD is supported.
@@ -64,7 +66,8 @@ function inputs(a) {
 // A model's functions on its handle, which dispose() frees. Every call reads its arguments first and checks the
 // model is alive right before entering wasm, so an argument's getter that disposes of the model cannot free it
 // under the call.
-function makeModel(core, handle, config) {
+// extra: more of the model's own properties (hub: where a model from a hub came from).
+function makeModel(core, handle, config, extra = {}) {
   let alive = true;
   const live = () => {
     if (!alive) throw new RangeError('model: it has been disposed of; load it again');
@@ -76,6 +79,7 @@ function makeModel(core, handle, config) {
   });
   return Object.freeze({
     config: Object.freeze(config),
+    ...extra,
     /** { ids: Int32Array(n), tokens: string[], offsets: Int32Array(2n), special: Uint8Array(n) } for the text alone. */
     tokenize(value) {
       const source = text(value);
@@ -149,6 +153,56 @@ export async function createAttentionWith({ loadFactory, instantiate, readModel 
   const projectionTable = (scope, p) => scope.table([p.dModel, p.heads, ...addresses(scope, p.arrays)]);
   const withNullWeights = (result, o) => ({ output: result.output, weights: o.weights ? result.weights : null });
 
+  // The one loader of every checkpoint, from a source of its files (web/lib/checkpoint-files.mjs describes it):
+  // the core says which files to read and which byte ranges of them; JS reads them and puts them in, never
+  // holding more than a small file or one tensor. -> { handle, config } of the model; the checkpoint's own
+  // memory is freed however it ends.
+  async function loadFrom(source, { onProgress, signal, name }) {
+    const { handle } = core.read(exports.checkpointNew(), 'checkpoint');
+    try {
+      for (const file of info.checkpointTextFiles) {  // each file's size checked before it is read
+        if (!source.has(file)) continue;
+        const length = await source.size(file);
+        core.call((scope) => core.read(exports.checkpointCheckFile(...scope.text(file, 'name'), length), file));
+        const contents = await source.read(file, 0, length);
+        throwIfAborted(signal);
+        core.call((scope) => core.read(exports.checkpointAddFile(handle, ...scope.text(file, 'name'), ...scope.array(contents, file)), file));
+      }
+      // The weights' files (model.safetensors, or the shards the index names): each one's header.
+      const { files: weightFiles } = core.read(exports.checkpointWeightsFiles(handle), 'model.safetensors.index.json');
+      for (const file of weightFiles) {
+        if (!source.has(file)) throw new Error(`${file}: missing; ${weightFiles.length > 1 ? 'model.safetensors.index.json lists it' : 'it holds the weights'}`);
+        const length = await source.size(file);
+        const first8 = await source.read(file, 0, Math.min(8, length));
+        throwIfAborted(signal);
+        const { length: headerLength } = core.call((scope) => core.read(exports.safetensorsHeaderLength(...scope.text(file, 'file'), ...scope.array(first8, file), length), file));
+        const header = await source.read(file, 0, 8 + headerLength);
+        throwIfAborted(signal);
+        core.call((scope) => core.read(exports.checkpointAddWeights(handle, ...scope.text(file, 'file'), ...scope.array(header, file), length), file));
+      }
+      const memoryLeft = exports.heapMaximum() - exports.heapAllocated();
+      const { needed } = core.read(exports.checkpointBegin(handle, memoryLeft), 'model.safetensors');
+      const ranges = needed.names.map((tensor, i) => ({ file: needed.files[i], tensor, begin: needed.begin[i], end: needed.end[i] }));
+      source.plan?.(ranges);
+      const total = ranges.reduce((sum, r) => sum + r.end - r.begin, 0);
+      let loaded = 0, shown = 0;
+      const arrived = (count) => {  // progress as bytes arrive, at most about a thousand steps
+        loaded += count;
+        if (loaded - shown >= total / 1000 || loaded === total) onProgress?.({ loaded: (shown = loaded), total });
+      };
+      onProgress?.({ loaded, total });
+      for (const { file, tensor, begin, end } of ranges) {
+        const bytes = await source.read(file, begin, end, arrived);
+        throwIfAborted(signal);
+        core.call((scope) => core.read(exports.checkpointPut(handle, ...scope.text(tensor, 'name'), ...scope.array(bytes, file)), file));
+      }
+      const { handle: model, config } = core.read(exports.checkpointFinish(handle), 'model.safetensors');
+      return { handle: model, config: name === null || name === undefined ? config : { ...config, name } };
+    } finally {
+      exports.checkpointFree(handle);
+    }
+  }
+
   return Object.freeze({
     simd: build === 'simd',
     version: info.version,
@@ -204,45 +258,31 @@ export async function createAttentionWith({ loadFactory, instantiate, readModel 
     },
     /** A Hugging Face checkpoint from its files: File objects (named as published), or { 'config.json': Blob |
      *  Uint8Array | string, … }. model.safetensors (or the shards model.safetensors.index.json names) is read
-     *  tensor by tensor; onProgress({ loaded, total }) follows it in bytes. See web/lib/checkpoint-files.mjs. */
+     *  tensor by tensor; onProgress({ loaded, total }) follows it in bytes; signal (an AbortSignal) stops it;
+     *  name: the model's name in its config (default: the core's, from config.json's architectures). */
     async loadCheckpoint(files, options) {
-      const onProgress = callback(snapshot(options, 'options', ['onProgress'], { optional: true }).onProgress, 'onProgress');
-      const { texts, weights } = checkpointSources(files, info.checkpointTextFiles);
-      const { handle } = core.read(exports.checkpointNew(), 'checkpoint');
-      try {
-        for (const [name, source] of texts) {  // each file's size checked before it is read
-          core.call((scope) => core.read(exports.checkpointCheckFile(...scope.text(name, 'name'), byteLength(source)), name));
-          const contents = await readRange(source, 0, byteLength(source));
-          core.call((scope) => core.read(exports.checkpointAddFile(handle, ...scope.text(name, 'name'), ...scope.array(contents, name)), name));
-        }
-        // The weights' files (model.safetensors, or the shards the index names): each one's header.
-        const { files: weightFiles } = core.read(exports.checkpointWeightsFiles(handle), 'model.safetensors.index.json');
-        for (const file of weightFiles) {
-          const source = weights.get(file);
-          if (!source) throw new Error(`${file}: missing; ${weightFiles.length > 1 ? 'model.safetensors.index.json lists it' : 'it holds the weights'}`);
-          const size = byteLength(source);
-          const first8 = await readRange(source, 0, Math.min(8, size));
-          const { length } = core.call((scope) => core.read(exports.safetensorsHeaderLength(...scope.text(file, 'file'), ...scope.array(first8, file), size), file));
-          const header = await readRange(source, 0, 8 + length);
-          core.call((scope) => core.read(exports.checkpointAddWeights(handle, ...scope.text(file, 'file'), ...scope.array(header, file), size), file));
-        }
-        const memoryLeft = exports.heapMaximum() - exports.heapAllocated();
-        const { needed } = core.read(exports.checkpointBegin(handle, memoryLeft), 'model.safetensors');
-        const total = needed.end.reduce((sum, end, i) => sum + end - needed.begin[i], 0);
-        let loaded = 0;
-        onProgress?.({ loaded, total });
-        for (const [i, name] of needed.names.entries()) {
-          const file = needed.files[i];
-          const tensor = await readRange(weights.get(file), needed.begin[i], needed.end[i]);
-          core.call((scope) => core.read(exports.checkpointPut(handle, ...scope.text(name, 'name'), ...scope.array(tensor, file)), file));
-          loaded += needed.end[i] - needed.begin[i];
-          onProgress?.({ loaded, total });
-        }
-        const { handle: model, config } = core.read(exports.checkpointFinish(handle), 'model.safetensors');
-        return makeModel(core, model, config);
-      } finally {
-        exports.checkpointFree(handle);
-      }
+      const o = snapshot(options, 'options', ['onProgress', 'signal', 'name'], { optional: true });
+      const args = { onProgress: callback(o.onProgress, 'onProgress'), signal: abortSignal(o.signal, 'signal'),
+        name: o.name === undefined || o.name === null ? null : text(o.name, 'name') };
+      const { handle, config } = await loadFrom(localSource(files, info.checkpointTextFiles), args);
+      return makeModel(core, handle, config);
     },
+    /** A checkpoint on the Hugging Face Hub (or a mirror at options.endpoint) by its repository's name, read as
+     *  loadCheckpoint reads files, in HTTP byte ranges, through this device's copy where Cache Storage exists.
+     *  model.hub says where it came from and whether it is now kept on this device. See web/lib/hub.mjs. */
+    async loadFromHub(repo, options) {
+      const o = hubArguments(repo, options);
+      const opened = await openHubCheckpoint(o, info.checkpointTextFiles);
+      let loaded;
+      try {
+        loaded = await loadFrom(opened.source, { ...o, name: opened.name });
+      } catch (error) {
+        throw await opened.abandon(error);
+      }
+      const hub = Object.freeze(await opened.finish(loaded.config));
+      return makeModel(core, loaded.handle, loaded.config, { hub });
+    },
+    /** What loadFromHub would read: { repo, revision, sha, endpoint, files: [{ name, size }], bytes, kept }. */
+    hubInfo: async (repo, options) => hubInfo(hubArguments(repo, options), info.checkpointTextFiles),
   });
 }

@@ -241,7 +241,71 @@ export interface Attention {
    * read tensor by tensor. Rejects with an Error whose message starts with the file at fault.
    */
   loadCheckpoint(files: File[] | FileList | Record<string, Blob | Uint8Array | string>,
-                 options?: { onProgress?: (progress: { loaded: number; total: number }) => void }): Promise<Model>;
+                 options?: LoadOptions & {
+                   /** The model's config.name (e.g. its folder's name); default: config.json's architecture. */
+                   name?: string;
+                 }): Promise<Model>;
+  /**
+   * A checkpoint on the Hugging Face Hub (or a mirror) by its repository's name ('openai-community/gpt2', or a
+   * legacy name such as 'gpt2', which the Hub redirects to its canonical repository): the same Model as
+   * loadCheckpoint of its files, with config.name the canonical repository and `hub` saying where it came from.
+   * The revision is resolved to a commit by the Hub's API; config.json and the tokenizer's files are read whole,
+   * the safetensors in HTTP byte ranges (never whole). Where Cache Storage exists (pages and workers of a
+   * secure context), what is read is kept on this device under the repository and commit, and read from there
+   * next time (a commit kept here needs no network). Rejects with an Error whose message starts with the
+   * repository's name (not found, gated or private, an architecture the core cannot read, no range support, the
+   * network down), a TypeError or RangeError naming a bad argument before any request, or the signal's
+   * AbortError.
+   */
+  loadFromHub(repo: string, options?: HubOptions): Promise<Model & { readonly hub: HubSource }>;
+  /** What loadFromHub would read, from the Hub's API (or this device's copy), without reading it. */
+  hubInfo(repo: string, options?: Omit<HubOptions, 'onProgress'>): Promise<HubInfo>;
+}
+
+export interface LoadOptions {
+  /** Bytes of the tensors read so far, of `total`; called as they arrive (at most about a thousand times). */
+  onProgress?: (progress: { loaded: number; total: number }) => void;
+  /** Cancels the load: it rejects with the signal's reason (an AbortError) and frees what it holds. */
+  signal?: AbortSignal;
+}
+
+export interface HubOptions extends LoadOptions {
+  /** The hub's base URL (HF_ENDPOINT for the Python library): http(s), no query. Default 'https://huggingface.co'. */
+  endpoint?: string;
+  /** A branch, tag or 40-digit commit. Default 'main'. */
+  revision?: string;
+  /** false: neither read nor keep this device's copy. Default true (where Cache Storage exists). */
+  cache?: boolean;
+}
+
+export interface HubSource {
+  endpoint: string;
+  /** The canonical repository ('openai-community/gpt2' for 'gpt2'). */
+  repo: string;
+  /** The revision asked for, and the commit it resolved to (null only from a mirror without the API). */
+  revision: string;
+  sha: string | null;
+  /** Now kept on this device (Cache Storage), so that the next load of this commit reads nothing over the network. */
+  kept: boolean;
+  /** Every byte came from this device's copy. */
+  fromDevice: boolean;
+  /** Bytes of bodies received over the network. */
+  downloaded: number;
+  /** Why it was not kept (a full quota, …), or that the copy on this device was used offline; else null. */
+  note: string | null;
+}
+
+export interface HubInfo {
+  endpoint: string;
+  repo: string;
+  revision: string;
+  sha: string | null;
+  /** The files a load reads, with their sizes as the Hub reports them (null where it does not). */
+  files: { name: string; size: number | null }[];
+  /** Their sum, null when a size is unknown: the most a load downloads (tensors it skips are not read). */
+  bytes: number | null;
+  /** This device has the model: opening it downloads nothing. */
+  kept: boolean;
 }
 
 export interface CreateAttentionOptions {

@@ -2,9 +2,17 @@
 // ranges of model.safetensors without reading it whole (Blob.slice; a File is a Blob). Blobs are read with the
 // engine's own Blob methods, so a look-alike object runs no code of its own while a checkpoint loads. DOM-free:
 // File objects in browsers and workers, Blobs (fs.openAsBlob) or bytes in node.
+//
+// A checkpoint source, as the loader (web/lib/attention-api.mjs) reads every checkpoint — a user's files here, a
+// hub's over HTTP in web/lib/hub-source.mjs:
+//   has(name)                          the file is there (config.json, a tokenizer file, a .safetensors file)
+//   size(name) -> Promise<bytes>
+//   read(name, begin, end, onBytes?) -> Promise<Uint8Array> of bytes [begin, end); onBytes(k) as bytes arrive
+//   plan?(ranges)                      the [{ file, begin, end }] to be read next, in order (HTTP merges them)
+//   close?()                           the load stopped early: end what is open
 import { describe, elementCount, typedArrayKind } from './js-values.mjs';
 
-export const WEIGHTS_FILE = 'model.safetensors';
+const WEIGHTS_FILE = 'model.safetensors';
 const INDEX_FILE = 'model.safetensors.index.json';
 
 const blobMethods = typeof Blob === 'function' && {
@@ -32,10 +40,10 @@ const isFile = (value) => {
   }
 };
 
-export const byteLength = (source) => (isBlob(source) ? blobMethods.size.call(source) : elementCount(source));
+const byteLength = (source) => (isBlob(source) ? blobMethods.size.call(source) : elementCount(source));
 
 // Bytes [begin, end) of a Blob or a Uint8Array, as a Uint8Array.
-export async function readRange(source, begin, end) {
+async function readRange(source, begin, end) {
   if (isBlob(source)) return new Uint8Array(await blobMethods.arrayBuffer.call(blobMethods.slice.call(source, begin, end)));
   return subarray.call(source, begin, end);
 }
@@ -51,7 +59,7 @@ function source(name, value) {
 // the core reads as text (config.json, the shards' index, the tokenizer's). -> { texts: [[name, source]],
 // weights: Map(name -> source) of the .safetensors files }. Other files are left unread. Errors name the file
 // that is missing or not usable.
-export function checkpointSources(files, textFiles) {
+function checkpointSources(files, textFiles) {
   const list = isFile(files?.[0]) || (typeof FileList === 'function' && files instanceof FileList);
   if (!list && (typeof files !== 'object' || files === null)) {
     throw new TypeError(`files: expected File objects or an object of file names to contents, got ${describe(files)}`);
@@ -75,4 +83,19 @@ export function checkpointSources(files, textFiles) {
   }
   const texts = textFiles.filter((name) => byName.has(name)).map((name) => [name, source(name, byName.get(name))]);
   return { texts, weights };
+}
+
+// A user's files as a checkpoint source (above).
+export function localSource(files, textFiles) {
+  const { texts, weights } = checkpointSources(files, textFiles);
+  const byName = new Map([...texts, ...weights]);
+  return {
+    has: (name) => byName.has(name),
+    size: async (name) => byteLength(byName.get(name)),
+    async read(name, begin, end, onBytes) {
+      const bytes = await readRange(byName.get(name), begin, end);
+      onBytes?.(bytes.length);
+      return bytes;
+    },
+  };
 }

@@ -1,10 +1,60 @@
 // Where the attention is computed: in a Web Worker when the browser can start one (over http), else on the
 // page's own thread (workers cannot start from file://); startEngine chooses, for the playground page and the
-// <attention-view> element alike. Either way: { ready, compute(request), loadCheckpoint(files, onProgress) }. Requests run one after another; callers that want only their newest
-// request wrap compute in latestOnly (analysis.mjs). loadCheckpoint makes the user's Hugging Face checkpoint the
-// model named 'checkpoint' and resolves to { config }. The worker side is serveRequests below; web/worker.mjs
-// and the <attention-view> bundle run it.
+// <attention-view> element alike. Either way the engine is { ready, compute(request), loadCheckpoint(files,
+// options), loadFromHub(hub, options), hubInfo(hub, options) }, with options { onProgress, signal } (a cancel
+// rejects at once with an AbortError and stops the load where it runs). Requests run one after another; callers
+// that want only their newest request wrap compute in latestOnly (analysis.mjs). loadCheckpoint makes the user's
+// files the model named 'checkpoint'; loadFromHub makes a model from a hub the model named 'hf:<repo>@<commit>'
+// (one at a time: the next one replaces it), and resolves to { config, hub, name }. The worker side is
+// serveRequests below; web/worker.mjs and the <attention-view> bundle run it.
 import { createAnalyser, transferables } from './analysis.mjs';
+import { abortError } from './hub-http.mjs';
+import { hubModelName, parseHubModel } from './hub-names.mjs';
+
+const HUB_SLOT = 'hub';  // the analyser's name for the model from a hub; requests name it by hubModelName
+
+// The engine itself, wherever it runs: the core, the analyser and the models loaded into it.
+function engineCore(createAttention, options) {
+  const core = createAttention(options);
+  const analyser = core.then(createAnalyser);
+  let hubModel = null;  // 'hf:<repo>@<commit>' of the model in the HUB_SLOT
+  return {
+    core,
+    ready: core.then((attn) => ({ simd: attn.simd, arch: attn.arch })),
+    async compute(request) {
+      const hub = parseHubModel(request.model);
+      if (!hub) return (await analyser)(request);
+      if (request.model !== hubModel) throw new Error(`${hub.repo}: this model from the Hub is not open here; open it first`);
+      return (await analyser)({ ...request, model: HUB_SLOT });
+    },
+    // message: { checkpoint: files, name } | { hub: { repo, endpoint, revision } } | { hubInfo: { repo, endpoint, revision } }
+    async load(message, { onProgress, signal }) {
+      const attn = await core;
+      if (message.hubInfo) {
+        const { repo, ...hubOptions } = message.hubInfo;
+        return attn.hubInfo(repo, { ...hubOptions, signal });
+      }
+      if (message.checkpoint) {
+        const model = await attn.loadCheckpoint(message.checkpoint, { onProgress, signal, name: message.name });
+        await (await analyser).add('checkpoint', model);
+        return { config: model.config };
+      }
+      const { repo, ...hubOptions } = message.hub;
+      const model = await attn.loadFromHub(repo, { ...hubOptions, onProgress, signal });
+      await (await analyser).add(HUB_SLOT, model);
+      hubModel = hubModelName(model.hub.repo, model.hub.sha ?? model.hub.revision);
+      return { config: model.config, hub: { ...model.hub }, name: hubModel };
+    },
+  };
+}
+
+// The engine's functions over `call(message, { onProgress, signal })`, the same in a worker and on the page.
+const engineFunctions = (call) => ({
+  compute: (request) => call({ request }),
+  loadCheckpoint: (files, { name, ...options } = {}) => call({ checkpoint: [...files], name }, options),
+  loadFromHub: (hub, options) => call({ hub }, options),
+  hubInfo: (hub, options) => call({ hubInfo: hub }, options),
+});
 
 // workerOptions: { type: 'module' } for web/worker.mjs; {} for a classic script such as dist/attention-view.js.
 export function startWorker(workerUrl, workerOptions = { type: 'module' }) {
@@ -16,24 +66,26 @@ export function startWorker(workerUrl, workerOptions = { type: 'module' }) {
       if (data.ready) return resolve(data.ready);
       if (data.failed) return reject(new Error(data.failed));
       const call = calls.get(data.id);
+      if (!call) return;  // cancelled: the page has moved on
       if (data.progress) return call.onProgress?.(data.progress);
       calls.delete(data.id);
-      if (data.error !== undefined) call.reject(new Error(data.error));
+      if (data.error !== undefined) call.reject(Object.assign(new Error(data.error), { name: data.name ?? 'Error' }));
       else call.resolve(data.result);
     });
     worker.addEventListener('error', (event) => reject(new Error(event.message || 'the worker could not start')));
   });
-  const call = (message, onProgress) => new Promise((resolve, reject) => {
+  const call = (message, { onProgress, signal } = {}) => new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortError(signal));
     const id = nextId++;
     calls.set(id, { resolve, reject, onProgress });
+    signal?.addEventListener('abort', () => {
+      if (!calls.delete(id)) return;
+      worker.postMessage({ cancel: id });  // the worker stops reading and frees what it held
+      reject(abortError(signal));
+    }, { once: true });
     worker.postMessage({ id, ...message });
   });
-  return {
-    ready,
-    compute: (request) => call({ request }),
-    loadCheckpoint: (files, onProgress) => call({ checkpoint: [...files] }, onProgress),
-    terminate: () => worker.terminate(),
-  };
+  return { ready, ...engineFunctions(call), terminate: () => worker.terminate() };
 }
 
 // A worker can start only over http(s) (browsers start none from file://), from a script of the page's own
@@ -58,43 +110,35 @@ export async function startEngine({ pageUrl, workerUrl, workerOptions, createAtt
   return { engine: local, ...(await local.ready), where: 'on the page' };
 }
 
-// The user's checkpoint from its files into the analyser, as the model named 'checkpoint'.
-async function addCheckpoint(core, analyser, files, onProgress) {
-  const model = await (await core).loadCheckpoint(files, { onProgress });
-  await (await analyser).add('checkpoint', model);
-  return { config: model.config };
-}
-
 export function onThisThread(createAttention, options) {
-  const core = createAttention(options);
-  const analyser = core.then(createAnalyser);
-  return {
-    ready: core.then((attn) => ({ simd: attn.simd, arch: attn.arch })),
-    compute: async (request) => (await analyser)(request),
-    loadCheckpoint: (files, onProgress) => addCheckpoint(core, analyser, files, onProgress),
-  };
+  const engine = engineCore(createAttention, options);
+  const call = (message, options = {}) => (message.request ? engine.compute(message.request) : engine.load(message, options));
+  return { ready: engine.ready, ...engineFunctions(call) };
 }
 
-// The worker's side of startWorker's protocol. In: { id, request } or { id, checkpoint: files }. Out:
-// { ready: { simd, arch } } or { failed: message } once, then { id, progress } while a checkpoint loads, and
-// { id, result } or { id, error: message } per message.
+// The worker's side of startWorker's protocol. In: { id, request }, { id, checkpoint: files, name },
+// { id, hub: { repo, endpoint, revision } }, { id, hubInfo: { … } }, or { cancel: id } to stop that load. Out:
+// { ready: { simd, arch } } or { failed: message } once, then { id, progress } while a model loads, and
+// { id, result } or { id, error: message, name } per message.
 export function serveRequests(scope, createAttention, options) {
-  const core = createAttention(options);
-  const analyser = core.then(createAnalyser);
-  core.then(
-    (attn) => scope.postMessage({ ready: { simd: attn.simd, arch: attn.arch } }),
-    (error) => scope.postMessage({ failed: error.message }),
-  );
-  scope.addEventListener('message', async ({ data: { id, request, checkpoint } }) => {
+  const engine = engineCore(createAttention, options);
+  const loads = new Map();  // id -> AbortController of a load under way
+  engine.ready.then((ready) => scope.postMessage({ ready }), (error) => scope.postMessage({ failed: error.message }));
+  scope.addEventListener('message', async ({ data: { id, request, cancel, ...load } }) => {
+    if (cancel !== undefined) return loads.get(cancel)?.abort();
     try {
-      if (checkpoint) {
-        const progress = (p) => scope.postMessage({ id, progress: p });
-        return scope.postMessage({ id, result: await addCheckpoint(core, analyser, checkpoint, progress) });
+      if (request) {
+        const result = await engine.compute(request);
+        return scope.postMessage({ id, result }, transferables(result));
       }
-      const result = await (await analyser)(request);
-      scope.postMessage({ id, result }, transferables(result));
+      const controller = new AbortController();
+      loads.set(id, controller);
+      const onProgress = (progress) => scope.postMessage({ id, progress });
+      scope.postMessage({ id, result: await engine.load(load, { onProgress, signal: controller.signal }) });
     } catch (error) {
-      scope.postMessage({ id, error: error.message });
+      scope.postMessage({ id, error: error.message, name: error.name });
+    } finally {
+      loads.delete(id);
     }
   });
 }

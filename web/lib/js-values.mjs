@@ -125,3 +125,16 @@ export function callback(value, name) {
   if (typeof value !== 'function') throw new TypeError(`${name}: expected a function, got ${describe(value)}`);
   return value;
 }
+
+const signalAborted = typeof AbortSignal === 'function' ? intrinsic(AbortSignal.prototype, 'aborted') : null;
+
+// A genuine AbortSignal (its `aborted` read with the engine's own getter), or null when absent.
+export function abortSignal(value, name) {
+  if (value === undefined || value === null) return null;
+  try {
+    signalAborted.call(value);
+    return value;
+  } catch {
+    throw new TypeError(`${name}: expected an AbortSignal (AbortController's signal), got ${describe(value)}`);
+  }
+}

@@ -7,6 +7,7 @@
 // in base64url: 'z1' is the marker of that format, version 1. readHash reads both; parseHash and toHash are
 // the plain form alone (synchronous).
 import { fromBase64url, toBase64url } from './base64.mjs';
+import { isHubModel } from './hub-names.mjs';
 
 // The longest text a link keeps (of the sentence, and of the second sentence): far more than a model reads
 // (128 or 512 tokens). Measured: 100,000 characters of English prose make a 52 kB compressed hash (117 kB
@@ -15,8 +16,9 @@ export const MAX_TEXT = 100000;
 
 export const FIELDS = {
   text: { kind: 'string', default: 'The cat sat on the mat because it was tired', maxLength: MAX_TEXT },
-  // 'checkpoint': the user's own model, loaded from files in this tab (the files are not in the URL).
-  model: { kind: 'choice', choices: ['builtin', 'builtin-causal', 'builtin-lens', 'checkpoint'], default: 'builtin' },
+  // 'checkpoint': the user's own model, loaded from files in this tab (the files are not in the URL); or a model
+  // from the Hugging Face Hub by repository and commit, 'hf:openai-community/gpt2@<commit>' (web/lib/hub-names.mjs).
+  model: { kind: 'choice', choices: ['builtin', 'builtin-causal', 'builtin-lens', 'checkpoint'], also: isHubModel, default: 'builtin' },
   layer: { kind: 'integer', min: 0, max: 63, default: 0 },
   // A head's number, or 'average' (of the layer's heads) or 'rollout' (through layers 0..layer).
   head: { kind: 'integer', min: 0, max: 255, words: ['average', 'rollout'], default: 2 },
@@ -44,7 +46,7 @@ export function defaultState() {
 // a valid value. A text longer than the field keeps is cut to its maxLength (linkNote says so).
 export function parseField(field, text) {
   if (field.kind === 'string') return text.slice(0, field.maxLength);
-  if (field.kind === 'choice') return field.choices.includes(text) ? text : undefined;
+  if (field.kind === 'choice') return field.choices.includes(text) || field.also?.(text) ? text : undefined;
   if (field.kind === 'boolean') return { on: true, off: false }[text];
   if (field.kind === 'number') {
     const value = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;

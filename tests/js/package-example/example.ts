@@ -37,6 +37,15 @@ async function main(): Promise<number> {
   // @ts-expect-error only the built-in names or bytes
   await attn.loadModel('gpt-5');
   model.dispose();
+  // A model from the Hugging Face Hub (not awaited here: no network in this check), and what it would download.
+  const controller = new AbortController();
+  const fromHub = attn.loadFromHub('openai-community/gpt2', { revision: 'main', signal: controller.signal,
+    onProgress: ({ loaded, total }) => console.log(loaded / total) });
+  fromHub.then((m) => { const commit: string | null = m.hub.sha; const kept: boolean = m.hub.kept; console.log(commit, kept, m.config.name); }, () => {});
+  attn.hubInfo('gpt2', { endpoint: 'https://huggingface.co' }).then((info) => { const bytes: number | null = info.bytes; console.log(bytes); }, () => {});
+  controller.abort();
+  // @ts-expect-error the repository is a string
+  attn.loadFromHub({ repo: 'gpt2' });
   const weights: Float32Array = result.weights;
   return weights.length + (none ?? notNull ?? []).length + mha.output.length + (simd ? 1 : 0) + version.length + heads + firstToken.length + attentions.length;
 }

@@ -378,6 +378,13 @@ TEST_CASE("a checkpoint without its output head says so, and predict names what 
                                Catch::Matchers::Contains(model == "bert" ? "cls.predictions.transform.LayerNorm.weight" : "vocab_layer_norm.weight"));
     }
     CHECK_NOTHROW(loaded->run({2, 3}, {}));  // the attention needs no head
+    // Nor is a part of a head read: the loader asks for no cls.predictions.* or vocab_* tensor.
+    const std::uint64_t length = attn::safetensors_header_length(c.weights.data(), c.weights.size());
+    attn::CheckpointLoader loader(c.files, c.weights.data(), std::size_t(8 + length), c.weights.size());
+    for (const auto& range : loader.needed()) {
+      CHECK(range.name.rfind("cls.", 0) == std::string::npos);
+      CHECK(range.name.rfind("vocab_", 0) == std::string::npos);
+    }
   }
   auto gpt2 = checkpoint_fixture("gpt2");
   auto& config = gpt2.files["config.json"];

@@ -148,15 +148,16 @@ CheckpointLoader::CheckpointLoader(const CheckpointFiles& files, const std::vect
     }
   }
   std::size_t largest = 0;
-  std::string missing_head;
+  std::string missing_head;  // a checkpoint without its head (or with a part of it) still shows its attention
   bool head_tensors = false;
-  for (TensorSlot& slot : tensor_slots(arch, s.hyper)) {
-    const std::string* name = find_stored(s.stored, slot, arch);
+  std::vector<TensorSlot> slots = tensor_slots(arch, s.hyper);
+  for (const TensorSlot& slot : slots) {
     head_tensors = head_tensors || slot.head;
-    if (!name && slot.head) {  // a checkpoint without its head still shows its attention
-      missing_head += (missing_head.empty() ? "" : ", ") + slot.name;
-      continue;
-    }
+    if (slot.head && !find_stored(s.stored, slot, arch)) missing_head += (missing_head.empty() ? "" : ", ") + slot.name;
+  }
+  for (TensorSlot& slot : slots) {
+    if (slot.head && !missing_head.empty()) continue;  // a part of a head is no head: none of it is read
+    const std::string* name = find_stored(s.stored, slot, arch);
     if (!name) {
       throw ArgumentError(s.source, std::string(expected.size() == 1 ? "has no tensor " : "no shard has tensor ") + slot.name +
                                         (arch.prefixes.empty() ? "" : " (nor " + std::string(arch.prefixes[0]) + slot.name + ")") +

@@ -70,7 +70,8 @@ test('open by name: the mirror confirmed first, sizes from the API, the canonica
   await page.waitForFunction(() => [...document.querySelectorAll('.hub-size')].every((s) => s.textContent !== '…'));
   const suggested = await page.$$eval('.hub-model', (buttons) => buttons.map((b) => [b.querySelector('.hub-name').textContent, b.querySelector('.hub-size').textContent]));
   assert.deepEqual(suggested[0], ['openai-community/gpt2', '166 kB']);
-  assert.deepEqual(suggested.map(([name]) => name), ['openai-community/gpt2', 'distilbert/distilgpt2', 'google-bert/bert-base-uncased', 'distilbert/distilbert-base-uncased']);
+  assert.deepEqual(suggested.map(([name]) => name), ['openai-community/gpt2', 'distilbert/distilgpt2', 'EleutherAI/pythia-70m', 'HuggingFaceTB/SmolLM2-135M',
+    'Qwen/Qwen2.5-0.5B', 'google-bert/bert-base-uncased', 'distilbert/distilbert-base-uncased', 'FacebookAI/roberta-base']);
   // A bad name is refused before any request; then the keyboard: type a legacy name, Enter.
   const before = hub.requests.length;
   await ask(page, 'a--b');

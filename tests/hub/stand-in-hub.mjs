@@ -60,6 +60,11 @@ export async function standInRepos() {
     'google-bert/bert-base-uncased': { files: { ...await fixtureFiles('bert'), ...EXTRAS } },
     'distilbert/distilbert-base-uncased': { files: { ...await fixtureFiles('distilbert'), ...EXTRAS } },
     'distilbert/distilgpt2': { files: { ...await fixtureFiles('gpt2-bf16'), ...EXTRAS } },
+    // The newer families the page suggests, as tiny checkpoints of their layouts (tokenizer.json, bfloat16 …).
+    'EleutherAI/pythia-70m': { files: { ...await fixtureFiles('gpt_neox'), ...EXTRAS } },
+    'HuggingFaceTB/SmolLM2-135M': { files: { ...await fixtureFiles('llama-bf16'), ...EXTRAS } },
+    'Qwen/Qwen2.5-0.5B': { files: { ...await fixtureFiles('qwen2-bf16'), ...EXTRAS } },
+    'FacebookAI/roberta-base': { files: { ...await fixtureFiles('roberta'), ...EXTRAS } },
     'test/sharded': { files: sharded },
     'test/t5': { files: t5 },
     'test/pickle-only': { files: { 'config.json': gpt2['config.json'], 'pytorch_model.bin': new Uint8Array(64) } },

@@ -2,10 +2,10 @@
 // the four steps redone in float64, and the latest-only scheduling that keeps typing responsive.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyse, headColumns, latestOnly, runOptions } from '../../web/lib/analysis.mjs';
+import { analyse, headProjections, latestOnly, runOptions } from '../../web/lib/analysis.mjs';
 import { summarizeHead } from '../../web/lib/head-patterns.mjs';
 import { attentionSteps } from '../../web/lib/steps.mjs';
-import { builds, maxAbs } from './helpers.mjs';
+import { builds, fixtureFiles, maxAbs } from './helpers.mjs';
 
 const attn = builds.simd;
 const model = await attn.loadModel('builtin');
@@ -32,8 +32,7 @@ test('analyse: one sentence alone, or two with cross-attention of every head', (
   assert.equal(cross.length, config.layers * config.heads * main.n * compare.n);
   const dk = config.dModel / config.heads;
   // Layer 1, head 3 by hand: softmax(q kᵀ / (√dk · T)) over the other sentence's keys, in float64.
-  const q = headColumns(main.queries, { ...config, n: main.n }, 1, 3);
-  const k = headColumns(compare.keys, { ...config, n: compare.n }, 1, 3);
+  const { q } = headProjections(main, config, 1, 3), { k } = headProjections(compare, config, 1, 3);
   const got = headOf(cross, config, main.n, compare.n, 1, 3);
   for (let i = 0; i < main.n; i++) {
     const scores = Array.from({ length: compare.n }, (_, j) => {
@@ -58,13 +57,11 @@ test('attentionSteps: float64 steps from the projections reproduce the core weig
       assert.ok(maxAbs(core.map((w, j) => w - steps.rows[j].weight)) < 1e-6, JSON.stringify(options));
       assert.equal(steps.largestError, Math.max(...Array.from(core, (w, j) => Math.abs(w - steps.rows[j].weight))), 'the check the page shows');
       assert.equal(steps.rows[steps.strongest].weight, Math.max(...steps.rows.map((r) => r.weight)));
-      assert.equal(steps.divisor, (options.scaled ? Math.sqrt(dk) : 1) * options.temperature);
+      assert.ok(Math.abs(steps.divisor - (options.scaled ? Math.sqrt(dk) : 1) * options.temperature) < 1e-12);
       if (causal) assert.ok(steps.rows.every((r, j) => r.visible === (j <= token)));
       // The weighted sum of values: the same as the core's attention output for that row.
-      const shape = { ...config, n: main.n };
       const { output } = attn.scaledDotProductAttention({
-        q: headColumns(main.queries, shape, layer, head), k: headColumns(main.keys, shape, layer, head),
-        v: headColumns(main.values, shape, layer, head), n: main.n, m: main.n, dk, dv: dk, causal, scale: 1 / steps.divisor,
+        ...headProjections(main, config, layer, head), n: main.n, m: main.n, dk, dv: dk, causal, scale: 1 / steps.divisor,
       });
       const row = output.subarray(token * dk, (token + 1) * dk);
       assert.ok(maxAbs(row.map((x, c) => x - steps.output[c])) < 1e-5);
@@ -123,4 +120,26 @@ test('step 5 from the core\'s trace: the head output is step 4\'s sum, the heads
   // The built-in models are pre-LayerNorm: after = before + attention output.
   const { residualBefore, residualAfter, attentionOutput } = traces[0];
   assert.ok(maxAbs(residualAfter.map((x, i) => x - residualBefore[i] - attentionOutput[i])) < 1e-4);
+});
+
+test('attentionSteps redoes the scores as each family makes them: grouped-query heads, head_dim, sliding windows, soft caps', async () => {
+  // llama: 4 query heads on 2 key/value heads; qwen3: head_dim 12 of dModel 32; mistral: a window of 4; gemma2:
+  // query_pre_attn_scalar and a soft cap, windows on alternate layers.
+  for (const fixture of ['llama', 'qwen3', 'mistral', 'gemma2']) {
+    const checkpoint = await attn.loadCheckpoint(await fixtureFiles(fixture));
+    for (const options of [defaults, { ...defaults, temperature: 0.5 }, { ...defaults, scaled: false }]) {
+      const { config, main } = analyse(attn, checkpoint, { ...options, text: 'The cat sat on the mat because it was tired', compare: '' });
+      for (let layer = 0; layer < config.layers; layer++) {
+        for (let head = 0; head < config.heads; head++) {
+          const token = main.n - 1 - head;
+          const steps = attentionSteps(main, config, { ...options, layer, head, token, causal: true });
+          assert.equal(steps.kvHead, Math.floor(head / (config.heads / config.kvHeads)));
+          assert.equal(steps.query.length, config.headDim);
+          assert.ok(steps.largestError < 1e-5, `${fixture} ${JSON.stringify(options)} layer ${layer} head ${head}: ${steps.largestError}`);
+          if (config.windows[layer]) assert.ok(steps.rows.some((r, j) => j <= token && !r.visible), `${fixture}: the window hides keys`);
+        }
+      }
+    }
+    checkpoint.dispose();
+  }
 });

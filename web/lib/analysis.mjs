@@ -1,6 +1,7 @@
 // Everything the playground's views show, computed in one go from the model and the core (in a Web Worker,
 // or on the page when workers are unavailable), so that the views only draw. DOM-free. Typed arrays are row-major:
-// attentions (layers, heads, n, n); queries, keys, values (layers, n, dModel); cross (layers, heads, nA, nB).
+// attentions (layers, heads, n, n); queries (layers, n, heads·headDim), keys and values (layers, n,
+// kvHeads·headDim); cross (layers, heads, nA, nB).
 
 // The run options for the playground's what-if controls: mask 'trained' | 'causal' | 'none', scaled, temperature.
 export function runOptions({ mask, scaled, temperature }) {
@@ -12,14 +13,25 @@ export function runOptions({ mask, scaled, temperature }) {
 
 import { headSummaries } from './head-patterns.mjs';
 
-// Head h's columns of layer l's (n, dModel) projections, as an (n, dk) matrix.
-export function headColumns(projections, { n, dModel, heads }, layer, head) {
-  const dk = dModel / heads, out = new Float32Array(n * dk);
+// The key/value head that query head h reads (grouped-query attention shares one among heads / kvHeads).
+export const keyValueHead = ({ heads, kvHeads }, head) => Math.floor(head / (heads / kvHeads));
+
+// Head h's columns of layer l's projections (n rows of `count` heads of headDim), as an (n, headDim) matrix.
+function headColumns(projections, n, count, headDim, layer, head) {
+  const width = count * headDim, out = new Float32Array(n * headDim);
   for (let i = 0; i < n; i++) {
-    const start = (layer * n + i) * dModel + head * dk;
-    out.set(projections.subarray(start, start + dk), i * dk);
+    const start = (layer * n + i) * width + head * headDim;
+    out.set(projections.subarray(start, start + headDim), i * headDim);
   }
   return out;
+}
+
+// Query head h's q, and the k and v of the key/value head it reads, in layer l of a run of n tokens: (n, headDim)
+// each.
+export function headProjections({ queries, keys, values, n }, config, layer, head) {
+  const { heads, kvHeads, headDim } = config, kv = keyValueHead(config, head);
+  return { q: headColumns(queries, n, heads, headDim, layer, head), k: headColumns(keys, n, kvHeads, headDim, layer, kv),
+    v: headColumns(values, n, kvHeads, headDim, layer, kv) };
 }
 
 // special: Uint8Array(n), 1 where the model added the token ([BOS], [CLS], [SEP], <|endoftext|>).
@@ -28,17 +40,16 @@ const sentence = ({ tokens, offsets, special, attentions, queries, keys, values,
 
 // Cross-attention between two runs of one model: in every layer and head, the queries of `a` against the keys
 // and values of `b` (no mask: every token of a sees every token of b), through the core's attention.
+// (The model's soft cap and windows are not applied: they belong to one sequence's positions.)
 export function crossAttention(attn, config, a, b, { scaled, temperature }) {
-  const { layers, heads, dModel } = config, dk = dModel / heads;
+  const { layers, heads, headDim: dk } = config;
   const out = new Float32Array(layers * heads * a.n * b.n);
-  const scale = (scaled ? 1 / Math.sqrt(dk) : 1) / temperature;
+  const scale = (scaled ? config.scale : 1) / temperature;
   for (let l = 0; l < layers; l++) {
     for (let h = 0; h < heads; h++) {
+      const { q } = headProjections(a, config, l, h), { k, v } = headProjections(b, config, l, h);
       const { weights } = attn.scaledDotProductAttention({
-        q: headColumns(a.queries, { n: a.n, dModel, heads }, l, h),
-        k: headColumns(b.keys, { n: b.n, dModel, heads }, l, h),
-        v: headColumns(b.values, { n: b.n, dModel, heads }, l, h),
-        n: a.n, m: b.n, dk, dv: dk, scale,
+        q, k, v, n: a.n, m: b.n, dk, dv: dk, scale,
       });
       out.set(weights, (l * heads + h) * a.n * b.n);
     }

@@ -78,7 +78,7 @@ function makeModel(core, handle, config, extra = {}) {
     ...result, tokens: labels.map((label, i) => label || source.slice(result.offsets[2 * i], result.offsets[2 * i + 1])),
   });
   return Object.freeze({
-    config: Object.freeze(config),
+    config: Object.freeze({ ...config, windows: Object.freeze([...config.windows]) }),
     ...extra,
     /** { ids: Int32Array(n), tokens: string[], offsets: Int32Array(2n), special: Uint8Array(n) } for the text alone. */
     tokenize(value) {

@@ -110,6 +110,13 @@ export interface ModelConfig {
   /** True when the model has its output head (run's predict works): false for a checkpoint without one, such as
    *  BertModel's or GPT2Model's. */
   canPredict: boolean;
+  /** How the attention scores are made (for redoing them, as the steps view does): q·k times `scale`
+   *  (1/√headDim unless the model says otherwise, e.g. Gemma 2's query_pre_attn_scalar), soft-capped at
+   *  softcap·tanh(s/softcap) where softcap > 0 (Gemma 2), and in layer l a sliding window: query i sees only keys
+   *  j > i − windows[l] (0: every key the mask allows; Mistral, Qwen2, Gemma 2's alternate layers). */
+  scale: number;
+  softcap: number;
+  windows: readonly number[];
 }
 
 export interface Tokens {

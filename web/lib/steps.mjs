@@ -4,25 +4,32 @@
 // core's own weights. Then step 5, from the core's trace of the head (run() with { trace }): where the
 // weighted sum goes — through the head's rows of W_O into the attention's output and the residual stream.
 // DOM-free.
-import { headColumns } from './analysis.mjs';
+import { headProjections, keyValueHead } from './analysis.mjs';
 
 // sentence: { n, queries, keys, values, attentions } of a run; config: the model's; causal: whether key j > token
 // is masked; shownKeys: the key indices the views show (the others hidden with the special tokens), or null.
-// Returns { dk, divisor, query, rows: [{ key, value, score, scaled, visible, weight, shown }], output, total:
-// { weight, shown }, strongest: the row with the largest weight, largestError: the largest |weight - the
-// core's weight| }. `shown` is the weight as the views show it: rescaled over the shown keys (null if hidden).
+// The scores are made as the model makes them (config.scale, softcap, windows: web/lib/attention.d.ts).
+// Returns { dk, kvHead (the key/value head this query head reads), sharing (the query heads that read it too, when
+// grouped-query attention shares it), rotary (q and k are as RoPE rotated them), divisor, ownScale (the model's
+// scale is not 1/√d_k), softcap, window, query, rows: [{ key, value, score, scaled, visible, masked ('causal' |
+// 'window' | null), weight, shown }], output, total: { weight, shown }, strongest: the row with the
+// largest weight, largestError: the largest |weight - the core's weight| }. `shown` is the weight as the views
+// show it: rescaled over the shown keys (null if hidden). `divisor` is what the score is divided by (√d_k times
+// the temperature, for most models); with a soft cap, `scaled` is cap · tanh(score / divisor' / cap) / temperature.
 export function attentionSteps(sentence, config, { layer, head, token, causal, scaled, temperature }, shownKeys = null) {
-  const { n } = sentence, dk = config.dModel / config.heads;
-  const shape = { n, dModel: config.dModel, heads: config.heads };
-  const [q, k, v] = [sentence.queries, sentence.keys, sentence.values].map((p) => headColumns(p, shape, layer, head));
+  const { n } = sentence, dk = config.headDim, softcap = config.softcap, window = config.windows[layer];
+  const { q, k, v } = headProjections(sentence, config, layer, head);
   const row = (matrix, i) => matrix.subarray(i * dk, (i + 1) * dk);
   const query = row(q, token);
-  const divisor = (scaled ? Math.sqrt(dk) : 1) * temperature;
+  const scale = scaled ? config.scale : 1;
+  const divisor = temperature / scale;
+  const scaledScore = (score) => (softcap > 0 ? softcap * Math.tanh((score * scale) / softcap) / temperature : score / divisor);
   const rows = Array.from({ length: n }, (_, j) => {
     const key = row(k, j);
     let score = 0;
     for (let c = 0; c < dk; c++) score += query[c] * key[c];
-    return { key, value: row(v, j), score, scaled: score / divisor, visible: !causal || j <= token, weight: 0, shown: null };
+    const masked = causal && j > token ? 'causal' : window && j <= token - window ? 'window' : null;
+    return { key, value: row(v, j), score, scaled: scaledScore(score), visible: !masked, masked, weight: 0, shown: null };
   });
   const visible = rows.filter((r) => r.visible);
   const largest = Math.max(...visible.map((r) => r.scaled));
@@ -40,7 +47,10 @@ export function attentionSteps(sentence, config, { layer, head, token, causal, s
   const coreRow = sentence.attentions.subarray(((layer * config.heads + head) * n + token) * n, ((layer * config.heads + head) * n + token + 1) * n);
   const largestError = Math.max(...rows.map((r, j) => Math.abs(r.weight - coreRow[j])));
   const strongest = rows.reduce((best, r, j) => (r.weight > rows[best].weight ? j : best), 0);
-  return { dk, divisor, query, rows, output, total: { weight: sum((r) => r.weight), shown: sum((r) => r.shown) }, strongest, largestError };
+  const kvHead = keyValueHead(config, head), group = config.heads / config.kvHeads;
+  const sharing = group > 1 ? Array.from({ length: group }, (_, i) => kvHead * group + i) : [];
+  const ownScale = Math.abs(config.scale * Math.sqrt(dk) - 1) > 1e-6;
+  return { dk, kvHead, sharing, rotary: config.rotary, divisor, ownScale, softcap, window, query, rows, output, total: { weight: sum((r) => r.weight), shown: sum((r) => r.shown) }, strongest, largestError };
 }
 
 const norm = (x) => Math.sqrt(x.reduce((s, v) => s + v * v, 0));
@@ -52,7 +62,7 @@ const dot = (a, b) => a.reduce((s, v, i) => s + v * b[i], 0);
 // over the attention output's; `alignment`, the cosine between the two; `change`, ‖after − before‖ / ‖before‖;
 // `outputError`, the largest |the core's head output − step 4's|.
 export function residualStep(trace, config, token, output) {
-  const dk = config.dModel / config.heads, d = config.dModel;
+  const dk = config.headDim, d = config.dModel;
   const at = (matrix, width) => matrix.subarray(token * width, (token + 1) * width);
   const vectors = {
     headOutput: at(trace.headOutput, dk), contribution: at(trace.contribution, d), attentionOutput: at(trace.attentionOutput, d),

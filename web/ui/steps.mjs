@@ -48,11 +48,18 @@ function scrollBox(label, child) {
 // onExport(kind): 'csv' | 'json' asked for.
 export function renderSteps(container, options) {
   const { steps, labels, token, scaled, temperature, hidden, residual, onExport } = options;
-  const { dk, divisor, query, rows, output, total, strongest, largestError } = steps;
+  const { dk, divisor, query, rows, output, total, strongest, largestError, softcap, window } = steps;
   const all = container.dataset.components === 'all';
-  const divide = [scaled ? `√${dk}` : '', temperature !== 1 ? `${temperature}` : ''].filter(Boolean).join(' × ') || '1';
+  const scale = scaled ? (steps.ownScale ? `${(divisor / temperature).toFixed(2)} (the model's own scale)` : `√${dk}`) : '';
+  const divide = [scale, temperature !== 1 ? `${temperature}` : ''].filter(Boolean).join(' × ') || '1';
 
-  const intro = paragraph('steps-query', `1. Project. The query of “${labels[token]}” is q = ${vector(query, all)} (${dk} numbers; the keys and values below likewise).`);
+  // What this model does differently from the textbook's attention, said where the numbers show it.
+  const notes = [
+    steps.rotary && 'q and k are shown as the model uses them: rotated by RoPE according to their positions, so q·k also says how far apart the tokens are.',
+    steps.sharing.length && `This head reads key/value head ${steps.kvHead}, which heads ${steps.sharing.join(', ')} share (grouped-query attention): the k and v below are theirs too.`,
+    window && `In this layer each token sees only the last ${window} tokens (a sliding window).`,
+  ].filter(Boolean).join(' ');
+  const intro = paragraph('steps-query', `1. Project. The query of “${labels[token]}” is q = ${vector(query, all)} (${dk} numbers; the keys and values below likewise).${notes ? ` ${notes}` : ''}`);
   const toggle = button(all ? `Show the first ${SHOWN} components` : `Show all ${dk} components`, () => {
     container.dataset.components = all ? '' : 'all';
     renderSteps(container, options);
@@ -68,7 +75,7 @@ export function renderSteps(container, options) {
   table.className = 'steps-table steps-keys';
   const head = table.createTHead().insertRow();
   // The numbers first, the vectors after: on a phone the columns that matter most are the ones in view.
-  for (const text of ['key token', 'q·k', `÷ ${divisor.toFixed(2)}`, 'softmax', ...(hidden ? [`shown (without ${hidden})`] : []), 'k', 'v']) headerCell(head, text);
+  for (const text of ['key token', 'q·k', softcap > 0 ? 'scaled, capped' : `÷ ${divisor.toFixed(2)}`, 'softmax', ...(hidden ? [`shown (without ${hidden})`] : []), 'k', 'v']) headerCell(head, text);
   const body = table.createTBody();
   rows.forEach((r, j) => {
     const row = body.insertRow();
@@ -76,7 +83,7 @@ export function renderSteps(container, options) {
     if (r.shown === null) row.classList.add('steps-hidden');
     headerCell(row, labels[j], 'row');
     if (!r.visible) {
-      cell(row, 'masked: a later token').colSpan = 3;
+      cell(row, r.masked === 'window' ? 'outside the window' : 'masked: a later token').colSpan = 3;
     } else {
       cell(row, number(r.score));
       cell(row, number(r.scaled));
@@ -97,7 +104,9 @@ export function renderSteps(container, options) {
   const result = paragraph('steps-output', `Output for “${labels[token]}” = Σ softmax × v = ${vector(output, all)}. `
     + `These float64 steps match the weights the WebAssembly core computed to within ${largestError.toExponential(1)}.`);
   // What the table does, above it rather than as its caption: a caption is as wide as the table, which scrolls.
-  const caption = paragraph('steps-caption', `2. Score each key: q·k. 3. Divide by ${divide} = ${divisor.toFixed(2)}. 4. Softmax, then add up the values in proportion.`);
+  const cap = softcap > 0 ? `, then cap: ${softcap} · tanh(s / ${softcap})${temperature !== 1 ? ` ÷ ${temperature}` : ''}` : '';
+  const third = softcap > 0 ? `Multiply by ${(1 / (divisor / temperature)).toFixed(3)}${cap}` : `Divide by ${divide} = ${divisor.toFixed(2)}`;
+  const caption = paragraph('steps-caption', `2. Score each key: q·k. 3. ${third}. 4. Softmax, then add up the values in proportion.`);
   container.replaceChildren(intro, tools, caption, scrollBox(caption.textContent, table), result, residualView(residual, labels[token], all));
 }
 

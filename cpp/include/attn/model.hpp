@@ -22,6 +22,11 @@ struct ModelConfig {
   std::size_t kvHeads = 0, headDim = 0;
   bool rotary = false;
   bool canPredict = false;  // it has its language-model head (RunOptions::predict)
+  // How its attention scores are made, for a view that redoes them: QKᵀ times `scale` (1/√headDim unless the
+  // model says), capped at softcap · tanh(s / softcap) where softcap > 0 (Gemma 2), and in layer l a sliding
+  // window: query i sees keys j > i - windows[l] (0: every key the mask allows).
+  double scale = 0, softcap = 0;
+  std::vector<std::size_t> windows;
 };
 
 // Token ids past the tokenizer's own vocabulary, with a meaning for the model.

@@ -1,6 +1,7 @@
 #include "network_model.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "attn/attention.hpp"
 #include "unicode.hpp"
@@ -18,6 +19,9 @@ class NetworkModel final : public TextModel {
     config_.family = net_.arch->model_type, config_.kvHeads = h.kv_heads, config_.headDim = h.head_dim;
     config_.rotary = net_.arch->positions == Positions::kRotary;
     config_.canPredict = net_.cannot_predict.empty();
+    config_.scale = h.attention_scale > 0 ? h.attention_scale : 1.0 / std::sqrt(double(h.head_dim));
+    config_.softcap = h.attention_softcap;
+    for (std::size_t l = 0; l < h.layers; ++l) config_.windows.push_back(!h.sliding_layers.empty() && h.sliding_layers[l] ? h.sliding_window : 0);
   }
 
   const ModelConfig& config() const override { return config_; }

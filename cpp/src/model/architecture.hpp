@@ -18,7 +18,10 @@ enum class NormPlacement { kPre, kPost };
 
 enum class Activation { kGeluTanh, kGeluErf };  // GELU's tanh approximation, or the exact one with erf
 
-enum class Tokenization { kBuiltinBpe, kWordPiece, kByteLevelBpe };
+// Which tokenizer files an architecture reads: tokenizer.json always; besides it, the older vocab.txt
+// (+ tokenizer_config.json) for kWordPiece and vocab.json + merges.txt for kByteLevelBpe; kTokenizerJson:
+// tokenizer.json only. The built-in models carry their own.
+enum class Tokenization { kBuiltinBpe, kWordPiece, kByteLevelBpe, kTokenizerJson };
 
 // What a weight does, whatever a file calls it (llama.cpp's LLM_TENSOR_* idea). Matrices are the weights of
 // y = x · W + b; "Qkv" is the fused projection that GPT-2 stores as one (in, 3·out) matrix.
@@ -63,7 +66,10 @@ struct Architecture {
   bool final_norm_in_hidden;          // report the last hidden state after the final norm, as transformers does
   bool causal;                        // the family's mask (the built-in models say their own)
   Tokenization tokenization;
-  std::vector<const char*> before, after;  // the special tokens around every text
+  // The special tokens around every text when the tokenizer's post-processor adds none (or it has no
+  // tokenizer.json): BERT's [CLS] … [SEP], GPT-2's documented <|endoftext|> in front. Empty for families whose
+  // tokenizer.json says what they add (kTokenizerJson), so none are invented.
+  std::vector<const char*> before, after;
   std::vector<TensorName> tensors;    // in file order: the ones before the layers, a layer's, the ones after
   std::vector<const char*> prefixes;  // what a task model puts before the names ("bert." in BertForMaskedLM)
   ConfigKeys keys;

@@ -74,6 +74,15 @@ void check_text_file(const std::string& name, std::uint64_t size) {
   }
 }
 
+std::unique_ptr<TextReader> load_tokenizer(const CheckpointFiles& files) {
+  const auto config = files.find("config.json");
+  if (config == files.end() || config->second.empty()) return make_text_reader(read_tokenizer_json_only(files));
+  const json::Value c = json::parse(config->second, "config.json");
+  if (c.type != json::Value::Type::kObject) throw ArgumentError("config.json", "must hold a JSON object");
+  const Architecture& arch = architecture_of(c);
+  return make_text_reader(read_tokenizer(arch, read_hyperparameters(arch, c), files));
+}
+
 struct CheckpointLoader::State {
   const Architecture* arch;
   Hyperparameters hyper;

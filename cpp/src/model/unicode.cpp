@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <utility>
 
 namespace attn::unicode {
 namespace {
@@ -9,6 +10,17 @@ namespace {
 struct ClassRun {
   char32_t first;
   Class cls;
+};
+struct CombiningRun {
+  char32_t first;
+  std::uint8_t ccc;
+};
+struct CompatibilityEntry {
+  char32_t from;
+  std::uint16_t at, length;  // its decomposition: kCompatibilityChars[at, at + length)
+};
+struct CompositionEntry {
+  char32_t first, second, composite;
 };
 template <std::size_t N>
 struct Mapping {
@@ -57,6 +69,35 @@ void append_decomposed(char32_t c, std::u32string& out) {
     return;
   }
   append_mapped(find(kDecomposition, c), c, out);
+}
+
+void append_compatibility(char32_t c, std::u32string& out) {
+  const auto* end = std::end(kCompatibility);
+  const auto* found = std::lower_bound(std::begin(kCompatibility), end, c, [](const auto& e, char32_t key) { return e.from < key; });
+  if (found == end || found->from != c) return append_decomposed(c, out);
+  out.append(kCompatibilityChars + found->at, found->length);
+}
+
+std::uint8_t combining_class(char32_t c) {
+  const auto* run = std::upper_bound(std::begin(kCombiningClass), std::end(kCombiningClass), c,
+                                     [](char32_t key, const CombiningRun& entry) { return key < entry.first; });
+  return run == std::begin(kCombiningClass) ? 0 : (run - 1)->ccc;
+}
+
+char32_t compose(char32_t first, char32_t second) {
+  // Hangul: a leading consonant and a vowel make an LV syllable, an LV syllable and a trailing consonant an LVT one.
+  constexpr char32_t kBase = 0xAC00, kL = 0x1100, kV = 0x1161, kT = 0x11A7, kVCount = 21, kTCount = 28;
+  if (first >= kL && first < kL + 19 && second >= kV && second < kV + kVCount) {
+    return kBase + ((first - kL) * kVCount + (second - kV)) * kTCount;
+  }
+  if (first >= kBase && first < kBase + 11172 && (first - kBase) % kTCount == 0 && second > kT && second < kT + kTCount) {
+    return first + (second - kT);
+  }
+  const auto* end = std::end(kComposition);
+  const auto* found = std::lower_bound(std::begin(kComposition), end, std::pair{first, second}, [](const CompositionEntry& e, const auto& key) {
+    return std::pair{e.first, e.second} < key;
+  });
+  return found != end && found->first == first && found->second == second ? found->composite : 0;
 }
 
 void append_utf8(char32_t c, std::string& out) {

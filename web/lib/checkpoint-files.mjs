@@ -46,16 +46,27 @@ function source(name, value) {
   throw new TypeError(`${name}: expected a File, Blob, Uint8Array or string, got ${describe(value)}`);
 }
 
-// files: File objects (an array, or a FileList), or { name: Blob | Uint8Array | string }; textFiles: the names
-// the core reads as text (config.json and the tokenizer's). -> { texts: [[name, source]], weights: source }.
-// Other files are left unread. Errors name the file that is missing or not usable.
-export function checkpointSources(files, textFiles) {
+// The user's files by their names (a folder's path dropped).
+function filesByName(files) {
   const list = isFile(files?.[0]) || (typeof FileList === 'function' && files instanceof FileList);
   if (!list && (typeof files !== 'object' || files === null)) {
     throw new TypeError(`files: expected File objects or an object of file names to contents, got ${describe(files)}`);
   }
   const entries = list ? Array.from(files, (file) => [fileName.call(file), file]) : Object.entries(files);
-  const byName = new Map(entries.map(([name, value]) => [String(name).split(/[\\/]/).pop(), value]));
+  return new Map(entries.map(([name, value]) => [String(name).split(/[\\/]/).pop(), value]));
+}
+
+const textSources = (byName, textFiles) => textFiles.filter((name) => byName.has(name)).map((name) => [name, source(name, byName.get(name))]);
+
+// A tokenizer's files alone (loadTokenizer): -> [[name, source]] of the text files there are; the core says
+// which are missing.
+export const tokenizerSources = (files, textFiles) => textSources(filesByName(files), textFiles);
+
+// files: File objects (an array, or a FileList), or { name: Blob | Uint8Array | string }; textFiles: the names
+// the core reads as text (config.json and the tokenizer's). -> { texts: [[name, source]], weights: source }.
+// Other files are left unread. Errors name the file that is missing or not usable.
+export function checkpointSources(files, textFiles) {
+  const byName = filesByName(files);
   if (!byName.has(WEIGHTS_FILE)) {
     const names = [...byName.keys()];
     const sharded = names.find((n) => /^model-\d+-of-\d+\.safetensors$/.test(n));
@@ -67,6 +78,5 @@ export function checkpointSources(files, textFiles) {
   if (!byName.has('config.json')) throw new Error('config.json: missing; it says which model this is and its shape');
   const weights = byName.get(WEIGHTS_FILE);
   if (!isBlob(weights) && typedArrayKind(weights) !== 'Uint8Array') throw new TypeError(`${WEIGHTS_FILE}: expected a File, Blob or Uint8Array, got ${describe(weights)}`);
-  const texts = textFiles.filter((name) => byName.has(name)).map((name) => [name, source(name, byName.get(name))]);
-  return { texts, weights };
+  return { texts: textSources(byName, textFiles), weights };
 }

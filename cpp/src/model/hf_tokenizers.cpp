@@ -212,7 +212,7 @@ void Strip::normalize(NormalizedText& text) const {
 }
 
 void StripAccents::normalize(NormalizedText& text) const {
-  filter(text, [](char32_t c) { return classify(c) != Class::kNonspacingMark; });
+  filter(text, [](char32_t c) { return classify(c) != Class::kNonspacingMark && classify(c) != Class::kMark; });
 }
 
 void Replace::normalize(NormalizedText& text) const { text.replace(pattern.find_all(text.text()), content); }
@@ -235,9 +235,9 @@ void BertNormalizer::normalize(NormalizedText& text) const {
     }
     text.transform(changes);
   }
-  if (strip_accents) {
+  if (strip_accents) {  // nonspacing marks only, unlike StripAccents
     UnicodeForm(Form::kNfd).normalize(text);
-    StripAccents().normalize(text);
+    filter(text, [](char32_t c) { return classify(c) != Class::kNonspacingMark; });
   }
   if (lowercase) Lowercase().normalize(text);
 }
@@ -410,8 +410,15 @@ void WordLevel::tokenize(std::string_view word, std::vector<PieceToken>& out) co
 
 // ---- Post-processors
 
-void TrimOffsets::trim(std::vector<TextToken>& tokens) const {
+void TrimOffsets::trim(std::vector<TextToken>& tokens, const CharStarts& chars) const {
   if (!trim_offsets) return;
+  // A byte offset moved by `n` characters (n < 0: back); one inside a character moves by bytes.
+  const auto move = [&](std::size_t at, std::ptrdiff_t n) {
+    const auto found = std::lower_bound(chars.begin(), chars.end(), at);
+    if (found == chars.end() || *found != at) return std::size_t(std::ptrdiff_t(at) + n);
+    const std::ptrdiff_t index = std::clamp<std::ptrdiff_t>((found - chars.begin()) + n, 0, std::ptrdiff_t(chars.size()) - 1);
+    return chars[std::size_t(index)];
+  };
   const auto space = [](char32_t c) { return c == U'\u0120' || is_white_space(c); };  // Ġ is a byte-level space
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     const auto chars = unicode::decode_utf8(*tokens[i].text).chars;
@@ -422,9 +429,10 @@ void TrimOffsets::trim(std::vector<TextToken>& tokens) const {
     if (leading > 0) {
       const bool first = i == 0 || t.start == 0;
       if (first && add_prefix_space && leading == 1) leading = 0;  // the space the pre-tokenizer added
-      t.start = std::min(t.start + leading, t.end);
+      t.start = std::min(move(t.start, std::ptrdiff_t(leading)), t.end);
     }
-    if (trailing > 0 && t.end >= trailing) t.end = std::max(t.end - trailing, t.start);
+    const auto end_char = std::size_t(std::upper_bound(chars.begin(), chars.end(), t.end) - chars.begin()) - 1;  // (counted in characters)
+    if (trailing > 0 && end_char >= trailing) t.end = std::max(move(t.end, -std::ptrdiff_t(trailing)), t.start);
   }
 }
 
@@ -433,8 +441,8 @@ void Template::specials(std::vector<TextModel::Special>& b, std::vector<TextMode
   a.insert(a.end(), after.begin(), after.end());
 }
 
-void PostProcessorSequence::process(std::vector<TextToken>& tokens) const {
-  for (const auto& step : steps) step->process(tokens);
+void PostProcessorSequence::process(std::vector<TextToken>& tokens, const CharStarts& chars) const {
+  for (const auto& step : steps) step->process(tokens, chars);
 }
 
 void PostProcessorSequence::specials(std::vector<TextModel::Special>& before, std::vector<TextModel::Special>& after) const {
@@ -568,7 +576,7 @@ std::vector<Token> Pipeline::encode(std::string_view text) const {
       tokens.push_back({{p.id, start, end}, &token_text(p.id)});
     }
   }
-  if (post_processor) post_processor->process(tokens);
+  if (post_processor) post_processor->process(tokens, unicode::decode_utf8(text).starts);
   std::vector<Token> out;
   out.reserve(tokens.size());
   for (const TextToken& t : tokens) out.push_back(t.token);

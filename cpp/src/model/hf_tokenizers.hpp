@@ -65,7 +65,7 @@ struct Strip final : Normalizer {
   bool left = true, right = true;
   void normalize(NormalizedText& text) const override;
 };
-struct StripAccents final : Normalizer {  // removes nonspacing marks (Mn)
+struct StripAccents final : Normalizer {  // removes every mark (M: is_combining_mark, as the library has it)
   void normalize(NormalizedText& text) const override;
 };
 struct Replace final : Normalizer {
@@ -176,32 +176,37 @@ struct TextToken {
   const std::string* text;  // the token as the vocabulary writes it
 };
 
+// The original text's characters: where each starts (and, last, the text's end), for offsets counted in them.
+using CharStarts = std::vector<std::size_t>;
+
 struct PostProcessor {
   virtual ~PostProcessor() = default;
-  virtual void process(std::vector<TextToken>& tokens) const { (void)tokens; }
+  virtual void process(std::vector<TextToken>& tokens, const CharStarts& chars) const { (void)tokens, (void)chars; }
   // Wraps the specials so far: before = mine + before, after = after + mine.
   virtual void specials(std::vector<TextModel::Special>& before, std::vector<TextModel::Special>& after) const {
     (void)before, (void)after;
   }
 };
-// ByteLevel's and RoBERTa's trim_offsets: a token's offsets without its leading and trailing spaces.
+// ByteLevel's and RoBERTa's trim_offsets: a token's offsets without its leading and trailing spaces, moved by as
+// many characters of the original text as the token has spaces (the library trims offsets counted in characters,
+// as transformers and its node binding ask for them).
 struct TrimOffsets {
   bool trim_offsets = false, add_prefix_space = false;
-  void trim(std::vector<TextToken>& tokens) const;
+  void trim(std::vector<TextToken>& tokens, const CharStarts& chars) const;
 };
 struct ByteLevelProcessing final : PostProcessor {
   TrimOffsets trim;
-  void process(std::vector<TextToken>& tokens) const override { trim.trim(tokens); }
+  void process(std::vector<TextToken>& tokens, const CharStarts& chars) const override { trim.trim(tokens, chars); }
 };
 struct Template final : PostProcessor {  // TemplateProcessing's single, BertProcessing, RobertaProcessing
   std::vector<TextModel::Special> before, after;
   TrimOffsets trim;
-  void process(std::vector<TextToken>& tokens) const override { trim.trim(tokens); }
+  void process(std::vector<TextToken>& tokens, const CharStarts& chars) const override { trim.trim(tokens, chars); }
   void specials(std::vector<TextModel::Special>& b, std::vector<TextModel::Special>& a) const override;
 };
 struct PostProcessorSequence final : PostProcessor {
   std::vector<std::unique_ptr<PostProcessor>> steps;
-  void process(std::vector<TextToken>& tokens) const override;
+  void process(std::vector<TextToken>& tokens, const CharStarts& chars) const override;
   void specials(std::vector<TextModel::Special>& before, std::vector<TextModel::Special>& after) const override;
 };
 

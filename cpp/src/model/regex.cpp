@@ -9,9 +9,10 @@
 namespace attn {
 namespace {
 
-// Oniguruma's \s (White_Space) and \w (Alphabetic, Mark, Nd, Pc), as the insides of a PCRE2 character class.
+// Oniguruma's \s (White_Space) and \w (Alphabetic, Mark, Nd, Pc and, since Oniguruma 6.9.9 as UTS #18 has it,
+// Join_Control: the tokenizers library's onig crate bundles 6.9.10), as the insides of a PCRE2 character class.
 constexpr std::string_view kSpace = "\\t-\\r\\x20\\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}";
-constexpr std::string_view kWord = "\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}";
+constexpr std::string_view kWord = "\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}\\x{200C}\\x{200D}";
 constexpr std::string_view kHex = "0-9A-Fa-f";
 
 bool is_hex(char c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'); }

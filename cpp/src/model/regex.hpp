@@ -15,7 +15,7 @@ namespace attn {
 
 // Oniguruma (Ruby syntax, UTF-8, no options) to PCRE2 (compiled with UTF, UCP and MULTILINE):
 //   \s \S    White_Space, as Oniguruma has it (PCRE2's \s also takes U+180E)
-//   \w \W    Alphabetic, marks, Nd and Pc (PCRE2 10.42's \w is letters, numbers and _ only); \b \B from it
+//   \w \W    Alphabetic, marks, Nd, Pc, ZWNJ and ZWJ (PCRE2 10.42's \w is letters, numbers and _); \b \B from it
 //   \h \H    a hexadecimal digit (PCRE2's \h is horizontal space)
 //   \v       the vertical tab alone (PCRE2's \v is vertical space)
 //   \uHHHH   \x{HHHH}

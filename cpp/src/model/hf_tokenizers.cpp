@@ -31,12 +31,13 @@ bool is_chinese_char(char32_t c) {
          (c >= 0x2A700 && c <= 0x2B73F) || (c >= 0x2B740 && c <= 0x2B81F) || (c >= 0x2B820 && c <= 0x2CEAF) ||
          (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x2F800 && c <= 0x2FA1F);
 }
-// Rust's char::is_alphanumeric (Alphabetic or Numeric), for single_word added tokens.
-bool is_alphanumeric(char32_t c) {
-  static const Regex alphanumeric("[\\p{Alphabetic}\\p{N}]", "added_tokens");
+// A word character for single_word added tokens: the library tells them by Oniguruma's \\w (tried character by
+// character on it: ① and _ differ from Rust's is_alphanumeric).
+bool is_word_char(char32_t c) {
+  static const Regex word("\\w", "added_tokens");
   std::string text;
   unicode::append_utf8(c, text);
-  return !alphanumeric.find_all(text).empty();
+  return !word.find_all(text).empty();
 }
 
 // The library's filter(): kept characters stay aligned to themselves.
@@ -483,11 +484,11 @@ void AddedVocabulary::split(std::vector<Split>& splits, const Patterns& patterns
     const std::string_view view(t);
     const auto ends_with_word = [&](std::size_t at) {
       const auto d = unicode::decode_utf8(view.substr(0, at));
-      return !d.chars.empty() && is_alphanumeric(d.chars.back());
+      return !d.chars.empty() && is_word_char(d.chars.back());
     };
     const auto starts_with_word = [&](std::size_t at) {
       const auto d = unicode::decode_utf8(view.substr(at, 4));
-      return !d.chars.empty() && is_alphanumeric(d.chars.front());
+      return !d.chars.empty() && is_word_char(d.chars.front());
     };
     std::size_t kept = 0;  // the library's start_offset: where the text not yet split off starts
     const auto piece = [&](std::size_t start, std::size_t stop, std::optional<std::int32_t> id) {

@@ -180,7 +180,7 @@ TextTokenizer read_tokenizer(const Architecture& arch, const Hyperparameters& h,
 TextTokenizer read_tokenizer_json_only(const CheckpointFiles& files) {
   const std::string* text = file_text(files, "tokenizer.json");
   if (!text) throw ArgumentError("tokenizer.json", "is missing; without config.json, a tokenizer is read from tokenizer.json");
-  hf::Pipeline p = read_tokenizer_json(*text, kMaxElements, "the largest vocabulary, " + std::to_string(kMaxElements));
+  hf::Pipeline p = read_tokenizer_json(*text, kMaxElements, "the largest vocabulary");
   std::vector<TextModel::Special> before, after;
   if (p.post_processor) p.post_processor->specials(before, after);
   return {std::move(p), std::move(before), std::move(after)};

@@ -1,6 +1,7 @@
 // tokenizer.json into the pipeline (hf_tokenizers.hpp), component by component, with the tokenizers library's
 // defaults for absent fields. Anything this playground does not run is refused by name:
 //   tokenizer.json: pre_tokenizer.type "CharDelimiterSplit" is not supported; …
+#include <algorithm>
 #include <cmath>
 
 #include "attn/attention.hpp"
@@ -328,8 +329,19 @@ hf::Pipeline read_tokenizer_json(std::string_view text, std::size_t id_limit, co
       token.single_word = flag_of(a, "single_word", at, false);
       token.lstrip = flag_of(a, "lstrip", at, false), token.rstrip = flag_of(a, "rstrip", at, false);
       token.normalized = flag_of(a, "normalized", at, !token.special);
-      // The library keeps the model's id for a token the model has.
-      if (const auto known = p.model->vocab.id_of(token.content)) token.id = *known;
+      // Ids as the library gives them when it reads the file: the model's id for a token the model has, else
+      // the next one past the model's vocabulary and the tokens added so far (the file's id is only checked).
+      const auto same = std::find_if(added.begin(), added.end(), [&](const hf::AddedToken& t) { return t.content == token.content; });
+      if (same != added.end()) continue;
+      if (const auto known = p.model->vocab.id_of(token.content)) {
+        token.id = *known;
+      } else {
+        const auto model_size = std::int32_t(p.model->vocab.ids.size());
+        std::int32_t most = -1;
+        for (const hf::AddedToken& t : added) most = std::max(most, t.id);
+        token.id = most < 0 ? model_size : most >= model_size || model_size == 0 ? most + 1 : model_size;
+        if (std::size_t(token.id) >= id_limit) fail(at, "would get the id " + std::to_string(token.id) + "; ids must be below " + limit_what + ", " + std::to_string(id_limit));
+      }
       added.push_back(std::move(token));
     }
   }

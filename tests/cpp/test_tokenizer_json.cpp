@@ -7,9 +7,11 @@
 #include "attn/attention.hpp"
 #include "attn/checkpoint.hpp"
 #include "checkpoint_fuzz.hpp"
+#include "model/architecture.hpp"
 #include "model/hf_tokenizers.hpp"
 #include "model/json.hpp"
 #include "model/regex.hpp"
+#include "model/tokenizer_files.hpp"
 
 namespace {
 
@@ -174,4 +176,23 @@ TEST_CASE("a checkpoint's tokenizer: tokenizer.json's special tokens, else its f
   CHECK(bert->before().at(0).label == "[CLS]");
   CHECK(bert->after().at(0).label == "[SEP]");
   CHECK(attn::load_tokenizer(checkpoint_fixture("distilbert").files)->after().at(0).label == "[SEP]");
+}
+
+TEST_CASE("RoBERTa's older files trim spaces off the offsets, as RobertaTokenizerFast does and GPT2TokenizerFast does not", "[tokenizer]") {
+  const auto gpt2 = checkpoint_fixture("gpt2");
+  const auto config = attn::json::parse(gpt2.files.at("config.json"), "config.json");
+  attn::Architecture roberta = attn::architecture_of(config);
+  const attn::Hyperparameters h = attn::read_hyperparameters(roberta, config);
+  const auto plain = attn::read_tokenizer(roberta, h, gpt2.files).tokenize("The cat");
+  roberta.model_type = "roberta";
+  const auto trimmed = attn::read_tokenizer(roberta, h, gpt2.files).tokenize("The cat");
+  REQUIRE(plain.size() == trimmed.size());
+  std::size_t spaces = 0;
+  for (std::size_t i = 0; i < plain.size(); ++i) {
+    const bool space = std::string("The cat")[plain[i].start] == ' ';  // "Ġc…" starts at its space, "c…" after it
+    CHECK(trimmed[i].start == plain[i].start + (space ? 1 : 0));
+    CHECK(trimmed[i].end == plain[i].end);
+    spaces += space;
+  }
+  CHECK(spaces == 1);
 }

@@ -71,3 +71,25 @@ test('the scalar build tokenizes as the SIMD build does', async () => {
     scalar.dispose();
   }
 });
+
+test('loadTokenizer: errors name the file, a disposed tokenizer says so, and nothing stays in the heap', async () => {
+  const attn = builds.simd;
+  const gpt2 = new URL('../fixtures/checkpoints/gpt2/', import.meta.url);
+  const files = Object.fromEntries(['config.json', 'vocab.json', 'merges.txt'].map((name) => [name, readFileSync(new URL(name, gpt2))]));
+  const allocated = attn.heapStats().allocatedBytes;
+  await assert.rejects(attn.loadTokenizer({}), /^RangeError: tokenizer\.json: is missing; without config\.json, a tokenizer is read from tokenizer\.json$/);
+  await assert.rejects(attn.loadTokenizer(42), /^TypeError: files: expected File objects/);
+  await assert.rejects(attn.loadTokenizer({ 'tokenizer.json': '{"model": {"type": "Unigram", "vocab": []}}' }),
+    /^RangeError: tokenizer\.json: model\.type "Unigram" is not supported/);
+  await assert.rejects(attn.loadTokenizer({ ...files, 'merges.txt': 'a\n' }), /^RangeError: merges\.txt: merge 1 \("a"\) is not two tokens/);
+  const tokenizer = await attn.loadTokenizer(files);
+  const encoded = tokenizer.encode('The cat 🐈');
+  assert.equal(encoded.tokens[0], '<|endoftext|>');  // GPT-2's documented first token, as its model's run() has it
+  assert.equal(encoded.tokens.slice(1).join(''), 'The cat 🐈');
+  assert.deepEqual(tokenizer.tokenize('The cat 🐈').ids, encoded.ids.slice(1));
+  assert.throws(() => tokenizer.tokenize(42), /^TypeError: text: expected a string, got 42$/);
+  tokenizer.dispose();
+  assert.throws(() => tokenizer.encode('x'), /^RangeError: tokenizer: it has been disposed of; load it again$/);
+  tokenizer.dispose();
+  assert.equal(attn.heapStats().allocatedBytes, allocated);
+});

@@ -115,8 +115,8 @@ TextTokenizer word_piece(const Architecture& arch, const Hyperparameters& h, con
   return with_specials(arch, std::move(p), source);
 }
 
-// vocab.json + merges.txt: the pipeline of GPT-2's tokenizer.json (ByteLevel with GPT-2's regex, BPE). Each
-// merge must join bytes or tokens of earlier merges, as GPT-2's training made them.
+// vocab.json + merges.txt: the pipeline of GPT-2's tokenizer.json (ByteLevel with GPT-2's regex, BPE; for RoBERTa
+// with its offsets trimmed). Each merge must join bytes or tokens of earlier merges, as GPT-2's training made them.
 TextTokenizer byte_level(const Architecture& arch, const Hyperparameters& h, const CheckpointFiles& f) {
   const std::string *vocab_json = file_text(f, "vocab.json"), *merges_txt = file_text(f, "merges.txt");
   if (!vocab_json) throw ArgumentError("vocab.json", "is missing; " + h.name + " needs vocab.json and merges.txt, or tokenizer.json");
@@ -158,6 +158,12 @@ TextTokenizer byte_level(const Architecture& arch, const Hyperparameters& h, con
   pre->add_prefix_space = false;
   p.pre_tokenizer = std::move(pre);
   p.model = std::move(model);
+  // RobertaTokenizerFast's post-processor trims the spaces off its tokens' offsets; GPT2TokenizerFast's does not.
+  if (std::string_view(arch.model_type) == "roberta") {
+    auto trim = std::make_unique<hf::ByteLevelProcessing>();
+    trim->trim.trim_offsets = true;
+    p.post_processor = std::move(trim);
+  }
   return with_specials(arch, std::move(p), source);
 }
 

@@ -52,6 +52,15 @@ std::int32_t id_value(const Value& v, const std::string& path, std::size_t limit
   return std::int32_t(v.number);
 }
 
+// A Sequence's steps, each read by `parse` with its path ("normalizer.normalizers[1]").
+template <class Step, class Parse>
+std::vector<std::unique_ptr<Step>> steps_of(const Value& v, const std::string& key, const std::string& path, Parse parse) {
+  std::vector<std::unique_ptr<Step>> steps;
+  const auto& list = list_of(v, key, path);
+  for (std::size_t i = 0; i < list.size(); ++i) steps.push_back(parse(list[i], path + "." + key + "[" + std::to_string(i) + "]"));
+  return steps;
+}
+
 [[noreturn]] void unsupported(const std::string& path, const std::string& type, const char* supported) {
   fail(path + ".type", "\"" + type + "\" is not supported; this playground reads " + supported);
 }
@@ -116,8 +125,7 @@ std::unique_ptr<hf::Normalizer> normalizer_of(const Value& v, const std::string&
   }
   if (type == "Sequence") {
     auto n = std::make_unique<hf::NormalizerSequence>();
-    const auto& list = list_of(v, "normalizers", path);
-    for (std::size_t i = 0; i < list.size(); ++i) n->steps.push_back(normalizer_of(list[i], path + ".normalizers[" + std::to_string(i) + "]"));
+    n->steps = steps_of<hf::Normalizer>(v, "normalizers", path, normalizer_of);
     return n;
   }
   unsupported(path, type, "NFC, NFD, NFKC, NFKD, Lowercase, Strip, StripAccents, Replace, Prepend, BertNormalizer and Sequence");
@@ -167,8 +175,7 @@ std::unique_ptr<hf::PreTokenizer> pre_tokenizer_of(const Value& v, const std::st
   }
   if (type == "Sequence") {
     auto p = std::make_unique<hf::PreTokenizerSequence>();
-    const auto& list = list_of(v, "pretokenizers", path);
-    for (std::size_t i = 0; i < list.size(); ++i) p->steps.push_back(pre_tokenizer_of(list[i], path + ".pretokenizers[" + std::to_string(i) + "]"));
+    p->steps = steps_of<hf::PreTokenizer>(v, "pretokenizers", path, pre_tokenizer_of);
     return p;
   }
   unsupported(path, type, "ByteLevel, Split, Metaspace, Whitespace, WhitespaceSplit, Digits, Punctuation, BertPreTokenizer and Sequence");
@@ -293,8 +300,9 @@ std::unique_ptr<hf::PostProcessor> post_processor_of(const Value& v, const std::
   }
   if (type == "Sequence") {
     auto p = std::make_unique<hf::PostProcessorSequence>();
-    const auto& list = list_of(v, "processors", path);
-    for (std::size_t i = 0; i < list.size(); ++i) p->steps.push_back(post_processor_of(list[i], path + ".processors[" + std::to_string(i) + "]", limit, limit_what));
+    p->steps = steps_of<hf::PostProcessor>(v, "processors", path, [&](const Value& step, const std::string& at) {
+      return post_processor_of(step, at, limit, limit_what);
+    });
     return p;
   }
   unsupported(path, type, "TemplateProcessing, BertProcessing, RobertaProcessing, ByteLevel and Sequence");

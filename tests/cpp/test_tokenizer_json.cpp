@@ -83,8 +83,11 @@ TEST_CASE("Oniguruma's patterns are rewritten where PCRE2 reads them otherwise",
   // \s is White_Space: U+180E (Mongolian vowel separator) is not a space, U+0085 is.
   CHECK(matches("\\s+", "a\u180E\u0085 b") == V{"\u0085 "});
   CHECK(matches("[^\\s]+", "a\u180Eb c") == V{"a\u180Eb", "c"});
-  // \w takes marks, Pc and joiners (PCRE2 10.42's \w would split "नमस्ते" at its vowel signs).
-  CHECK(matches("\\w+", "नमस्ते a_b 👩\u200D👩 ①") == V{"नमस्ते", "a_b", "\u200D"});
+  // \w takes marks and Pc (PCRE2 10.42's \w would split "नमस्ते" at its vowel signs), and Oniguruma's Latin-1
+  // table's ² ³ ¹ ¼ ½ ¾; Rust's regex crate's \w (the Whitespace pre-tokenizer's) takes the joiners instead.
+  CHECK(matches("\\w+", "नमस्ते a_b x²½ 👩\u200D👩 ①") == V{"नमस्ते", "a_b", "x²½"});
+  CHECK(matches("[\\w]+|[^\\w\\s]+", "x²½ a") == V{"x", "²½", "a"});  // not inside a class
+  CHECK(texts_of("x² a\u200Db", attn::Regex("\\w+", "test", attn::Dialect::kRust).find_all("x² a\u200Db")) == V{"x", "a\u200Db"});
   CHECK(matches("\\W+", "ab, c") == V{", "});
   CHECK(matches("\\bx", "x ax x") == V{"x", "x"});
   CHECK(matches("\\h+", "x1aF9 zz") == V{"1aF9"});  // Ruby's \h: hexadecimal digits

@@ -31,10 +31,10 @@ bool is_chinese_char(char32_t c) {
          (c >= 0x2A700 && c <= 0x2B73F) || (c >= 0x2B740 && c <= 0x2B81F) || (c >= 0x2B820 && c <= 0x2CEAF) ||
          (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x2F800 && c <= 0x2FA1F);
 }
-// A word character for single_word added tokens: the library tells them by Oniguruma's \\w (tried character by
-// character on it: ① and _ differ from Rust's is_alphanumeric).
+// A word character for single_word added tokens: the library tells them by \\w of Rust's regex crate (tried
+// character by character on it: ① and _ differ from Rust's is_alphanumeric, ZWJ and ¹ from Oniguruma's \\w).
 bool is_word_char(char32_t c) {
-  static const Regex word("\\w", "added_tokens");
+  static const Regex word("\\w", "added_tokens", Dialect::kRust);
   std::string text;
   unicode::append_utf8(c, text);
   return !word.find_all(text).empty();
@@ -276,7 +276,7 @@ void Metaspace::pre_tokenize(std::vector<Split>& splits) const {
   });
 }
 
-Whitespace::Whitespace() { words.regex.emplace("\\w+|[^\\w\\s]+", "Whitespace"); }
+Whitespace::Whitespace() { words.regex.emplace("\\w+|[^\\w\\s]+", "Whitespace", Dialect::kRust); }  // Rust's regex crate
 
 void Whitespace::pre_tokenize(std::vector<Split>& splits) const {
   split_each(splits, [&](NormalizedText& text) { return split_where(text, words.find_all(text.text()), SplitBehavior::kRemoved, true); });
@@ -454,15 +454,15 @@ void PostProcessorSequence::specials(std::vector<TextModel::Special>& before, st
 
 AddedVocabulary::AddedVocabulary(std::vector<AddedToken> tokens, const Normalizer* normalizer) : tokens_(std::move(tokens)) {
   for (std::size_t i = 0; i < tokens_.size(); ++i) {
-    std::string content = tokens_[i].content;
-    if (content.empty()) continue;
-    if (tokens_[i].normalized && normalizer) {
-      NormalizedText text(content);
+    AddedToken& token = tokens_[i];
+    token.text = token.content;
+    if (token.content.empty()) continue;
+    if (token.normalized && normalizer) {
+      NormalizedText text(token.content);
       normalizer->normalize(text);
-      content = text.text();
+      token.text = text.text();
     }
-    Patterns& p = tokens_[i].normalized ? normalized_ : raw_;
-    p.token_of.emplace(content, i);
+    (token.normalized ? normalized_ : raw_).token_of.emplace(token.text, i);
   }
   for (Patterns* p : {&raw_, &normalized_}) {
     for (const auto& [content, _] : p->token_of) p->lengths.push_back(content.size());
@@ -557,7 +557,7 @@ const std::string& Pipeline::token_text(std::int32_t id) const {
   if (model && id >= 0 && std::size_t(id) < model->vocab.tokens.size() && !model->vocab.tokens[std::size_t(id)].empty()) {
     return model->vocab.tokens[std::size_t(id)];
   }
-  for (const AddedToken& t : added.tokens()) if (t.id == id) return t.content;
+  for (const AddedToken& t : added.tokens()) if (t.id == id) return t.text;
   return none;
 }
 

@@ -110,7 +110,7 @@ struct Metaspace final : PreTokenizer {
   bool split = true;
   void pre_tokenize(std::vector<Split>& splits) const override;
 };
-struct Whitespace final : PreTokenizer {  // \w+|[^\w\s]+, the rest dropped
+struct Whitespace final : PreTokenizer {  // \w+|[^\w\s]+ (Rust's regex crate's \w), the rest dropped
   Whitespace();
   Pattern words;
   void pre_tokenize(std::vector<Split>& splits) const override;
@@ -216,6 +216,7 @@ struct AddedToken {
   std::int32_t id;
   std::string content;
   bool single_word = false, lstrip = false, rstrip = false, normalized = false, special = false;
+  std::string text;  // as the text holds it where it is found: `content`, normalized when it is looked for normalized
 };
 
 class AddedVocabulary {

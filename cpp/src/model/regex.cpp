@@ -9,10 +9,14 @@
 namespace attn {
 namespace {
 
-// Oniguruma's \s (White_Space) and \w (Alphabetic, Mark, Nd, Pc and, since Oniguruma 6.9.9 as UTS #18 has it,
-// Join_Control: the tokenizers library's onig crate bundles 6.9.10), as the insides of a PCRE2 character class.
+// \s (White_Space, in both) and \w as the insides of a PCRE2 character class. Oniguruma's \w is Alphabetic, Mark,
+// Nd and Pc, and outside a character class also ² ³ ¹ ¼ ½ ¾ (its Latin-1 table's; [\w] and [^\w] go by the Unicode
+// ranges alone). Checked against Oniguruma 6.9.8 on every code point for \s \w \W [\w] [^\w\s] \d \h, and against
+// the library. Rust's regex crate's \w is UTS #18's: Alphabetic, Mark, Nd, Pc and Join_Control (ZWNJ, ZWJ).
 constexpr std::string_view kSpace = "\\t-\\r\\x20\\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}";
-constexpr std::string_view kWord = "\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}\\x{200C}\\x{200D}";
+constexpr std::string_view kOnigurumaWord = "\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}";
+constexpr std::string_view kOnigurumaLatin1Word = "\\x{B2}\\x{B3}\\x{B9}\\x{BC}-\\x{BE}";
+constexpr std::string_view kRustWord = "\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}\\x{200C}\\x{200D}";
 constexpr std::string_view kHex = "0-9A-Fa-f";
 
 bool is_hex(char c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'); }
@@ -23,7 +27,10 @@ std::string in_brackets(std::string_view inside, bool negated) {
 
 }  // namespace
 
-std::string to_pcre2(std::string_view p, const std::string& what) {
+std::string to_pcre2(std::string_view p, const std::string& what, Dialect dialect) {
+  const bool oniguruma = dialect == Dialect::kOniguruma;
+  const std::string kWord(oniguruma ? kOnigurumaWord : kRustWord);
+  const std::string kWordAlone = kWord + std::string(oniguruma ? kOnigurumaLatin1Word : "");  // \w outside a class
   const auto refuse = [&](const std::string& construct) {
     throw ArgumentError(what, "the regular expression \"" + std::string(p) + "\" uses " + construct + ", which this playground does not run");
   };
@@ -37,7 +44,7 @@ std::string to_pcre2(std::string_view p, const std::string& what) {
       const bool upper = e >= 'A' && e <= 'Z';
       switch (e) {
         case 's': case 'S': case 'w': case 'W': case 'h': case 'H': {
-          const std::string_view set = (e | 0x20) == 's' ? kSpace : (e | 0x20) == 'w' ? kWord : kHex;
+          const std::string_view set = (e | 0x20) == 's' ? kSpace : (e | 0x20) == 'w' ? std::string_view(in_class ? kWord : kWordAlone) : kHex;
           if (!in_class) out += in_brackets(set, upper);
           else if (upper) refuse(std::string("\\") + e + " inside a character class");
           else out += set;
@@ -45,7 +52,7 @@ std::string to_pcre2(std::string_view p, const std::string& what) {
         }
         case 'b': case 'B': {
           if (in_class) { out += "\\b"; break; }  // a backspace, in both
-          const std::string w = in_brackets(kWord, false);
+          const std::string w = in_brackets(kWordAlone, false);
           out += e == 'b' ? "(?:(?<=" + w + ")(?!" + w + ")|(?<!" + w + ")(?=" + w + "))"
                           : "(?:(?<=" + w + ")(?=" + w + ")|(?<!" + w + ")(?!" + w + "))";
           break;
@@ -117,8 +124,8 @@ std::string to_pcre2(std::string_view p, const std::string& what) {
   return out;
 }
 
-Regex::Regex(std::string_view pattern, const std::string& what) : what_(what) {
-  const std::string translated = to_pcre2(pattern, what);
+Regex::Regex(std::string_view pattern, const std::string& what, Dialect dialect) : what_(what) {
+  const std::string translated = to_pcre2(pattern, what, dialect);
   int error = 0;
   PCRE2_SIZE at = 0;
   pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(translated.data()), translated.size(),

@@ -213,7 +213,7 @@ struct PostProcessorSequence final : PostProcessor {
 // ---- Added tokens, found in the text before the model sees it.
 
 struct AddedToken {
-  std::int32_t id;
+  std::int32_t id = 0;
   std::string content;
   bool single_word = false, lstrip = false, rstrip = false, normalized = false, special = false;
   std::string text;  // as the text holds it where it is found: `content`, normalized when it is looked for normalized

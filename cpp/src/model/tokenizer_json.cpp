@@ -331,7 +331,9 @@ hf::Pipeline read_tokenizer_json(std::string_view text, std::size_t id_limit, co
       object_at(a, at);
       const Value* id = field(a, "id");
       if (!id) fail(at + ".id", "is missing");
-      hf::AddedToken token{id_value(*id, at + ".id", id_limit, limit_what), text_of(a, "content", at, "")};
+      hf::AddedToken token;
+      token.id = id_value(*id, at + ".id", id_limit, limit_what);
+      token.content = text_of(a, "content", at, "");
       if (token.content.empty()) fail(at + ".content", "must be a token's text");
       token.special = flag_of(a, "special", at, false);
       token.single_word = flag_of(a, "single_word", at, false);

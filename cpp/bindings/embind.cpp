@@ -51,6 +51,9 @@ EMSCRIPTEN_BINDINGS(attention) {
   function("checkpointPut", &checkpoint_put);
   function("checkpointFinish", &checkpoint_finish);
   function("checkpointFree", &checkpoint_free);
+  function("checkpointTokenizer", &checkpoint_tokenizer);
+  function("tokenizerEncode", &tokenizer_encode);
+  function("tokenizerFree", &tokenizer_free);
   function("heapBytes", &heap_bytes);
   function("heapMaximum", &heap_maximum);
   function("heapAllocated", &heap_allocated);

@@ -420,4 +420,21 @@ Address checkpoint_finish(Address checkpoint) {
 
 void checkpoint_free(Address checkpoint) { delete reinterpret_cast<Checkpoint*>(checkpoint); }
 
+Address checkpoint_tokenizer(Address checkpoint) {
+  return guarded([&](Result& r) {
+    std::unique_ptr<TextReader> tokenizer = load_tokenizer(checkpoint_at(checkpoint).files);
+    r.add("handle", double(reinterpret_cast<Address>(tokenizer.release())));
+  });
+}
+
+Address tokenizer_encode(Address tokenizer, Address text, std::size_t text_length, bool specials) {
+  return guarded([&](Result& r) {
+    EncodeOptions options;
+    options.specials = specials;
+    add_encoding(r, reinterpret_cast<const TextReader*>(tokenizer)->encode(text_at(text, text_length), options, 0));
+  });
+}
+
+void tokenizer_free(Address tokenizer) { delete reinterpret_cast<TextReader*>(tokenizer); }
+
 }  // namespace attn::flat

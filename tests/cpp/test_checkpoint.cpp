@@ -8,6 +8,7 @@
 #include <set>
 
 #include "checkpoint_fuzz.hpp"
+#include "model/hf_tokenizers.hpp"
 #include "model/json.hpp"
 #include "model/unicode.hpp"
 
@@ -195,7 +196,9 @@ TEST_CASE("GPT-2's tokenizer reads tokenizer.json as it reads vocab.json and mer
     merges += (merges.size() > 1 ? "," : "") + attn::json::quote(lines.substr(start, end - start));
     start = end + 1;
   }
-  c.files["tokenizer.json"] = "{\"model\": {\"type\": \"BPE\", \"vocab\": " + c.files.at("vocab.json") + ", \"merges\": " + merges + "]}}";
+  // GPT-2's own tokenizer.json says its pre-tokenizer: ByteLevel without a prefix space.
+  c.files["tokenizer.json"] = "{\"pre_tokenizer\": {\"type\": \"ByteLevel\", \"add_prefix_space\": false}, \"model\": {\"type\": \"BPE\", \"vocab\": " +
+                              c.files.at("vocab.json") + ", \"merges\": " + merges + "]}}";
   c.files.erase("vocab.json"), c.files.erase("merges.txt");
   const auto from_json = load_checkpoint(c.files, c.weights);
   for (const char* text : {"The cat sat on the mat.", "emoji 🐈 and 👩‍👩‍👧", "  spaces  "}) {
@@ -280,9 +283,18 @@ TEST_CASE("Unicode pieces of the checkpoint tokenizers", "[checkpoint][unicode]"
 }
 
 TEST_CASE("GPT-2's pre-tokenizer splits as its regular expression does", "[checkpoint][tokenizer]") {
+  // ByteLevel as GPT-2's files make it (no prefix space, GPT-2's regex), each piece read back as original text.
   const auto pieces = [](const std::string& text) {
+    attn::hf::ByteLevel byte_level;
+    byte_level.add_prefix_space = false;
+    std::vector<attn::hf::Split> splits;
+    splits.push_back({attn::NormalizedText(text), std::nullopt});
+    byte_level.pre_tokenize(splits);
     std::vector<std::string> out;
-    for (const auto& [start, end] : attn::gpt2_pretokenize(text)) out.push_back(text.substr(start, end - start));
+    for (const auto& s : splits) {
+      const auto [start, end] = s.text.original_range(0, s.text.text().size());
+      out.push_back(text.substr(start, end - start));
+    }
     return out;
   };
   using V = std::vector<std::string>;

@@ -18,7 +18,7 @@ test('npm pack holds dist/ only, and a clean project installs it offline', () =>
   for (const file of ['dist/attention.mjs', 'dist/attention-api.mjs', 'dist/attention.iife.js', 'dist/attention.umd.js', 'dist/attention.d.ts',
     'dist/attention-simd.wasm', 'dist/attention-scalar.wasm', 'dist/attention-simd.mjs', 'dist/attention-scalar.mjs',
     'dist/models/builtin-bidirectional.attn', 'dist/models/builtin-causal.attn', 'dist/attention-view.js',
-    'dist/attention-view.builtin-lens.js', 'package.json']) {
+    'dist/attention-view.builtin-lens.js', 'dist/PCRE2-LICENCE.txt', 'package.json']) {
     assert.ok(files.includes(file), `${file} is in the package`);
   }
   assert.ok(files.every((f) => f.startsWith('dist/') || ['package.json', 'README.md', 'LICENSE'].includes(f)), files.join(', '));

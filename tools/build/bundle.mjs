@@ -44,6 +44,8 @@ for (const name of new Set(Object.values(BUILTIN_MODELS))) {
   await copyFile(`${root}web/models/${name}.attn`, `${dist}/models/${name}.attn`);
 }
 await copyFile(`${root}web/lib/attention.d.ts`, `${dist}/attention.d.ts`);
+// PCRE2 (BSD) is compiled into both wasm builds: its licence goes with them.
+await copyFile(`${root}.deps/pcre2/LICENCE`, `${dist}/PCRE2-LICENCE.txt`);
 
 await classicScript('web/lib/attention.classic.mjs', 'classic-script build, defines globalThis.createAttention',
   { outfile: `${dist}/attention.iife.js` });

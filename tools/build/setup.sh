@@ -15,6 +15,7 @@ declare -A need=(
   [chromium]=/usr/bin/chromium
   [cmake]=/usr/bin/cmake
   [ninja-build]=/usr/bin/ninja
+  [dpkg-dev]=/usr/bin/dpkg-source  # apt-get source unpacks with it
 )
 # --corpus: also the training corpus of the built-in models (npm run train-model / eval-model).
 [ "${1:-}" = "--corpus" ] && need[wordnet-base]=/usr/share/wordnet/data.noun
@@ -26,25 +27,36 @@ if [ ${#missing[@]} -gt 0 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# 2. xsimd >= 13 headers (Debian 12 ships 8.1, which has no wasm arch). Fetch Debian 13's libxsimd-dev
-#    with a private apt state, from the mirror this machine already uses; the system's apt config is untouched.
+# The first non-security Debian mirror named by the machine's own sources (deb822 or one-line format).
+debian_mirror() {
+  cat /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null \
+    | sed -nE 's/^URIs:[[:space:]]*//p; s/^deb[[:space:]]+(\[[^]]*\][[:space:]]+)?//p' \
+    | awk '$1 ~ /^https?:\/\// && $1 !~ /security/ { print $1; exit }' || true
+}
+# Runs apt-get with a private state (lists, cache, one sources line): the system's apt configuration is untouched.
+# private_apt DIR "SOURCES LINE" ARGS...
+private_apt() {
+  local dir=$1 line=$2
+  shift 2
+  mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
+  echo "$line" > "$dir/sources.list"
+  local options=(-o "Dir::Etc::SourceList=$dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
+                 -o "Dir::State::Lists=$dir/lists" -o "Dir::Cache=$dir/cache" -o APT::Get::List-Cleanup=0
+                 -o APT::Sandbox::User=root)
+  [ -f "$dir/updated" ] || { apt-get "${options[@]}" -qq update && touch "$dir/updated"; }
+  apt-get "${options[@]}" -qq "$@"
+}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+
+# 2. xsimd >= 13 headers (Debian 12 ships 8.1, which has no wasm arch): Debian 13's libxsimd-dev.
 xsimd_dir="$root/.deps/xsimd"
 if [ ! -f "$xsimd_dir/include/xsimd/xsimd.hpp" ]; then
   say "fetching xsimd 13 headers (libxsimd-dev from Debian trixie)"
-  # The first non-security Debian mirror named by the machine's own sources (deb822 or one-line format).
-  mirror=$(cat /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null \
-    | sed -nE 's/^URIs:[[:space:]]*//p; s/^deb[[:space:]]+(\[[^]]*\][[:space:]]+)?//p' \
-    | awk '$1 ~ /^https?:\/\// && $1 !~ /security/ { print $1; exit }' || true)
+  mirror=$(debian_mirror)
   [ -n "$mirror" ] || { echo "[setup] no Debian mirror found in /etc/apt/sources.list*" >&2; exit 1; }
-  tmp=$(mktemp -d)
-  trap 'rm -rf "$tmp"' EXIT
-  mkdir -p "$tmp/lists/partial" "$tmp/cache/archives/partial"
-  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror trixie main" > "$tmp/sources.list"
-  apt_private=(-o "Dir::Etc::SourceList=$tmp/sources.list" -o Dir::Etc::SourceParts=/dev/null
-               -o "Dir::State::Lists=$tmp/lists" -o "Dir::Cache=$tmp/cache" -o APT::Get::List-Cleanup=0
-               -o APT::Sandbox::User=root)
-  apt-get "${apt_private[@]}" -qq update
-  (cd "$tmp" && apt-get "${apt_private[@]}" -qq download libxsimd-dev)
+  (cd "$tmp" && private_apt "$tmp/trixie" "deb [signed-by=$keyring] $mirror trixie main" download libxsimd-dev)
   dpkg -x "$tmp"/libxsimd-dev_*.deb "$tmp/x"
   rm -rf "$xsimd_dir"
   mkdir -p "$xsimd_dir/include"
@@ -54,13 +66,34 @@ if [ ! -f "$xsimd_dir/include/xsimd/xsimd.hpp" ]; then
   say "xsimd $version in .deps/xsimd"
 fi
 
-# 3. Include folders for em++: its sysroot must not see /usr/include, so each holds only one link.
+# 3. PCRE2's source (the tokenizers' split regexes, with Unicode properties), from this release's Debian archive:
+#    `apt-get source` (dpkg-dev unpacks it) with a deb-src line in a private apt state. CMakeLists.txt builds the
+#    8-bit library from it for every preset. Only the configuration files its NON-AUTOTOOLS-BUILD names are made.
+pcre2_dir="$root/.deps/pcre2"
+if [ ! -f "$pcre2_dir/src/pcre2.h" ]; then
+  mirror=$(debian_mirror)
+  [ -n "$mirror" ] || { echo "[setup] no Debian mirror found in /etc/apt/sources.list*" >&2; exit 1; }
+  suite=$(. /etc/os-release && echo "$VERSION_CODENAME")
+  say "fetching PCRE2's source (pcre2 from Debian $suite)"
+  (cd "$tmp" && private_apt "$tmp/$suite" "deb-src [signed-by=$keyring] $mirror $suite main" source pcre2 >/dev/null)
+  unpacked=$(find "$tmp" -maxdepth 1 -type d -name 'pcre2-*' | head -n 1)
+  [ -n "$unpacked" ] || { echo "[setup] apt-get source pcre2 unpacked nothing" >&2; exit 1; }
+  rm -rf "$pcre2_dir"
+  mkdir -p "$pcre2_dir"
+  cp -r "$unpacked/src" "$unpacked/LICENCE" "$pcre2_dir/"
+  cp "$pcre2_dir/src/config.h.generic" "$pcre2_dir/src/config.h"
+  cp "$pcre2_dir/src/pcre2.h.generic" "$pcre2_dir/src/pcre2.h"
+  cp "$pcre2_dir/src/pcre2_chartables.c.dist" "$pcre2_dir/src/pcre2_chartables.c"
+  say "PCRE2 $(sed -nE 's/^#define PCRE2_(MAJOR|MINOR)[[:space:]]+([0-9]+).*/\2/p' "$pcre2_dir/src/pcre2.h" | paste -sd.) in .deps/pcre2"
+fi
+
+# 4. Include folders for em++: its sysroot must not see /usr/include, so each holds only one link.
 for lib in catch2; do
   mkdir -p ".deps/include-$lib"
   [ -e ".deps/include-$lib/$lib" ] || ln -s "/usr/include/$lib" ".deps/include-$lib/$lib"
 done
 
-# 4. npm dependencies, reinstalled only when the lock file changed.
+# 5. npm dependencies, reinstalled only when the lock file changed.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm dependencies"
   npm ci --no-audit --no-fund --loglevel=error

@@ -3,7 +3,7 @@
 // arguments once into plain values (js-values.mjs), copies them into wasm memory and calls the core's
 // numbers-only boundary (wasm-boundary.mjs), so that no caller code runs while wasm holds memory or a handle.
 // Option defaults and the messages that name a JS argument live here; the core checks the rest. No DOM.
-import { localSource } from './checkpoint-files.mjs';
+import { localSource, tokenizerSources } from './checkpoint-files.mjs';
 import { hubArguments, hubInfo, named, openHubCheckpoint } from './hub.mjs';
 import { throwIfAborted } from './hub-http.mjs';
 import { abortSignal, bytes, callback, flag, number, pairs, size, snapshot, text, typedArray } from './js-values.mjs';
@@ -63,20 +63,32 @@ function inputs(a) {
   return { n, m: size(a.m, 'm', n), x: float32(a.x, 'x'), context: float32(a.context, 'context', true), ...attentionOptions(a) };
 }
 
-// A model's functions on its handle, which dispose() frees. Every call reads its arguments first and checks the
-// model is alive right before entering wasm, so an argument's getter that disposes of the model cannot free it
-// under the call.
-// extra: more of the model's own properties (hub: where a model from a hub came from).
-function makeModel(core, handle, config, extra = {}) {
+// A handle that dispose() frees once; live() gives it, or throws when it has been disposed of. Every call reads
+// its arguments first and calls live() right before entering wasm, so an argument's getter that disposes of the
+// object cannot free it under the call.
+function lifetime(handle, name, free) {
   let alive = true;
-  const live = () => {
-    if (!alive) throw new RangeError('model: it has been disposed of; load it again');
-    return handle;
+  return {
+    live() {
+      if (!alive) throw new RangeError(`${name}: it has been disposed of; load it again`);
+      return handle;
+    },
+    dispose() {
+      if (alive) free(handle);
+      alive = false;
+    },
   };
-  // tokens from the labels: a label as it is (a special token's name, a WordPiece), else the text it covers.
-  const withTokens = (source, { labels, ...result }) => ({
-    ...result, tokens: labels.map((label, i) => label || source.slice(result.offsets[2 * i], result.offsets[2 * i + 1])),
-  });
+}
+
+// tokens from the labels: a label as it is (a special token's name, a WordPiece), else the text it covers.
+const withTokens = (source, { labels, ...result }) => ({
+  ...result, tokens: labels.map((label, i) => label || source.slice(result.offsets[2 * i], result.offsets[2 * i + 1])),
+});
+
+// A model's functions on its handle. extra: more of the model's own properties (hub: where a model from a hub
+// came from).
+function makeModel(core, handle, config, extra = {}) {
+  const { live, dispose } = lifetime(handle, 'model', core.exports.modelFree);
   return Object.freeze({
     config: Object.freeze({ ...config, windows: Object.freeze([...config.windows]) }),
     ...extra,
@@ -117,10 +129,27 @@ function makeModel(core, handle, config, extra = {}) {
       return { ...result, predictions: { ...predictions, tokens: pieces } };
     },
     /** Frees the model's memory in the wasm heap; the object cannot be used afterwards. */
-    dispose() {
-      if (alive) core.exports.modelFree(handle);
-      alive = false;
-    },
+    dispose,
+  });
+}
+
+// A tokenizer's functions on its handle.
+function makeTokenizer(core, handle) {
+  const { live, dispose } = lifetime(handle, 'tokenizer', core.exports.tokenizerFree);
+  const encode = (value, specials) => {
+    const source = text(value);
+    return withTokens(source, core.call((scope) => {
+      const [address, length] = scope.text(source, 'text');
+      return core.read(core.exports.tokenizerEncode(live(), address, length, specials), 'text');
+    }));
+  };
+  return Object.freeze({
+    /** { ids, tokens, offsets, special } for the text alone. */
+    tokenize: (value) => encode(value, false),
+    /** The same with the special tokens its post-processor (or, with config.json, its model) puts around a text. */
+    encode: (value) => encode(value, true),
+    /** Frees the tokenizer's memory in the wasm heap; the object cannot be used afterwards. */
+    dispose,
   });
 }
 
@@ -152,6 +181,14 @@ export async function createAttentionWith({ loadFactory, instantiate, readModel 
   const optionNumbers = (scope, o) => [o.causal, ...scope.array(o.keyMask, 'keyMask'), o.scale !== undefined, o.scale ?? 0, o.weights];
   const projectionTable = (scope, p) => scope.table([p.dModel, p.heads, ...addresses(scope, p.arrays)]);
   const withNullWeights = (result, o) => ({ output: result.output, weights: o.weights ? result.weights : null });
+  // A checkpoint's small files into its object, each one's size checked before it is read.
+  const addTextFiles = async (handle, texts) => {
+    for (const [name, source] of texts) {
+      core.call((scope) => core.read(exports.checkpointCheckFile(...scope.text(name, 'name'), byteLength(source)), name));
+      const contents = await readRange(source, 0, byteLength(source));
+      core.call((scope) => core.read(exports.checkpointAddFile(handle, ...scope.text(name, 'name'), ...scope.array(contents, name)), name));
+    }
+  };
 
   // The one loader of every checkpoint, from a source of its files (web/lib/checkpoint-files.mjs describes it):
   // the core says which files to read and which byte ranges of them; JS reads them and puts them in, never
@@ -284,5 +321,17 @@ export async function createAttentionWith({ loadFactory, instantiate, readModel 
     },
     /** What loadFromHub would read: { repo, revision, sha, endpoint, files: [{ name, size }], bytes, kept }. */
     hubInfo: async (repo, options) => hubInfo(hubArguments(repo, options), info.checkpointTextFiles),
+    /** A checkpoint's tokenizer alone: tokenizer.json, or with config.json the files its model type reads.
+     *  Files as loadCheckpoint takes them, without model.safetensors. */
+    async loadTokenizer(files) {
+      const texts = tokenizerSources(files, info.checkpointTextFiles);
+      const { handle } = core.read(exports.checkpointNew(), 'checkpoint');
+      try {
+        await addTextFiles(handle, texts);
+        return makeTokenizer(core, core.read(exports.checkpointTokenizer(handle), 'tokenizer').handle);
+      } finally {
+        exports.checkpointFree(handle);
+      }
+    },
   });
 }

@@ -221,6 +221,16 @@ export interface Model {
   dispose(): void;
 }
 
+export interface Tokenizer {
+  /** The text's tokens, without special tokens. */
+  tokenize(text: string): Tokens;
+  /** With the special tokens around the text that the tokenizer's post-processor adds (with config.json: the
+   *  ones its model's run() adds). No length limit. */
+  encode(text: string): Tokens;
+  /** Frees the tokenizer's wasm memory; the object cannot be used afterwards. */
+  dispose(): void;
+}
+
 export interface Attention {
   /** True when the SIMD128 build is the one running. */
   readonly simd: boolean;
@@ -267,6 +277,12 @@ export interface Attention {
   loadFromHub(repo: string, options?: HubOptions): Promise<Model & { readonly hub: HubSource }>;
   /** What loadFromHub would read, from the Hub's API (or this device's copy), without reading it. */
   hubInfo(repo: string, options?: Omit<HubOptions, 'onProgress'>): Promise<HubInfo>;
+  /**
+   * A checkpoint's tokenizer alone, from the same kinds of files as loadCheckpoint without model.safetensors:
+   * tokenizer.json (read as the tokenizers library reads it), or with config.json the files its model type
+   * reads. Rejects with an Error whose message starts with the file at fault.
+   */
+  loadTokenizer(files: File[] | FileList | Record<string, Blob | Uint8Array | string>): Promise<Tokenizer>;
 }
 
 export interface LoadOptions {

@@ -55,17 +55,28 @@ function source(name, value) {
   throw new TypeError(`${name}: expected a File, Blob, Uint8Array or string, got ${describe(value)}`);
 }
 
-// files: File objects (an array, or a FileList), or { name: Blob | Uint8Array | string }; textFiles: the names
-// the core reads as text (config.json, the shards' index, the tokenizer's). -> { texts: [[name, source]],
-// weights: Map(name -> source) of the .safetensors files }. Other files are left unread. Errors name the file
-// that is missing or not usable.
-function checkpointSources(files, textFiles) {
+// The user's files by their names (a folder's path dropped).
+function filesByName(files) {
   const list = isFile(files?.[0]) || (typeof FileList === 'function' && files instanceof FileList);
   if (!list && (typeof files !== 'object' || files === null)) {
     throw new TypeError(`files: expected File objects or an object of file names to contents, got ${describe(files)}`);
   }
   const entries = list ? Array.from(files, (file) => [fileName.call(file), file]) : Object.entries(files);
-  const byName = new Map(entries.map(([name, value]) => [String(name).split(/[\\/]/).pop(), value]));
+  return new Map(entries.map(([name, value]) => [String(name).split(/[\\/]/).pop(), value]));
+}
+
+const textSources = (byName, textFiles) => textFiles.filter((name) => byName.has(name)).map((name) => [name, source(name, byName.get(name))]);
+
+// A tokenizer's files alone (loadTokenizer): -> [[name, source]] of the text files there are; the core says
+// which are missing.
+export const tokenizerSources = (files, textFiles) => textSources(filesByName(files), textFiles);
+
+// files: File objects (an array, or a FileList), or { name: Blob | Uint8Array | string }; textFiles: the names
+// the core reads as text (config.json, the shards' index, the tokenizer's). -> { texts: [[name, source]],
+// weights: Map(name -> source) of the .safetensors files }. Other files are left unread. Errors name the file
+// that is missing or not usable.
+function checkpointSources(files, textFiles) {
+  const byName = filesByName(files);
   if (!byName.has(WEIGHTS_FILE) && !byName.has(INDEX_FILE)) {
     const names = [...byName.keys()];
     const sharded = names.find((n) => /^model-\d+-of-\d+\.safetensors$/.test(n));
@@ -81,8 +92,7 @@ function checkpointSources(files, textFiles) {
     if (!isBlob(value) && typedArrayKind(value) !== 'Uint8Array') throw new TypeError(`${name}: expected a File, Blob or Uint8Array, got ${describe(value)}`);
     weights.set(name, value);
   }
-  const texts = textFiles.filter((name) => byName.has(name)).map((name) => [name, source(name, byName.get(name))]);
-  return { texts, weights };
+  return { texts: textSources(byName, textFiles), weights };
 }
 
 // A user's files as a checkpoint source (above).

@@ -1,5 +1,5 @@
 // Hugging Face checkpoints from their own files, without Python: every architecture of the table in
-// src/model/architectures.cpp (BERT, DistilBERT, GPT-2), with float32, float16 or bfloat16 weights in
+// src/model/architectures.cpp, with float32, float16 or bfloat16 weights in
 // model.safetensors. Loading goes in steps, so that model.safetensors is never in memory whole (a browser reads
 // it slice by slice):
 //
@@ -50,6 +50,10 @@ void check_text_file(const std::string& name, std::uint64_t size);
 // `file` names the safetensors file in errors.
 std::uint64_t safetensors_header_length(const std::uint8_t* first8, std::uint64_t file_size,
                                         const std::string& file = kWeightsFile);
+
+// A checkpoint's tokenizer alone, from its tokenizer files: with config.json, as its architecture reads them
+// (and with its special tokens); without, from tokenizer.json, with the special tokens its post-processor adds.
+std::unique_ptr<TextReader> load_tokenizer(const CheckpointFiles& files);
 
 class CheckpointLoader {
  public:

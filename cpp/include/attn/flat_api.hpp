@@ -108,4 +108,11 @@ Address checkpoint_put(Address checkpoint, Address name, std::size_t name_length
 Address checkpoint_finish(Address checkpoint);
 void checkpoint_free(Address checkpoint);
 
+// ---- A checkpoint's tokenizer alone (checkpoint.hpp's load_tokenizer), from the files added to a checkpoint
+// object (config.json optional). Result: {handle}.
+Address checkpoint_tokenizer(Address checkpoint);
+// specials: with the special tokens around the text (no length limit). Result: {ids, offsets, special, labels}.
+Address tokenizer_encode(Address tokenizer, Address text, std::size_t text_length, bool specials);
+void tokenizer_free(Address tokenizer);
+
 }  // namespace attn::flat

@@ -1,6 +1,6 @@
 // A model that reads text, as the bindings (and the page) use it: its config, its tokenizer, the special tokens
 // it puts around a text, and the transformer's run(). The built-in models (model_file.hpp) and Hugging Face
-// checkpoints (checkpoint.hpp) are both TextModels.
+// checkpoints (checkpoint.hpp) are both TextModels; a checkpoint's tokenizer alone is a TextReader.
 #pragma once
 
 #include <cstdint>
@@ -22,8 +22,9 @@ struct EncodeOptions {
 };
 
 // A text as the model reads it. Offsets count UTF-16 units (what JS strings count) of the text the UTF-8 came
-// from; a token that starts inside a character (byte-level BPE splits characters) covers an empty range at the
-// character's end, so each character shows once, in the token that holds its first byte.
+// from. Each character shows once, in the first token that covers it: a token that starts inside a character
+// (byte-level BPE and byte fallback split characters) starts at the character's end, and a token whose
+// characters an earlier token already covers (two tokens of one ligature that NFKC split) is empty there.
 struct Encoding {
   std::vector<std::int32_t> ids;      // (n)
   std::vector<std::int32_t> offsets;  // (2n): [start, end) of each token in the text; [0, 0] for a special token
@@ -33,15 +34,15 @@ struct Encoding {
   std::size_t text_tokens = 0;        // the text's tokens before any cut
 };
 
-class TextModel {
+// How a text is read: its tokens, how they show, and the special tokens around it.
+class TextReader {
  public:
   struct Special {
     std::int32_t id;
     std::string label;  // how it shows: "[BOS]", "[CLS]", "<|endoftext|>"
   };
 
-  virtual ~TextModel() = default;
-  virtual const ModelConfig& config() const = 0;
+  virtual ~TextReader() = default;
   // The text's tokens, with byte offsets into it; no special tokens.
   virtual std::vector<Token> tokenize(std::string_view text) const = 0;
   // How a token shows, or "" when it shows as the characters of the text it covers (byte-level tokenizers).
@@ -52,11 +53,21 @@ class TextModel {
   // The special tokens before and after every text.
   virtual std::vector<Special> before() const = 0;
   virtual std::vector<Special> after() const = 0;
+
+  // The text (UTF-8, at most kMaxTextBytes) as it is read. With specials, a text whose tokens and specials exceed
+  // max_length (0: no limit) is an ArgumentError naming "text", unless truncate cuts it.
+  Encoding encode(std::string_view text, const EncodeOptions& options, std::size_t max_length) const;
+};
+
+class TextModel : public TextReader {
+ public:
+  virtual const ModelConfig& config() const = 0;
   virtual ModelOutput run(const std::vector<std::int32_t>& ids, const RunOptions& options) const = 0;
 
-  // The text (UTF-8, at most kMaxTextBytes) as the model reads it. With specials, a text whose tokens and
-  // specials exceed maxLength is an ArgumentError naming "text", unless truncate cuts it.
-  Encoding encode(std::string_view text, const EncodeOptions& options = {}) const;
+  // encode() within the model's maxLength.
+  Encoding encode(std::string_view text, const EncodeOptions& options = {}) const {
+    return TextReader::encode(text, options, config().maxLength);
+  }
 
   // The tokens a model is judged on (RunOptions::targets): a causal model's next token (none after the last), a
   // masked LM's own token at each position of the text (none at special tokens).

@@ -1,5 +1,6 @@
-// Byte-level BPE tokenizer: any byte string encodes (the 256 single bytes are always in the vocabulary), every
-// token keeps its byte offsets in the input, and merges are learned from a corpus by BpeTokenizer::train.
+// The built-in models' byte-level BPE tokenizer: any byte string encodes (the 256 single bytes are always in the
+// vocabulary), every token keeps its byte offsets in the input, and merges are learned from a corpus by
+// BpeTokenizer::train. (Checkpoints' tokenizers, tokenizer.json's pipeline, are in src/model/hf_tokenizers.hpp.)
 #pragma once
 
 #include <cstddef>
@@ -15,6 +16,12 @@ namespace attn {
 struct Token {
   std::int32_t id;
   std::size_t start, end;  // byte offsets [start, end) in the UTF-8 input
+};
+
+// A BPE merge as the merging looks it up by its pair: its rank (lower merges first) and the token it makes.
+struct Merge {
+  std::int32_t rank;
+  std::int32_t result;
 };
 
 // Splits text into the pieces BPE works within, as byte ranges [start, end): runs of word bytes (ASCII letters
@@ -49,57 +56,7 @@ class BpeTokenizer {
 
   std::vector<Pair> merges_;
   std::vector<std::string> bytes_;                        // the bytes each token stands for
-  std::unordered_map<std::uint64_t, std::int32_t> rank_;  // pair key -> merge index
-};
-
-// ---- The tokenizers of Hugging Face checkpoints (hf_tokenizers.cpp), as its fast (Rust) tokenizers define them.
-
-// GPT-2's pre-tokenizer, 's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+ with \s the
-// White_Space property, as byte ranges of the UTF-8 text.
-std::vector<std::pair<std::size_t, std::size_t>> gpt2_pretokenize(std::string_view text);
-
-// GPT-2's byte-level BPE from its vocab.json entries (token text -> id, bytes written as GPT-2's printable
-// characters, "Ġ" for a space) and its merges in rank order. Throws ArgumentError naming `source` for a merge
-// whose parts or result are not in the vocabulary.
-class ByteLevelBpe {
- public:
-  ByteLevelBpe(const std::vector<std::pair<std::string, std::int32_t>>& vocab,
-               const std::vector<std::pair<std::string, std::string>>& merges, const std::string& source);
-  std::vector<Token> encode(std::string_view text) const;
-  std::int32_t id_of(const std::string& token, const std::string& source) const;  // throws when absent
-  // The bytes a token stands for (its printable characters mapped back); "" for an id not in the vocabulary.
-  std::string piece(std::int32_t id) const;
-
- private:
-  BpeTokenizer bpe_;
-  std::vector<std::int32_t> ids_;  // the BpeTokenizer's ids -> the vocabulary's
-  std::unordered_map<std::string, std::int32_t> vocab_;
-  std::vector<std::string> pieces_;  // id -> the bytes it stands for
-};
-
-// BERT's tokenizer: BertNormalizer (clean text, spaces around CJK ideographs, optional accent stripping = NFD
-// without nonspacing marks, optional lowercase), BertPreTokenizer (split at White_Space, punctuation on its own),
-// then WordPiece (greedy longest match, "##" before a word's later pieces, a word of more than 100 characters
-// or with no match is [UNK]). Offsets point into the original text.
-struct WordPieceOptions {
-  bool lowercase = true;
-  bool strip_accents = true;  // BERT's default: the same as lowercase
-  bool chinese_chars = true;
-  bool clean_text = true;
-};
-
-class WordPieceTokenizer {
- public:
-  WordPieceTokenizer(std::unordered_map<std::string, std::int32_t> vocab, WordPieceOptions options, const std::string& source);
-  std::vector<Token> encode(std::string_view text) const;
-  std::int32_t id_of(const std::string& token, const std::string& source) const;  // throws when absent
-  const std::string& text_of(std::int32_t id) const { return texts_.at(std::size_t(id)); }
-
- private:
-  std::unordered_map<std::string, std::int32_t> vocab_;
-  std::vector<std::string> texts_;  // id -> token text
-  WordPieceOptions options_;
-  std::int32_t unk_;
+  std::unordered_map<std::uint64_t, Merge> rank_;  // pair key -> merge
 };
 
 }  // namespace attn

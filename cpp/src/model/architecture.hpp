@@ -32,7 +32,9 @@ enum class Mlp { kPlain, kGated };
 // kLearned: a table of position embeddings added to the tokens'. kRotary: RoPE, q and k rotated per position.
 enum class Positions { kLearned, kRotary };
 
-// kTokenizerJson: only tokenizer.json (its own normalizer, pre-tokenizer, model and special tokens).
+// Which tokenizer files an architecture reads: tokenizer.json always; besides it, the older vocab.txt
+// (+ tokenizer_config.json) for kWordPiece and vocab.json + merges.txt for kByteLevelBpe; kTokenizerJson:
+// tokenizer.json only. The built-in models carry their own.
 enum class Tokenization { kBuiltinBpe, kWordPiece, kByteLevelBpe, kTokenizerJson };
 
 // What a weight does, whatever a file calls it (llama.cpp's LLM_TENSOR_* idea). Matrices are the weights of
@@ -106,7 +108,10 @@ struct Architecture {
   bool causal = false;                // the family's mask (the built-in models say their own)
   std::size_t position_offset = 0;    // learned positions start at this row (RoBERTa: padding_idx + 1)
   Tokenization tokenization = Tokenization::kTokenizerJson;
-  std::vector<const char*> before, after;  // the special tokens around every text, for the older tokenizer files
+  // The special tokens around every text when the tokenizer's post-processor adds none (or it has no
+  // tokenizer.json): BERT's [CLS] … [SEP], GPT-2's documented <|endoftext|> in front. Empty for families whose
+  // tokenizer.json says what they add (kTokenizerJson), so none are invented.
+  std::vector<const char*> before, after;
   std::vector<TensorName> tensors;    // in file order: the ones before the layers, a layer's, the ones after
   std::vector<const char*> prefixes;  // what a task model puts before the names ("bert." in BertForMaskedLM)
   ConfigKeys keys;

@@ -104,6 +104,15 @@ std::vector<std::string> weights_files(const CheckpointFiles& files) {
   return shards;
 }
 
+std::unique_ptr<TextReader> load_tokenizer(const CheckpointFiles& files) {
+  const auto config = files.find("config.json");
+  if (config == files.end() || config->second.empty()) return make_text_reader(read_tokenizer_json_only(files));
+  const json::Value c = json::parse(config->second, "config.json");
+  if (c.type != json::Value::Type::kObject) throw ArgumentError("config.json", "must hold a JSON object");
+  const Architecture& arch = architecture_of(c);
+  return make_text_reader(read_tokenizer(arch, read_hyperparameters(arch, c), files));
+}
+
 struct CheckpointLoader::State {
   const Architecture* arch;
   Hyperparameters hyper;

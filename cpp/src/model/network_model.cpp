@@ -25,22 +25,9 @@ class NetworkModel final : public TextModel {
   }
 
   const ModelConfig& config() const override { return config_; }
-  std::vector<Token> tokenize(std::string_view text) const override {
-    return std::visit([&](const auto& t) { return t.encode(text); }, t_.tokenizer);
-  }
-  std::string label(std::int32_t id) const override {
-    const auto* word_piece = std::get_if<WordPieceTokenizer>(&t_.tokenizer);
-    return word_piece ? word_piece->text_of(id) : "";
-  }
-  std::string piece(std::int32_t id) const override {
-    for (const Special& s : t_.named) if (s.id == id) return s.label;
-    return std::visit([&](const auto& t) -> std::string {
-      using T = std::decay_t<decltype(t)>;
-      if constexpr (std::is_same_v<T, BpeTokenizer>) return std::size_t(id) < t.vocab_size() ? t.token_bytes(id) : std::string();
-      else if constexpr (std::is_same_v<T, WordPieceTokenizer>) return t.text_of(id);
-      else return t.piece(id);
-    }, t_.tokenizer);
-  }
+  std::vector<Token> tokenize(std::string_view text) const override { return t_.tokenize(text); }
+  std::string label(std::int32_t id) const override { return t_.label(id); }
+  std::string piece(std::int32_t id) const override { return t_.piece(id); }
   std::vector<Special> before() const override { return t_.before; }
   std::vector<Special> after() const override { return t_.after; }
   ModelOutput run(const std::vector<std::int32_t>& ids, const RunOptions& options) const override {
@@ -53,6 +40,19 @@ class NetworkModel final : public TextModel {
   TextTokenizer t_;
   ModelConfig config_;
   mutable PrefixCache cache_;  // a causal model's last run, for the next one's shared prefix
+};
+
+class TokenizerReader final : public TextReader {
+ public:
+  explicit TokenizerReader(TextTokenizer t) : t_(std::move(t)) {}
+  std::vector<Token> tokenize(std::string_view text) const override { return t_.tokenize(text); }
+  std::string label(std::int32_t id) const override { return t_.label(id); }
+  std::string piece(std::int32_t id) const override { return t_.piece(id); }
+  std::vector<Special> before() const override { return t_.before; }
+  std::vector<Special> after() const override { return t_.after; }
+
+ private:
+  TextTokenizer t_;
 };
 
 // The UTF-16 position of every byte offset of a UTF-8 text: a character outside the BMP counts two units, any
@@ -77,7 +77,11 @@ std::unique_ptr<TextModel> make_text_model(Network net, TextTokenizer tokenizer)
   return std::make_unique<NetworkModel>(std::move(net), std::move(tokenizer));
 }
 
-Encoding TextModel::encode(std::string_view text, const EncodeOptions& options) const {
+std::unique_ptr<TextReader> make_text_reader(TextTokenizer tokenizer) {
+  return std::make_unique<TokenizerReader>(std::move(tokenizer));
+}
+
+Encoding TextReader::encode(std::string_view text, const EncodeOptions& options, std::size_t max_length) const {
   if (text.size() > kMaxTextBytes) {
     throw ArgumentError("text", "is " + std::to_string(text.size()) + " bytes of UTF-8, more than the limit of " + std::to_string(kMaxTextBytes));
   }
@@ -86,13 +90,13 @@ Encoding TextModel::encode(std::string_view text, const EncodeOptions& options) 
   e.text_tokens = tokens.size();
   const auto specials_before = options.specials ? before() : std::vector<Special>{};
   const auto specials_after = options.specials ? after() : std::vector<Special>{};
-  if (options.specials) {
+  if (options.specials && max_length > 0) {
     const std::size_t specials = specials_before.size() + specials_after.size();
-    const std::size_t room = config().maxLength - std::min(config().maxLength, specials);
+    const std::size_t room = max_length - std::min(max_length, specials);
     if (tokens.size() > room && !options.truncate) {
       throw ArgumentError("text", std::to_string(tokens.size()) + " tokens and " + std::to_string(specials) +
                                       (specials == 1 ? " special token" : " special tokens") + " exceed this model's maxLength of " +
-                                      std::to_string(config().maxLength) + "; shorten it or pass { truncate: true }");
+                                      std::to_string(max_length) + "; shorten it or pass { truncate: true }");
     }
     e.truncated = tokens.size() > room;
     if (e.truncated) tokens.resize(room);
@@ -103,7 +107,13 @@ Encoding TextModel::encode(std::string_view text, const EncodeOptions& options) 
     e.labels.push_back(std::move(label));
   };
   for (const Special& s : specials_before) add(s.id, 0, 0, true, s.label);
-  for (const Token& t : tokens) add(t.id, at[t.start], at[t.end], false, label(t.id));
+  std::int32_t shown = 0;  // the characters before this are in earlier tokens
+  for (const Token& t : tokens) {
+    const std::int32_t start = std::max(at[std::min(t.start, text.size())], shown);
+    const std::int32_t end = std::max(at[std::min(t.end, text.size())], start);
+    add(t.id, start, end, false, label(t.id));
+    shown = end;
+  }
   for (const Special& s : specials_after) add(s.id, 0, 0, true, s.label);
   return e;
 }

@@ -1,4 +1,4 @@
-// The TextModel of every architecture: a Network (forward.hpp) and its tokenizer.
+// The TextModel of every architecture: a Network (forward.hpp) and its tokenizer; and a tokenizer on its own.
 #pragma once
 
 #include <memory>
@@ -10,5 +10,7 @@
 namespace attn {
 
 std::unique_ptr<TextModel> make_text_model(Network net, TextTokenizer tokenizer);
+// The tokenizer alone, read as the model would read a text.
+std::unique_ptr<TextReader> make_text_reader(TextTokenizer tokenizer);
 
 }  // namespace attn

@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <map>
+#include <queue>
 #include <string>
 
 #include "attn/attention.hpp"
+#include "bpe.hpp"
 
 namespace attn {
 namespace {
@@ -19,7 +21,7 @@ ByteClass classify(unsigned char b) {
   return ByteClass::kPunctuation;
 }
 
-std::uint64_t key(std::int32_t a, std::int32_t b) { return (std::uint64_t(std::uint32_t(a)) << 32) | std::uint32_t(b); }
+std::uint64_t key(std::int32_t a, std::int32_t b) { return merge_key(a, b); }
 
 // Replaces every occurrence of (a, b) in `ids` by `merged`, left to right.
 template <class Ids>
@@ -37,6 +39,43 @@ void merge_pair(Ids& ids, std::int32_t a, std::int32_t b, std::int32_t merged) {
 }
 
 }  // namespace
+
+void merge_symbols(std::vector<Symbol>& symbols, const MergeMap& merges) {
+  // A linked list over `symbols` (a merged symbol's right part gets length 0), and a queue of candidate merges
+  // ordered by (rank, position); an entry whose pair has changed since it was queued is skipped.
+  struct Candidate {
+    std::int32_t rank;
+    std::size_t at;
+    std::int32_t result;
+    bool operator>(const Candidate& o) const { return rank != o.rank ? rank > o.rank : at > o.at; }
+  };
+  const std::size_t n = symbols.size();
+  std::vector<std::ptrdiff_t> prev(n), next(n);
+  for (std::size_t i = 0; i < n; ++i) prev[i] = std::ptrdiff_t(i) - 1, next[i] = i + 1 < n ? std::ptrdiff_t(i + 1) : -1;
+  std::priority_queue<Candidate, std::vector<Candidate>, std::greater<>> queue;
+  const auto offer = [&](std::size_t left, std::size_t right) {
+    if (const auto m = merges.find(merge_key(symbols[left].id, symbols[right].id)); m != merges.end()) {
+      queue.push({m->second.rank, left, m->second.result});
+    }
+  };
+  for (std::size_t i = 0; i + 1 < n; ++i) offer(i, i + 1);
+  while (!queue.empty()) {
+    const Candidate top = queue.top();
+    queue.pop();
+    if (symbols[top.at].length == 0 || next[top.at] < 0) continue;
+    const auto right = std::size_t(next[top.at]);
+    const auto m = merges.find(merge_key(symbols[top.at].id, symbols[right].id));
+    if (m == merges.end() || m->second.result != top.result) continue;  // stale
+    symbols[top.at].id = top.result;
+    symbols[top.at].length += symbols[right].length;
+    symbols[right].length = 0;
+    next[top.at] = next[right];
+    if (next[right] >= 0) prev[std::size_t(next[right])] = std::ptrdiff_t(top.at);
+    if (prev[top.at] >= 0) offer(std::size_t(prev[top.at]), top.at);
+    if (next[top.at] >= 0) offer(top.at, std::size_t(next[top.at]));
+  }
+  symbols.erase(std::remove_if(symbols.begin(), symbols.end(), [](const Symbol& s) { return s.length == 0; }), symbols.end());
+}
 
 std::vector<std::pair<std::size_t, std::size_t>> pretokenize(std::string_view text) {
   std::vector<std::pair<std::size_t, std::size_t>> pieces;
@@ -67,7 +106,7 @@ BpeTokenizer::BpeTokenizer(std::vector<Pair> merges) : merges_(std::move(merges)
     if (a < 0 || b < 0 || a >= known || b >= known) {
       throw ArgumentError("merges", "merge " + std::to_string(i) + " refers to a token that does not exist yet");
     }
-    rank_.emplace(key(a, b), std::int32_t(i));
+    rank_.emplace(key(a, b), Merge{std::int32_t(i), std::int32_t(kByteTokens + i)});
     bytes_.push_back(bytes_[std::size_t(a)] + bytes_[std::size_t(b)]);
   }
 }
@@ -107,24 +146,13 @@ BpeTokenizer BpeTokenizer::train(const std::vector<std::string>& texts, std::siz
 }
 
 void BpeTokenizer::encode_piece(std::string_view text, std::size_t offset, std::vector<Token>& out) const {
-  // tokens[i] covers bytes [starts[i], starts[i + 1]) of the piece.
-  std::vector<std::int32_t> ids(text.begin(), text.end());
-  for (auto& id : ids) id = std::int32_t(static_cast<unsigned char>(id));
-  while (ids.size() > 1) {
-    std::int32_t best_rank = -1;
-    for (std::size_t i = 0; i + 1 < ids.size(); ++i) {
-      const auto found = rank_.find(key(ids[i], ids[i + 1]));
-      if (found != rank_.end() && (best_rank < 0 || found->second < best_rank)) best_rank = found->second;
-    }
-    if (best_rank < 0) break;
-    const Pair pair = merges_[std::size_t(best_rank)];
-    merge_pair(ids, pair.first, pair.second, kByteTokens + best_rank);
-  }
+  std::vector<Symbol> symbols;
+  for (const char byte : text) symbols.push_back({std::int32_t(static_cast<unsigned char>(byte)), 1});
+  merge_symbols(symbols, rank_);
   std::size_t position = offset;
-  for (const std::int32_t id : ids) {
-    const std::size_t length = bytes_[std::size_t(id)].size();
-    out.push_back({id, position, position + length});
-    position += length;
+  for (const Symbol& s : symbols) {
+    out.push_back({s.id, position, position + s.length});
+    position += s.length;
   }
 }
 

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_set>
 
 #include "attn/attention.hpp"
 #include "json.hpp"
+#include "unicode.hpp"
 
 namespace attn {
 namespace {
@@ -12,13 +14,6 @@ namespace {
 const json::Value* field(const json::Value& object, const std::string& key) {
   const auto found = object.object.find(key);
   return found == object.object.end() || found->second.type == json::Value::Type::kNull ? nullptr : &found->second;
-}
-
-std::string string_field(const json::Value& object, const std::string& key, const std::string& fallback, const std::string& file) {
-  const json::Value* v = field(object, key);
-  if (!v) return fallback;
-  if (v->type != json::Value::Type::kString) throw ArgumentError(file, "\"" + key + "\" must be a string");
-  return v->string;
 }
 
 bool bool_field(const json::Value& object, const std::string& key, bool fallback, const std::string& file) {
@@ -65,130 +60,151 @@ std::vector<std::string> lines_of(const std::string& text, std::size_t limit, co
   return lines;
 }
 
-// tokenizer.json, checked to describe a `type` model ("WordPiece" or "BPE") in its "model" object.
-json::Value tokenizer_json(const std::string& text, const std::string& type, const Hyperparameters& h) {
-  const std::string file = "tokenizer.json";
-  json::Value t = json::parse(text, file);
-  const json::Value* model = t.type == json::Value::Type::kObject ? field(t, "model") : nullptr;
-  if (!model || model->type != json::Value::Type::kObject || string_field(*model, "type", "", file) != type) {
-    throw ArgumentError(file, "must describe a " + type + " model for " + h.name);
+// The special tokens: tokenizer.json's post-processor's, or else the architecture's, looked up by their text.
+TextTokenizer with_specials(const Architecture& arch, hf::Pipeline pipeline, const std::string& source) {
+  std::vector<TextModel::Special> before, after;
+  if (pipeline.post_processor) pipeline.post_processor->specials(before, after);
+  if (before.empty() && after.empty()) {
+    const auto special = [&](const char* label) {
+      const auto id = pipeline.id_of(label);
+      if (!id) throw ArgumentError(source, "the vocabulary has no token \"" + std::string(label) + "\"");
+      return TextModel::Special{*id, label};
+    };
+    for (const char* label : arch.before) before.push_back(special(label));
+    for (const char* label : arch.after) after.push_back(special(label));
   }
-  return t;
+  return {std::move(pipeline), std::move(before), std::move(after), {}};
 }
 
-template <class T>
-TextTokenizer with_specials(const Architecture& arch, T tokenizer, const std::string& source) {
-  TextTokenizer out{std::move(tokenizer), {}, {}};
-  const T& t = std::get<T>(out.tokenizer);
-  for (const char* label : arch.before) out.before.push_back({t.id_of(label, source), label});
-  for (const char* label : arch.after) out.after.push_back({t.id_of(label, source), label});
-  return out;
+hf::Pipeline json_pipeline(const std::string& text, const Hyperparameters& h) {
+  return read_tokenizer_json(text, h.vocab, "config.json's vocab_size");
 }
 
+// vocab.txt (+ tokenizer_config.json): the pipeline of BERT's tokenizer.json (BertNormalizer, BertPreTokenizer,
+// WordPiece with "##" and [UNK]).
 TextTokenizer word_piece(const Architecture& arch, const Hyperparameters& h, const CheckpointFiles& f) {
-  WordPieceOptions options;
-  std::unordered_map<std::string, std::int32_t> vocab;
-  std::string source;
-  if (const std::string* text = file_text(f, "tokenizer.json")) {
-    source = "tokenizer.json";
-    const json::Value t = tokenizer_json(*text, "WordPiece", h);
-    const json::Value& model = t.object.at("model");
-    if (string_field(model, "continuing_subword_prefix", "##", source) != "##" || string_field(model, "unk_token", "[UNK]", source) != "[UNK]") {
-      throw ArgumentError(source, "WordPiece must use \"##\" and \"[UNK]\", as BERT does");
-    }
-    vocab = vocab_object(model.at("vocab", source), source, h.vocab);
-    if (const json::Value* n = field(t, "normalizer"); n && n->type == json::Value::Type::kObject) {
-      options.lowercase = bool_field(*n, "lowercase", true, source);
-      options.strip_accents = bool_field(*n, "strip_accents", options.lowercase, source);
-      options.chinese_chars = bool_field(*n, "handle_chinese_chars", true, source);
-      options.clean_text = bool_field(*n, "clean_text", true, source);
-    }
-  } else {
-    source = "vocab.txt";
-    const std::string* vocab_txt = file_text(f, source);
-    if (!vocab_txt) throw ArgumentError(source, "is missing; " + h.name + " needs vocab.txt or tokenizer.json");
-    const auto lines = lines_of(*vocab_txt, h.vocab, source, "config.json's vocab_size");
-    for (std::size_t i = 0; i < lines.size(); ++i) vocab[lines[i]] = std::int32_t(i);  // a repeated line: the later one counts, as in transformers
-    // Without tokenizer_config.json, a vocabulary with no capital letters (outside [SPECIAL] tokens) is uncased.
-    options.lowercase = std::none_of(lines.begin(), lines.end(), [](const std::string& token) {
-      return !(token.size() > 1 && token.front() == '[' && token.back() == ']') &&
-             std::any_of(token.begin(), token.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
-    });
-    if (const std::string* config = file_text(f, "tokenizer_config.json")) {
-      const std::string file = "tokenizer_config.json";
-      const json::Value t = json::parse(*config, file);
-      if (t.type != json::Value::Type::kObject) throw ArgumentError(file, "must hold a JSON object");
-      options.lowercase = bool_field(t, "do_lower_case", options.lowercase, file);
-      options.chinese_chars = bool_field(t, "tokenize_chinese_chars", true, file);
-      options.strip_accents = bool_field(t, "strip_accents", options.lowercase, file);
-    } else {
-      options.strip_accents = options.lowercase;
-    }
+  const std::string source = "vocab.txt";
+  const std::string* vocab_txt = file_text(f, source);
+  if (!vocab_txt) throw ArgumentError(source, "is missing; " + h.name + " needs vocab.txt or tokenizer.json");
+  const auto lines = lines_of(*vocab_txt, h.vocab, source, "config.json's vocab_size");
+  auto normalizer = std::make_unique<hf::BertNormalizer>();
+  // Without tokenizer_config.json, a vocabulary with no capital letters (outside [SPECIAL] tokens) is uncased.
+  normalizer->lowercase = std::none_of(lines.begin(), lines.end(), [](const std::string& token) {
+    return !(token.size() > 1 && token.front() == '[' && token.back() == ']') &&
+           std::any_of(token.begin(), token.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+  });
+  normalizer->strip_accents = normalizer->lowercase;
+  if (const std::string* config = file_text(f, "tokenizer_config.json")) {
+    const std::string file = "tokenizer_config.json";
+    const json::Value t = json::parse(*config, file);
+    if (t.type != json::Value::Type::kObject) throw ArgumentError(file, "must hold a JSON object");
+    normalizer->lowercase = bool_field(t, "do_lower_case", normalizer->lowercase, file);
+    normalizer->handle_chinese_chars = bool_field(t, "tokenize_chinese_chars", true, file);
+    normalizer->strip_accents = bool_field(t, "strip_accents", normalizer->lowercase, file);
   }
-  return with_specials(arch, WordPieceTokenizer(std::move(vocab), options, source), source);
+  auto model = std::make_unique<hf::WordPiece>();
+  for (std::size_t i = 0; i < lines.size(); ++i) model->vocab.add(lines[i], std::int32_t(i));  // a repeated line: the later one counts, as in transformers
+  const auto unk = model->vocab.id_of("[UNK]");
+  if (!unk) throw ArgumentError(source, "the vocabulary has no token \"[UNK]\"");
+  model->unk = *unk;
+  hf::Pipeline p;
+  p.normalizer = std::move(normalizer);
+  p.pre_tokenizer = std::make_unique<hf::BertPreTokenizer>();
+  p.model = std::move(model);
+  p.word_piece_labels = true;
+  return with_specials(arch, std::move(p), source);
 }
 
+// vocab.json + merges.txt: the pipeline of GPT-2's tokenizer.json (ByteLevel with GPT-2's regex, BPE; for RoBERTa
+// with its offsets trimmed). Each merge must join bytes or tokens of earlier merges, as GPT-2's training made them.
 TextTokenizer byte_level(const Architecture& arch, const Hyperparameters& h, const CheckpointFiles& f) {
-  std::vector<std::pair<std::string, std::int32_t>> vocab;
-  std::vector<std::pair<std::string, std::string>> merges;
-  std::string source;
+  const std::string *vocab_json = file_text(f, "vocab.json"), *merges_txt = file_text(f, "merges.txt");
+  if (!vocab_json) throw ArgumentError("vocab.json", "is missing; " + h.name + " needs vocab.json and merges.txt, or tokenizer.json");
+  if (!merges_txt) throw ArgumentError("merges.txt", "is missing; " + h.name + " needs vocab.json and merges.txt, or tokenizer.json");
+  auto model = std::make_unique<hf::Bpe>();
+  for (const auto& [token, id] : vocab_object(json::parse(*vocab_json, "vocab.json"), "vocab.json", h.vocab)) model->vocab.add(token, id);
+  std::unordered_set<std::string> made;  // the bytes and what the merges so far made
+  std::string text;
+  for (const char32_t c : hf::byte_alphabet()) {
+    text.clear();
+    unicode::append_utf8(c, text);
+    if (!model->vocab.id_of(text)) throw ArgumentError("vocab.json", "the vocabulary has no token \"" + text + "\"");
+    made.insert(text);
+  }
+  const std::string source = "merges.txt";
   // Each merge makes one token of the vocabulary, besides the 256 bytes.
   const std::size_t most_merges = h.vocab > 256 ? h.vocab - 256 : 0;
-  const std::string most = "config.json's vocab_size less the 256 bytes";
-  auto split_merge = [&](const std::string& line, std::size_t number) {
+  const auto lines = lines_of(*merges_txt, most_merges + 1, source, "config.json's vocab_size less the 256 bytes and a #version line");
+  std::vector<std::pair<std::string, std::string>> merges;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::string& line = lines[i];
+    if (line.empty() || (i == 0 && line.rfind("#version", 0) == 0)) continue;
     const std::size_t space = line.find(' ');
     if (space == std::string::npos || space == 0 || space + 1 >= line.size() || line.find(' ', space + 1) != std::string::npos) {
-      throw ArgumentError(source, "merge " + std::to_string(number) + " (\"" + line + "\") is not two tokens separated by one space");
+      throw ArgumentError(source, "merge " + std::to_string(i + 1) + " (\"" + line + "\") is not two tokens separated by one space");
     }
-    merges.emplace_back(line.substr(0, space), line.substr(space + 1));
-  };
-  if (const std::string* text = file_text(f, "tokenizer.json")) {
-    source = "tokenizer.json";
-    const json::Value t = tokenizer_json(*text, "BPE", h);
-    const json::Value& model = t.object.at("model");
-    for (const auto& [token, id] : vocab_object(model.at("vocab", source), source, h.vocab)) vocab.emplace_back(token, id);
-    const json::Value& list = model.at("merges", source);
-    if (list.type != json::Value::Type::kArray) throw ArgumentError(source, "\"merges\" must be an array");
-    if (list.array.size() > most_merges) {
-      throw ArgumentError(source, "has " + std::to_string(list.array.size()) + " merges, more than " + most + ", " + std::to_string(most_merges));
-    }
-    for (std::size_t i = 0; i < list.array.size(); ++i) {
-      const json::Value& m = list.array[i];
-      if (m.type == json::Value::Type::kString) {
-        split_merge(m.string, i + 1);
-      } else if (m.type == json::Value::Type::kArray && m.array.size() == 2 && m.array[0].type == json::Value::Type::kString &&
-                 m.array[1].type == json::Value::Type::kString) {
-        merges.emplace_back(m.array[0].string, m.array[1].string);
-      } else {
-        throw ArgumentError(source, "merge " + std::to_string(i + 1) + " is neither \"a b\" nor [\"a\", \"b\"]");
+    const std::string a = line.substr(0, space), b = line.substr(space + 1);
+    for (const std::string& part : {a, b}) {
+      if (!made.count(part)) {
+        throw ArgumentError(source, "merge " + std::to_string(i + 1) + " (\"" + line + "\"): \"" + part + "\" is not a byte or the result of an earlier merge");
       }
     }
-  } else {
-    const std::string *vocab_json = file_text(f, "vocab.json"), *merges_txt = file_text(f, "merges.txt");
-    if (!vocab_json) throw ArgumentError("vocab.json", "is missing; " + h.name + " needs vocab.json and merges.txt, or tokenizer.json");
-    if (!merges_txt) throw ArgumentError("merges.txt", "is missing; " + h.name + " needs vocab.json and merges.txt, or tokenizer.json");
-    source = "vocab.json";
-    for (const auto& [token, id] : vocab_object(json::parse(*vocab_json, source), source, h.vocab)) vocab.emplace_back(token, id);
-    source = "merges.txt";
-    const auto lines = lines_of(*merges_txt, most_merges + 1, source, most + " and a #version line");
-    for (std::size_t i = 0; i < lines.size(); ++i) {
-      if (lines[i].empty() || (i == 0 && lines[i].rfind("#version", 0) == 0)) continue;
-      split_merge(lines[i], i + 1);
-    }
+    made.insert(a + b);
+    merges.emplace_back(a, b);
   }
-  return with_specials(arch, ByteLevelBpe(vocab, merges, source), source);
+  model->set_merges(merges, source);
+  hf::Pipeline p;
+  auto pre = std::make_unique<hf::ByteLevel>();
+  pre->add_prefix_space = false;
+  p.pre_tokenizer = std::move(pre);
+  p.model = std::move(model);
+  // RobertaTokenizerFast's post-processor trims the spaces off its tokens' offsets; GPT2TokenizerFast's does not.
+  if (std::string_view(arch.model_type) == "roberta") {
+    auto trim = std::make_unique<hf::ByteLevelProcessing>();
+    trim->trim.trim_offsets = true;
+    p.post_processor = std::move(trim);
+  }
+  return with_specials(arch, std::move(p), source);
 }
 
 }  // namespace
 
 TextTokenizer read_tokenizer(const Architecture& arch, const Hyperparameters& h, const CheckpointFiles& files) {
+  if (arch.tokenization == Tokenization::kBuiltinBpe) {
+    throw ArgumentError("tokenizer", "the built-in models carry their tokenizer in their own file");
+  }
+  if (const std::string* text = file_text(files, "tokenizer.json")) return with_specials(arch, json_pipeline(*text, h), "tokenizer.json");
   switch (arch.tokenization) {
     case Tokenization::kWordPiece: return word_piece(arch, h, files);
-    case Tokenization::kByteLevelBpe:
-    case Tokenization::kTokenizerJson: return byte_level(arch, h, files);
+    case Tokenization::kByteLevelBpe: return byte_level(arch, h, files);
+    case Tokenization::kTokenizerJson: break;
     case Tokenization::kBuiltinBpe: break;
   }
-  throw ArgumentError("tokenizer", "the built-in models carry their tokenizer in their own file");
+  throw ArgumentError("tokenizer.json", "is missing; " + h.name + " needs tokenizer.json");
+}
+
+TextTokenizer read_tokenizer_json_only(const CheckpointFiles& files) {
+  const std::string* text = file_text(files, "tokenizer.json");
+  if (!text) throw ArgumentError("tokenizer.json", "is missing; without config.json, a tokenizer is read from tokenizer.json");
+  hf::Pipeline p = read_tokenizer_json(*text, kMaxElements, "the largest vocabulary");
+  std::vector<TextModel::Special> before, after;
+  if (p.post_processor) p.post_processor->specials(before, after);
+  return {std::move(p), std::move(before), std::move(after), {}};
+}
+
+std::vector<Token> TextTokenizer::tokenize(std::string_view text) const {
+  return std::visit([&](const auto& t) { return t.encode(text); }, tokenizer);
+}
+
+std::string TextTokenizer::label(std::int32_t id) const {
+  const auto* pipeline = std::get_if<hf::Pipeline>(&tokenizer);
+  return pipeline ? pipeline->label(id) : std::string();
+}
+
+std::string TextTokenizer::piece(std::int32_t id) const {
+  for (const TextModel::Special& s : named) if (s.id == id) return s.label;
+  if (const auto* bpe = std::get_if<BpeTokenizer>(&tokenizer)) return std::size_t(id) < bpe->vocab_size() ? bpe->token_bytes(id) : std::string();
+  return std::get<hf::Pipeline>(tokenizer).piece(id);
 }
 
 }  // namespace attn

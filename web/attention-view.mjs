@@ -1,5 +1,5 @@
 // The <attention-view> element, bundled by tools/build/bundle.mjs into one classic script, dist/attention-view.js,
-// with both wasm builds and the built-in bidirectional model inside, so that a blog needs one script tag:
+// with the SIMD wasm build and the built-in bidirectional model inside, so that a blog needs one script tag:
 //
 //   <script src="attention-view.js"></script>
 //   <attention-view sentence="The cat sat on the mat" layer="0" head="2" view="beams">fallback text</attention-view>
@@ -22,7 +22,8 @@ import builtinModel from '@models/builtin-bidirectional.attn';
 import { latestOnly } from './lib/analysis.mjs';
 import { headSummaries } from './lib/head-patterns.mjs';
 import { chosenWeights, comparisonPanels, everyHead, hiddenNames, shown, shownTokens } from './lib/selection.mjs';
-import { inlinedCreateAttention } from './lib/attention.inlined.mjs';
+import { createAttentionFrom } from './lib/attention.inlined.mjs';
+import { simdBuild } from './lib/inlined-builds.mjs';
 import { serveRequests, startEngine } from './lib/compute.mjs';
 import { STATE_ATTRIBUTES, aggregateChoices, blankTextNote, computeRequest, elementSettings, firstTokenName, fitted, whatIfs } from './lib/view-rules.mjs';
 import { readWeights } from './lib/weights-format.mjs';
@@ -39,13 +40,12 @@ import elementCss from './attention-view.css';
 const inWorker = typeof document === 'undefined';
 const scriptUrl = inWorker ? self.location.href : document.currentScript?.src || location.href;
 
-// A built-in model's bytes: the bidirectional one is in this file; the others are classic scripts beside it
-// that store their base64 in globalThis.attentionViewModels (a script tag loads from file:// where fetch cannot).
-// When one is missing, the error says which file and where it must be, not the browser's raw loading error.
-async function readModel(name) {
-  if (name === 'builtin-bidirectional') return builtinModel;
-  const file = `attention-view.${name}.js`, url = new URL(file, scriptUrl).href;
-  const missing = () => new Error(`The model '${name}' is in ${file}, which could not be loaded from ${url}: `
+// A classic script beside this one (a script tag loads from file:// where fetch cannot), which stores what it
+// holds in globalThis under `key`; what: how the error names it. When it is missing, the error says which file
+// and where it must be, not the browser's raw loading error.
+async function loadBeside(file, what, key) {
+  const url = new URL(file, scriptUrl).href;
+  const missing = () => new Error(`${what} is in ${file}, which could not be loaded from ${url}: `
     + `copy ${file} (from the project's dist/ folder) beside attention-view.js.`);
   if (inWorker) {
     try {
@@ -61,11 +61,24 @@ async function readModel(name) {
       document.head.append(script);
     });
   }
-  const base64 = globalThis.attentionViewModels?.[name];
-  if (typeof base64 !== 'string') throw new Error(`${url} did not define the model '${name}': is ${file} the one built with this attention-view.js?`);
+  const value = globalThis.attentionView?.[key];
+  if (value === undefined) throw new Error(`${url} did not define ${what}: is ${file} the one built with this attention-view.js?`);
+  return value;
+}
+
+// A built-in model's bytes: the bidirectional one is in this file, the others in attention-view.<name>.js.
+async function readModel(name) {
+  if (name === 'builtin-bidirectional') return builtinModel;
+  const base64 = await loadBeside(`attention-view.${name}.js`, `The model '${name}'`, name);
   return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
 }
-const createAttention = inlinedCreateAttention(readModel);
+// The SIMD build is in this file; the scalar one, for browsers without WebAssembly SIMD, beside it.
+let scalarBuild = null;
+const builds = {
+  simd: async () => simdBuild,
+  scalar: async () => (scalarBuild ??= loadBeside('attention-view.scalar.js', 'The build for browsers without WebAssembly SIMD', 'scalar')),
+};
+const createAttention = createAttentionFrom(builds, readModel);
 
 // The one engine of this page, started by the first element that needs it; this script is its worker.
 let engine = null;

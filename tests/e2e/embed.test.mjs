@@ -86,6 +86,20 @@ test('the element from file:// with the network off: computed on the page, the l
   await context.close();
 });
 
+test('without WebAssembly SIMD, the element loads the scalar build from attention-view.scalar.js beside it', async () => {
+  const context = await browser.newContext();
+  await context.setOffline(true);
+  // A browser without SIMD128: its validator refuses the SIMD probe (and nothing else here calls it).
+  await context.addInitScript(() => { WebAssembly.validate = () => false; });
+  const page = await context.newPage();
+  const problems = watchPage(page, 'file://');
+  await page.goto(elementPage);
+  await checkElements(page, 'on the page');
+  assert.equal(await page.locator('script[src$="/attention-view.scalar.js"]').count(), 1);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('with scripts off, the element shows its fallback content', async () => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();

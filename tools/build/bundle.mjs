@@ -5,9 +5,10 @@
 //                                             file://); attention.umd.js is the same file under its earlier name
 //   attention.d.ts                            the hand-written types
 //   models/*.attn                             the built-in models
-//   attention-view.js                         the <attention-view> element: both wasm builds and the built-in
+//   attention-view.js                         the <attention-view> element: the SIMD wasm build and the built-in
 //                                             bidirectional model inlined (web/attention-view.mjs)
 //   attention-view.<model>.js                 the other built-in models, as classic scripts the element loads
+//   attention-view.scalar.js                  the scalar build, a classic script the element loads without SIMD
 //   precache.js                               what the service worker (web/sw.js) caches, and its version
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -55,6 +56,8 @@ await classicScript('web/attention-view.mjs', 'the <attention-view> element, and
 for (const name of ['builtin-causal', 'builtin-lens']) {
   const base64 = (await readFile(`${root}web/models/${name}.attn`)).toString('base64');
   await writeFile(`${dist}/attention-view.${name}.js`,
-    `/* attention-playground ${version}: the built-in model '${name}' for <attention-view> */\n(globalThis.attentionViewModels ??= {})[${JSON.stringify(name)}] = '${base64}';\n`);
+    `/* attention-playground ${version}: the built-in model '${name}' for <attention-view> */\n(globalThis.attentionView ??= {})[${JSON.stringify(name)}] = '${base64}';\n`);
 }
+await classicScript('web/lib/attention-view.scalar.mjs', 'the scalar wasm build for <attention-view>, where WebAssembly SIMD is missing',
+  { outfile: `${dist}/attention-view.scalar.js` });
 await writeFile(`${dist}/precache.js`, await precacheScript());

@@ -3,7 +3,7 @@
 // arguments once into plain values (js-values.mjs), copies them into wasm memory and calls the core's
 // numbers-only boundary (wasm-boundary.mjs), so that no caller code runs while wasm holds memory or a handle.
 // Option defaults and the messages that name a JS argument live here; the core checks the rest. No DOM.
-import { localSource, tokenizerSources } from './checkpoint-files.mjs';
+import { localSource, tokenizerSource } from './checkpoint-files.mjs';
 import { hubArguments, hubInfo, named, openHubCheckpoint } from './hub.mjs';
 import { throwIfAborted } from './hub-http.mjs';
 import { abortSignal, bytes, callback, flag, number, pairs, size, snapshot, text, typedArray } from './js-values.mjs';
@@ -181,14 +181,18 @@ export async function createAttentionWith({ loadFactory, instantiate, readModel 
   const optionNumbers = (scope, o) => [o.causal, ...scope.array(o.keyMask, 'keyMask'), o.scale !== undefined, o.scale ?? 0, o.weights];
   const projectionTable = (scope, p) => scope.table([p.dModel, p.heads, ...addresses(scope, p.arrays)]);
   const withNullWeights = (result, o) => ({ output: result.output, weights: o.weights ? result.weights : null });
-  // A checkpoint's small files into its object, each one's size checked before it is read.
-  const addTextFiles = async (handle, texts) => {
-    for (const [name, source] of texts) {
-      core.call((scope) => core.read(exports.checkpointCheckFile(...scope.text(name, 'name'), byteLength(source)), name));
-      const contents = await readRange(source, 0, byteLength(source));
-      core.call((scope) => core.read(exports.checkpointAddFile(handle, ...scope.text(name, 'name'), ...scope.array(contents, name)), name));
+  // A source's text files (config.json, the shards' index, the tokenizer's) into a checkpoint object, each one's
+  // size checked before it is read.
+  async function addTextFiles(handle, source, signal) {
+    for (const file of info.checkpointTextFiles) {
+      if (!source.has(file)) continue;
+      const length = await source.size(file);
+      core.call((scope) => core.read(exports.checkpointCheckFile(...scope.text(file, 'name'), length), file));
+      const contents = await source.read(file, 0, length);
+      throwIfAborted(signal);
+      core.call((scope) => core.read(exports.checkpointAddFile(handle, ...scope.text(file, 'name'), ...scope.array(contents, file)), file));
     }
-  };
+  }
 
   // The one loader of every checkpoint, from a source of its files (web/lib/checkpoint-files.mjs describes it):
   // the core says which files to read and which byte ranges of them; JS reads them and puts them in, never
@@ -197,14 +201,7 @@ export async function createAttentionWith({ loadFactory, instantiate, readModel 
   async function loadFrom(source, { onProgress, signal, name }) {
     const { handle } = core.read(exports.checkpointNew(), 'checkpoint');
     try {
-      for (const file of info.checkpointTextFiles) {  // each file's size checked before it is read
-        if (!source.has(file)) continue;
-        const length = await source.size(file);
-        core.call((scope) => core.read(exports.checkpointCheckFile(...scope.text(file, 'name'), length), file));
-        const contents = await source.read(file, 0, length);
-        throwIfAborted(signal);
-        core.call((scope) => core.read(exports.checkpointAddFile(handle, ...scope.text(file, 'name'), ...scope.array(contents, file)), file));
-      }
+      await addTextFiles(handle, source, signal);
       // The weights' files (model.safetensors, or the shards the index names): each one's header.
       const { files: weightFiles } = core.read(exports.checkpointWeightsFiles(handle), 'model.safetensors.index.json');
       for (const file of weightFiles) {
@@ -324,10 +321,10 @@ export async function createAttentionWith({ loadFactory, instantiate, readModel 
     /** A checkpoint's tokenizer alone: tokenizer.json, or with config.json the files its model type reads.
      *  Files as loadCheckpoint takes them, without model.safetensors. */
     async loadTokenizer(files) {
-      const texts = tokenizerSources(files, info.checkpointTextFiles);
+      const source = tokenizerSource(files, info.checkpointTextFiles);
       const { handle } = core.read(exports.checkpointNew(), 'checkpoint');
       try {
-        await addTextFiles(handle, texts);
+        await addTextFiles(handle, source);
         return makeTokenizer(core, core.read(exports.checkpointTokenizer(handle), 'tokenizer').handle);
       } finally {
         exports.checkpointFree(handle);

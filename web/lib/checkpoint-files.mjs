@@ -67,9 +67,6 @@ function filesByName(files) {
 
 const textSources = (byName, textFiles) => textFiles.filter((name) => byName.has(name)).map((name) => [name, source(name, byName.get(name))]);
 
-// A tokenizer's files alone (loadTokenizer): -> [[name, source]] of the text files there are; the core says
-// which are missing.
-export const tokenizerSources = (files, textFiles) => textSources(filesByName(files), textFiles);
 
 // files: File objects (an array, or a FileList), or { name: Blob | Uint8Array | string }; textFiles: the names
 // the core reads as text (config.json, the shards' index, the tokenizer's). -> { texts: [[name, source]],
@@ -95,10 +92,8 @@ function checkpointSources(files, textFiles) {
   return { texts: textSources(byName, textFiles), weights };
 }
 
-// A user's files as a checkpoint source (above).
-export function localSource(files, textFiles) {
-  const { texts, weights } = checkpointSources(files, textFiles);
-  const byName = new Map([...texts, ...weights]);
+// Sources by name as a checkpoint source: has(name), size(name), read(name, begin, end, onBytes).
+function sourceOf(byName) {
   return {
     has: (name) => byName.has(name),
     size: async (name) => byteLength(byName.get(name)),
@@ -109,3 +104,13 @@ export function localSource(files, textFiles) {
     },
   };
 }
+
+// A user's files as a checkpoint source (above).
+export function localSource(files, textFiles) {
+  const { texts, weights } = checkpointSources(files, textFiles);
+  return sourceOf(new Map([...texts, ...weights]));
+}
+
+// A tokenizer's files alone (loadTokenizer) as a source of the text files there are; the core says which are
+// missing.
+export const tokenizerSource = (files, textFiles) => sourceOf(new Map(textSources(filesByName(files), textFiles)));

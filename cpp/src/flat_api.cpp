@@ -157,6 +157,7 @@ void add_config(Result& r, const TextModel& model) {
   r.add("config.headDim", double(c.headDim));
   r.add("config.rotary", c.rotary);
   r.add("config.canPredict", c.canPredict);
+  r.add("config.maskToken", c.maskToken);
   r.add("config.scale", c.scale);
   r.add("config.softcap", c.softcap);
   r.add("config.windows", std::vector<std::int32_t>(c.windows.begin(), c.windows.end()));

@@ -173,3 +173,42 @@ test('a checkpoint without its output head says so before anyone asks, and predi
   assert.throws(() => gpt2.run('the cat', { predict: 1 }), { message: 'predict: config.json: GPT2Model is a model without its language-model head' });
   gpt2.dispose();
 });
+
+test('a typed mask token is that token: config.maskToken, the built-in models, vocab.txt and vocab.json', async () => {
+  const attn = builds.simd;
+  const builtin = await attn.loadModel('builtin');
+  assert.equal(builtin.config.maskToken, '[MASK]');
+  const run = builtin.run('the [MASK] sat on the mat', { predict: 5 });
+  const at = run.tokens.indexOf('[MASK]');
+  assert.ok(at > 0, `tokens: ${run.tokens.join('|')}`);
+  // It takes the space before it, as the model was trained (a mask in place of " cat"); no lone space token.
+  assert.deepEqual([run.offsets[2 * at], run.offsets[2 * at + 1]], [3, 10]);
+  assert.equal(run.tokens[at - 1].trim(), 'the');
+  assert.equal(run.special[at], 0, 'typed, not added around the text');
+  assert.equal(run.predictions.targets[at], -1, 'the word it hides is not in the text');
+  assert.equal(run.ids[at], builtin.run('[MASK]').ids[1]);
+  builtin.dispose();
+  const causal = await attn.loadModel('builtin-causal');
+  assert.equal(causal.config.maskToken, null);
+  causal.dispose();
+
+  const bert = await attn.loadCheckpoint(await fixtureFiles('bert-mlm'));
+  assert.equal(bert.config.maskToken, '[MASK]');
+  const b = bert.run('hello [MASK] world');
+  assert.equal(b.tokens[2], '[MASK]');
+  assert.equal(b.ids[2], 4, 'vocab.txt line 5');
+  bert.dispose();
+  // RoBERTa's <mask> (here in place of the fixture's <pad>) takes the spaces before it.
+  const files = await fixtureFiles('roberta');
+  files['vocab.json'] = (await files['vocab.json'].text()).replace('"<pad>"', '"<mask>"');
+  const roberta = await attn.loadCheckpoint(files);
+  assert.equal(roberta.config.maskToken, '<mask>');
+  const r = roberta.run('a  <mask> b');
+  assert.equal(r.tokens[2], '<mask>');
+  assert.deepEqual([r.ids[2], r.offsets[4], r.offsets[5]], [378, 1, 9]);
+  roberta.dispose();
+  const gpt2 = await attn.loadCheckpoint(await fixtureFiles('gpt2'));
+  assert.equal(gpt2.config.maskToken, null);
+  assert.equal(gpt2.run('a<|endoftext|>b').ids[2], 376, 'typed <|endoftext|> is the token');
+  gpt2.dispose();
+});

@@ -90,7 +90,7 @@ const withTokens = (source, { labels, ...result }) => ({
 function makeModel(core, handle, config, extra = {}) {
   const { live, dispose } = lifetime(handle, 'model', core.exports.modelFree);
   return Object.freeze({
-    config: Object.freeze({ ...config, windows: Object.freeze([...config.windows]) }),
+    config: Object.freeze({ ...config, maskToken: config.maskToken || null, windows: Object.freeze([...config.windows]) }),
     ...extra,
     /** { ids: Int32Array(n), tokens: string[], offsets: Int32Array(2n), special: Uint8Array(n) } for the text alone. */
     tokenize(value) {

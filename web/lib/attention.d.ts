@@ -110,6 +110,10 @@ export interface ModelConfig {
   /** True when the model has its output head (run's predict works): false for a checkpoint without one, such as
    *  BertModel's or GPT2Model's. */
   canPredict: boolean;
+  /** A masked LM's mask token as typed in a text ('[MASK]' for the built-in bidirectional model, BERT and
+   *  DistilBERT; '<mask>' for RoBERTa): a text holding it runs with that token there, which predict fills in.
+   *  null for causal models. */
+  maskToken: string | null;
   /** How the attention scores are made (for redoing them, as the steps view does): q·k times `scale`
    *  (1/√headDim unless the model says otherwise, e.g. Gemma 2's query_pre_attn_scalar), soft-capped at
    *  softcap·tanh(s/softcap) where softcap > 0 (Gemma 2), and in layer l a sliding window: query i sees only keys
@@ -121,7 +125,8 @@ export interface ModelConfig {
 
 export interface Tokens {
   ids: Int32Array;
-  /** How each token shows: a special token's name ('[BOS]', '[CLS]', '[SEP]', '<|endoftext|>'), a WordPiece as
+  /** How each token shows: a special token's name ('[BOS]', '[CLS]', '[SEP]', '<|endoftext|>'; also where the
+   *  text types one, as '[MASK]' or '<mask>': it is that token, with the spaces before it that it takes), a WordPiece as
    *  the vocabulary has it ('##ing'), else the text it covers, text.slice(offsets[2i], offsets[2i + 1]). */
   tokens: string[];
   /** [start, end) of each token in the text, in UTF-16 code units ([0, 0] for a special token). */

@@ -22,6 +22,7 @@ struct ModelConfig {
   std::size_t kvHeads = 0, headDim = 0;
   bool rotary = false;
   bool canPredict = false;  // it has its language-model head (RunOptions::predict)
+  std::string maskToken;    // a masked LM's mask token as typed in a text ("[MASK]", "<mask>"); "" for the others
   // How its attention scores are made, for a view that redoes them: QKᵀ times `scale` (1/√headDim unless the
   // model says), capped at softcap · tanh(s / softcap) where softcap > 0 (Gemma 2), and in layer l a sliding
   // window: query i sees keys j > i - windows[l] (0: every key the mask allows).

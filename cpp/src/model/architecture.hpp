@@ -112,6 +112,15 @@ struct Architecture {
   // tokenizer.json): BERT's [CLS] … [SEP], GPT-2's documented <|endoftext|> in front. Empty for families whose
   // tokenizer.json says what they add (kTokenizerJson), so none are invented.
   std::vector<const char*> before, after;
+  // Without tokenizer.json (vocab.txt, vocab.json + merges.txt): the tokens its converted tokenizer.json would
+  // list as added tokens, so that a typed "[MASK]" or "<|endoftext|>" is that token (lstrip: it takes the
+  // spaces before it, as RoBERTa's <mask> does); and the masked-LM families' mask token.
+  struct Added {
+    const char* text;
+    bool lstrip = false;
+  };
+  std::vector<Added> added;
+  const char* mask = nullptr;
   std::vector<TensorName> tensors;    // in file order: the ones before the layers, a layer's, the ones after
   std::vector<const char*> prefixes;  // what a task model puts before the names ("bert." in BertForMaskedLM)
   ConfigKeys keys;

@@ -20,6 +20,7 @@ const Architecture kBuiltin = [] {
   a.final_norm = true;
   a.tokenization = Tokenization::kBuiltinBpe;
   a.before = {"[BOS]"};
+  a.mask = "[MASK]";
   a.tensors = {{R::kTokenEmbedding, "token_embedding"},
                {R::kPositionEmbedding, "position_embedding"},
                {R::kAttentionNormGain, "layers.{}.ln1.gain"},
@@ -78,6 +79,8 @@ const Architecture kBert = [] {
   a.embedding_norm = true;
   a.tokenization = Tokenization::kWordPiece;
   a.before = {"[CLS]"}, a.after = {"[SEP]"};
+  a.added = {{"[PAD]"}, {"[UNK]"}, {"[CLS]"}, {"[SEP]"}, {"[MASK]"}};
+  a.mask = "[MASK]";
   a.tensors = bert_tensors(true);
   a.tensors.insert(a.tensors.end(), {{R::kOutputTransformWeight, "cls.predictions.transform.dense.weight", kOutIn, Present::kHead},
                                      {R::kOutputTransformBias, "cls.predictions.transform.dense.bias", kVector, Present::kHead},
@@ -98,6 +101,8 @@ const Architecture kRoberta = [] {
   a.model_type = "roberta";
   a.tokenization = Tokenization::kByteLevelBpe;
   a.before = {"<s>"}, a.after = {"</s>"};
+  a.added = {{"<s>"}, {"<pad>"}, {"</s>"}, {"<unk>"}, {"<mask>", true}};
+  a.mask = "<mask>";
   a.tensors = bert_tensors(true);
   a.tensors.insert(a.tensors.end(), {{R::kOutputTransformWeight, "lm_head.dense.weight", kOutIn, Present::kHead},
                                      {R::kOutputTransformBias, "lm_head.dense.bias", kVector, Present::kHead},
@@ -155,6 +160,7 @@ const Architecture kGpt2 = [] {
   a.final_norm = a.final_norm_in_hidden = a.causal = true;
   a.tokenization = Tokenization::kByteLevelBpe;
   a.before = {"<|endoftext|>"};
+  a.added = {{"<|endoftext|>"}};
   a.tensors = {{R::kTokenEmbedding, "wte.weight"},
                {R::kPositionEmbedding, "wpe.weight"},
                {R::kAttentionNormGain, "h.{}.ln_1.weight"},

@@ -562,6 +562,12 @@ const std::string& Pipeline::token_text(std::int32_t id) const {
   return none;
 }
 
+std::string Pipeline::label(std::int32_t id) const {
+  if (word_piece_labels) return token_text(id);
+  for (const AddedToken& t : added.tokens()) if (t.id == id && t.special) return t.content;
+  return {};
+}
+
 std::string Pipeline::piece(std::int32_t id) const {
   const std::string& text = token_text(id);
   const bool added_token = std::any_of(added.tokens().begin(), added.tokens().end(), [&](const AddedToken& t) { return t.id == id; });

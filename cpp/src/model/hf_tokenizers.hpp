@@ -261,7 +261,9 @@ class Pipeline {
   std::vector<Token> encode(std::string_view text) const;
   std::optional<std::int32_t> id_of(const std::string& token) const;  // an added token's or the model's
   const std::string& token_text(std::int32_t id) const;              // "" when no token has the id
-  std::string label(std::int32_t id) const { return word_piece_labels ? token_text(id) : std::string(); }
+  // How a token is shown: as the vocabulary writes it (WordPiece), a special added token as its content ("<mask>",
+  // not " <mask>" with the spaces it took), else "" (as the text it covers).
+  std::string label(std::int32_t id) const;
   // What a token stands for on its own (a prediction): its bytes for a byte-level vocabulary (perhaps part of a
   // character) or byte fallback's <0xNN>, SentencePiece's ▁ as a space, a WordPiece or an added token as written.
   std::string piece(std::int32_t id) const;

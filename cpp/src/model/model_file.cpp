@@ -197,7 +197,7 @@ std::unique_ptr<TextModel> as_text_model(LoadedModel model) {
   // The same weights structure a checkpoint fills (weights.hpp), from the built-in architecture's tensor table.
   const SpecialTokens& s = model.special;
   TextTokenizer tokenizer{std::move(model.tokenizer), {{s.bos, builtin_architecture().before.at(0)}}, {},
-                          {{s.bos, "[BOS]"}, {s.eos, "[EOS]"}, {s.mask, "[MASK]"}}};
+                          {{s.bos, "[BOS]"}, {s.eos, "[EOS]"}, {s.mask, "[MASK]"}}, builtin_architecture().mask};
   return make_text_model(model.model.network(), std::move(tokenizer));
 }
 

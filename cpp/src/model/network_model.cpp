@@ -19,6 +19,7 @@ class NetworkModel final : public TextModel {
     config_.family = net_.arch->model_type, config_.kvHeads = h.kv_heads, config_.headDim = h.head_dim;
     config_.rotary = net_.arch->positions == Positions::kRotary;
     config_.canPredict = net_.cannot_predict.empty();
+    if (!h.causal) config_.maskToken = t_.mask;
     config_.scale = h.attention_scale > 0 ? h.attention_scale : 1.0 / std::sqrt(double(h.head_dim));
     config_.softcap = h.attention_softcap;
     for (std::size_t l = 0; l < h.layers; ++l) config_.windows.push_back(!h.sliding_layers.empty() && h.sliding_layers[l] ? h.sliding_window : 0);
@@ -118,11 +119,12 @@ Encoding TextReader::encode(std::string_view text, const EncodeOptions& options,
   return e;
 }
 
+// (A masked LM's mask tokens have no target: the word they hide is not in the text.)
 std::vector<std::int32_t> TextModel::default_targets(const Encoding& e) const {
   std::vector<std::int32_t> targets(e.ids.size(), -1);
   for (std::size_t i = 0; i < e.ids.size(); ++i) {
     if (config().causal) targets[i] = i + 1 < e.ids.size() ? e.ids[i + 1] : -1;
-    else targets[i] = e.special[i] ? -1 : e.ids[i];
+    else targets[i] = e.special[i] || (!config().maskToken.empty() && e.labels[i] == config().maskToken) ? -1 : e.ids[i];
   }
   return targets;
 }

@@ -1,6 +1,7 @@
 #include "tokenizer_files.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <unordered_set>
 
@@ -60,7 +61,8 @@ std::vector<std::string> lines_of(const std::string& text, std::size_t limit, co
   return lines;
 }
 
-// The special tokens: tokenizer.json's post-processor's, or else the architecture's, looked up by their text.
+// The special tokens: tokenizer.json's post-processor's, or else the architecture's, looked up by their text;
+// and the mask token of a masked-LM family, where the vocabulary has it.
 TextTokenizer with_specials(const Architecture& arch, hf::Pipeline pipeline, const std::string& source) {
   std::vector<TextModel::Special> before, after;
   if (pipeline.post_processor) pipeline.post_processor->specials(before, after);
@@ -73,7 +75,22 @@ TextTokenizer with_specials(const Architecture& arch, hf::Pipeline pipeline, con
     for (const char* label : arch.before) before.push_back(special(label));
     for (const char* label : arch.after) after.push_back(special(label));
   }
-  return {std::move(pipeline), std::move(before), std::move(after), {}};
+  const std::string mask = arch.mask && pipeline.id_of(arch.mask) ? arch.mask : "";
+  return {std::move(pipeline), std::move(before), std::move(after), {}, mask};
+}
+
+// A pipeline read from vocab files gets the added tokens its converted tokenizer.json would list
+// (Architecture::added), those its vocabulary has: special, looked for in the text as typed.
+void add_added_tokens(const Architecture& arch, hf::Pipeline& p) {
+  std::vector<hf::AddedToken> tokens;
+  for (const Architecture::Added& a : arch.added) {
+    const auto id = p.id_of(a.text);
+    if (!id) continue;
+    hf::AddedToken t;
+    t.id = *id, t.content = a.text, t.lstrip = a.lstrip, t.special = true;
+    tokens.push_back(std::move(t));
+  }
+  p.added = hf::AddedVocabulary(std::move(tokens), p.normalizer.get());
 }
 
 hf::Pipeline json_pipeline(const std::string& text, const Hyperparameters& h) {
@@ -112,6 +129,7 @@ TextTokenizer word_piece(const Architecture& arch, const Hyperparameters& h, con
   p.pre_tokenizer = std::make_unique<hf::BertPreTokenizer>();
   p.model = std::move(model);
   p.word_piece_labels = true;
+  add_added_tokens(arch, p);
   return with_specials(arch, std::move(p), source);
 }
 
@@ -164,6 +182,7 @@ TextTokenizer byte_level(const Architecture& arch, const Hyperparameters& h, con
     trim->trim.trim_offsets = true;
     p.post_processor = std::move(trim);
   }
+  add_added_tokens(arch, p);
   return with_specials(arch, std::move(p), source);
 }
 
@@ -193,10 +212,33 @@ TextTokenizer read_tokenizer_json_only(const CheckpointFiles& files) {
 }
 
 std::vector<Token> TextTokenizer::tokenize(std::string_view text) const {
-  return std::visit([&](const auto& t) { return t.encode(text); }, tokenizer);
+  if (const auto* pipeline = std::get_if<hf::Pipeline>(&tokenizer)) return pipeline->encode(text);
+  // The built-in models: their named tokens typed in the text ("the [MASK] sat") are those tokens, each taking the
+  // whitespace before it (as RoBERTa's <mask> does: the model was trained with a mask in place of " cat"); BPE
+  // between them.
+  const auto& bpe = std::get<BpeTokenizer>(tokenizer);
+  std::vector<Token> out;
+  for (std::size_t from = 0;;) {
+    std::size_t at = std::string_view::npos;
+    const TextModel::Special* found = nullptr;
+    for (const TextModel::Special& s : named) {
+      const std::size_t p = text.find(s.label, from);
+      if (p < at) at = p, found = &s;
+    }
+    std::size_t end = found ? at : text.size();
+    if (found) while (end > from && std::isspace(static_cast<unsigned char>(text[end - 1]))) --end;
+    auto pieces = pretokenize(text.substr(from, end - from));
+    for (auto& [a, b] : pieces) a += from, b += from;
+    const auto part = bpe.encode(text, pieces);
+    out.insert(out.end(), part.begin(), part.end());
+    if (!found) return out;
+    out.push_back({found->id, end, at + found->label.size()});
+    from = at + found->label.size();
+  }
 }
 
 std::string TextTokenizer::label(std::int32_t id) const {
+  for (const TextModel::Special& s : named) if (s.id == id) return s.label;
   const auto* pipeline = std::get_if<hf::Pipeline>(&tokenizer);
   return pipeline ? pipeline->label(id) : std::string();
 }

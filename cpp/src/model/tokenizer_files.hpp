@@ -21,6 +21,7 @@ struct TextTokenizer {
   AnyTokenizer tokenizer;
   std::vector<TextModel::Special> before, after;  // the special tokens around every text, by their ids here
   std::vector<TextModel::Special> named;  // special tokens past the tokenizer's vocabulary (the built-in models')
+  std::string mask;  // a masked LM's mask token ("[MASK]", "<mask>"), as typed; "" for the others
 
   std::vector<Token> tokenize(std::string_view text) const;
   std::string label(std::int32_t id) const;  // "" when a token shows as the text it covers

@@ -93,7 +93,8 @@ test('the KL divergence from two top-k lists is a lower bound, exact when the li
 
 test('pieces show as tokens do: a leading space as ·, a piece of a character as …', () => {
   assert.deepEqual([' the', 'ing', '\uFFFD', 'é\uFFFD\uFFFD', '\uFFFD\uFFFDx', '\n'].map(displayPiece), ['·the', 'ing', '…', 'é…', '…x', '⏎']);
-  assert.deepEqual([1, 0.5, 0.0123, 0.00042, 0.00000042, 0].map(percent), ['100.0 %', '50.0 %', '1.2 %', '0.04 %', '< 0.01 %', '0 %']);
+  assert.deepEqual([1, 0.5, 0.0123, 0.00042, 0.00000042, 0].map(percent).map((text) => text.replaceAll('\u00a0', ' ')),
+    ['100.0 %', '50.0 %', '1.2 %', '0.04 %', '< 0.01 %', '0 %'], 'with no-break spaces');
 });
 
 test('a request with heads off: the later layers and the predictions change, the earlier layers are the same bits', async () => {
@@ -117,7 +118,7 @@ test('a request with heads off: the later layers and the predictions change, the
   // The view's words: the top token before → after, the bound.
   const labels = off.main.tokens.map(display);
   const said = describeShift(off, 3);
-  assert.match(said.top, /^the top prediction, “[^”]+”, [\d.]+ % → [\d.]+ %/);
+  assert.match(said.top, /^the top prediction, “[^”]+”, [\d.]+\u00a0% → [\d.]+\u00a0%/);
   assert.match(said.klText, /^KL\(before ‖ after\) ≥ \d\.\d{3} nats at this position\.$/);
   assert.equal(describeShift(plain, 3), null);
   const role = positionRole(off, 3, labels);
@@ -136,7 +137,7 @@ test('a causal model predicts the next token; its last position has none to be s
   assert.deepEqual(result.main.predictions.targetTexts, [...result.main.tokens.slice(1), '']);
   const role = positionRole(result, 1, labels);
   assert.equal(role.heading, 'Next token after “The” (token 1)');
-  assert.match(role.target, /^The next token in the text, “·cat”: [\d.]+ % \(loss −ln p = \d+\.\d\d nats\)\.$/);
+  assert.match(role.target, /^The next token in the text, “·cat”: [\d.]+\u00a0% \(loss −ln p = \d+\.\d\d nats\)\.$/);
   assert.equal(positionRole(result, last, labels).target, 'The text ends here: there is no next token to score this guess against.');
   assert.equal(maskAction(result, 1, { masked: '' }), null, 'a causal model has nothing to mask');
   model.dispose();

@@ -4,11 +4,12 @@
 import { rememberedAt } from './masking.mjs';
 import { COMPARED, displayPiece } from './predictions.mjs';
 
+// A probability as a percentage, its sign kept on the number's line (a no-break space).
 export function percent(p) {
-  if (!(p > 0)) return '0 %';
-  if (p >= 0.01) return `${(100 * p).toFixed(1)} %`;
-  if (p >= 1e-4) return `${(100 * p).toFixed(2)} %`;
-  return '< 0.01 %';
+  if (!(p > 0)) return '0\u00a0%';
+  if (p >= 0.01) return `${(100 * p).toFixed(1)}\u00a0%`;
+  if (p >= 1e-4) return `${(100 * p).toFixed(2)}\u00a0%`;
+  return '<\u00a00.01\u00a0%';
 }
 const nats = (p) => `${(-Math.log(p)).toFixed(2)} nats`;
 const quoted = (text) => `“${text}”`;

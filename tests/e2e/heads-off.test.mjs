@@ -1,11 +1,13 @@
 // Switching heads off (zero ablation) in the playground, as a reader does it: a head's switch by keyboard, mouse
 // and touch; every view after it following while the layers before it stay the same numbers; the top prediction
 // before → after and the KL divergence as node computes them; "only this head on" and "every head on"; the heads
-// off in the URL, the share snippets, embed.html and the element.
+// off in the URL, the share snippets, embed.html and the element; and the head importance with its progress,
+// Cancel, a text changed while it runs, and the switch that turns the quiet heads off together.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import createAttention from '../../dist/attention.mjs';
 import { analyse } from '../../web/lib/analysis.mjs';
+import { headImportance } from '../../web/lib/importance.mjs';
 import { describeShift } from '../../web/lib/prediction-text.mjs';
 import { defaultState } from '../../web/lib/state.mjs';
 import { computeRequest } from '../../web/lib/view-rules.mjs';
@@ -19,6 +21,10 @@ before(async () => {
 after(async () => { await browser?.close(); await server?.close(); });
 
 const TEXT = 'The cat sat on the mat because it was tired';
+const LONG = 'Attention lets every word look at every other word. The word bank means one thing by a river and another in a city, and the words around it tell the model which. Each head learns its own way of looking: one follows the previous word, another the next, others gather meaning from the whole sentence.';
+// Waits for the ranking's status line to say `text`; on a timeout, the error says what it says instead.
+const statusSays = (page, text) => page.waitForFunction((want) => document.getElementById('importance-status').textContent === want, text)
+  .catch(async (error) => { throw new Error(`${error.message}: the status says “${await page.textContent('#importance-status')}”, not “${text}”`); });
 const nodeResult = (fields) => analyse(attn, builtin, computeRequest({ ...defaultState(), ...fields }));
 
 // The chosen head's weights as the heatmap's table shows them (3 decimals), once the readout names that head.
@@ -158,6 +164,86 @@ test('the heads off travel in the URL, the share snippets, embed.html and the el
   assert.equal(await embed.getAttribute('#view', 'ablate'), '1.3');
   assert.deepEqual(embedProblems, []);
   await embed.close();
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('head importance: progress, the numbers node computes, Cancel, a text changed while it runs, the quiet heads off', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const problems = watchPage(page, server.url);
+  await page.goto(`${server.url}/#text=${encodeURIComponent(TEXT)}`);
+  await viewsReady(page);
+  // Every value the progress bar and the status take, as they change.
+  await page.evaluate(() => {
+    window.seen = [];
+    const bar = document.getElementById('importance-progress'), status = document.getElementById('importance-status');
+    new MutationObserver(() => window.seen.push([bar.hidden ? null : bar.value, bar.max, status.textContent]))
+      .observe(document.querySelector('.importance-tools'), { attributes: true, subtree: true, childList: true, characterData: true });
+  });
+  await page.click('#importance-run');
+  await page.waitForSelector('.importance-table');
+  const seen = await page.evaluate(() => window.seen);
+  const values = [...new Set(seen.filter(([value]) => value !== null).map(([value]) => value))];
+  assert.deepEqual(values.filter((v) => v > 0), Array.from({ length: 13 }, (_, i) => i + 1), 'every run, in order');
+  assert.ok(seen.some(([, , text]) => text === 'Run 7 of 13: layer 1, head 1 off.'));
+  assert.equal(await page.isVisible('#importance-progress'), false);
+  assert.equal(await page.textContent('#importance-status'), 'Ranked the 12 heads.');
+  const expected = await headImportance(builtin, computeRequest({ ...defaultState(), text: TEXT }));
+  const cells = await page.$$eval('.importance-table td', (all) => all.map((c) => [c.dataset.head, c.textContent]));
+  assert.deepEqual(cells, Array.from(expected.increases, (x, i) => [`${Math.floor(i / 4)}.${i % 4}`, `${x < 0 ? '−' : '+'}${Math.abs(x).toFixed(3)}`]));
+  assert.match(await page.textContent('.importance-summary'), new RegExp(`loss with every head on is ${expected.baseLoss.toFixed(3)} nats, the mean of −ln p over 12 positions`));
+
+  // Switch the quiet heads off together: the loss with all of them off, beside the loss with every head on.
+  const quiet = Array.from(expected.increases).map((x, i) => [x, `${Math.floor(i / 4)}.${i % 4}`]).filter(([x]) => Math.abs(x) < 0.01 * expected.baseLoss).map(([, name]) => name);
+  await page.click('.importance-prune');
+  await showing(page, quiet.join(' '));
+  const pruned = nodeResult({ text: TEXT, ablate: quiet.join(' ') }).main.predictions.loss;
+  await page.waitForFunction((want) => document.querySelector('.predictions-loss')?.textContent.startsWith(want),
+    `Loss over the text: ${pruned.toFixed(3)} nats (${expected.baseLoss.toFixed(3)} with every head on)`);
+  assert.equal(await page.locator('#importance .length-note').count(), 0, 'heads off do not make the ranking old');
+
+  // A new text: the ranking says it is for the old one.
+  await page.fill('#sentence', `${TEXT}!`);
+  await page.waitForSelector('#importance .length-note');
+  assert.match(await page.textContent('#importance .length-note'), /^This ranking is for “The cat sat on the mat because it was tired” \(builtin-bidirectional\)/);
+
+  // Cancel, pressed as soon as the second run has reported (a long text: 13 runs of 78 tokens).
+  await page.fill('#sentence', LONG);
+  await page.waitForFunction((n) => document.querySelectorAll('#matrix .heatmap-rows .heatmap-label').length === n, 78);
+  const pressCancelAt = (done) => page.evaluate((at) => {
+    const bar = document.getElementById('importance-progress');
+    const observer = new MutationObserver(() => { if (bar.value >= at) { observer.disconnect(); document.getElementById('importance-cancel').click(); } });
+    observer.observe(bar, { attributes: true });
+  }, done);
+  await pressCancelAt(2);
+  await page.click('#importance-run');
+  await statusSays(page, 'Cancelled: the heads were not ranked.');
+  assert.equal(await page.isVisible('#importance-progress'), false);
+  assert.equal(await page.isVisible('#importance-cancel'), false);
+  assert.equal(await page.isEnabled('#importance-run'), true);
+  assert.match(await page.textContent('#importance .length-note'), /^This ranking is for “The cat sat/, 'the last finished ranking stays, marked');
+
+  // The text changed while it runs: the ranking stops, and the views show the new text at once.
+  await page.evaluate(() => {
+    const bar = document.getElementById('importance-progress');
+    const observer = new MutationObserver(() => {
+      if (bar.value < 2) return;
+      observer.disconnect();
+      const input = document.getElementById('sentence');
+      input.value = 'The dog ran';
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    observer.observe(bar, { attributes: true });
+  });
+  await page.click('#importance-run');
+  await statusSays(page, 'Cancelled because the sentence, the model or a what-if control changed: the heads were not ranked.');
+  await page.waitForFunction(() => [...document.querySelectorAll('#matrix .heatmap-rows .heatmap-label')].slice(1)
+    .map((label) => label.textContent).join('').replaceAll('·', ' ') === 'The dog ran');
+  // And a ranking of the new text runs to its end.
+  await page.click('#importance-run');
+  await statusSays(page, 'Ranked the 12 heads.');
+  assert.match(await page.textContent('.importance-summary'), /^On “The dog ran” \(builtin-bidirectional\)/);
+  assert.equal(await page.locator('#importance .length-note').count(), 0);
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -138,6 +138,8 @@ test('a checkpoint without its output head says it cannot predict, and its heads
     /^BertForMaskedLM cannot predict tokens: model\.safetensors has no cls\.predictions\.transform\.dense\.bias, .*\(the language-model head\)\. Everything else works, switching heads off included\.$/);
   await page.click('.head-switch[aria-label="Switch off layer 1, head 2"]');
   await page.waitForFunction(() => document.getElementById('status').textContent.includes('(head 1.2 off)'));
+  await page.click('#importance-run');
+  assert.equal(await page.textContent('#importance-status'), 'Cannot rank the heads: BertForMaskedLM cannot predict, so it has no loss to rank heads by.');
   assert.deepEqual(problems, []);
   await page.close();
 });

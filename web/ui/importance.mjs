@@ -1,7 +1,7 @@
 // Head importance as a layers × heads table: each cell the rise in the loss (nats) when that head alone is
-// switched off, shaded by its size (orange: the loss rises, green: it falls), the largest in bold; above it what
-// was measured, the heads that matter most, and how many change the loss by less than 1 %, with a button that
-// switches those off together. Tokens and the sentence are inserted as text.
+// switched off, shaded by its size (orange: the loss rises, the accent colour: it falls), the largest in bold;
+// above it what was measured, the heads that matter most, and how many change the loss by less than 1 %, with a
+// button that switches those off together. Tokens and the sentence are inserted as text.
 import { prunable, rankHeads } from '../lib/importance.mjs';
 
 const element = (tag, properties = {}, ...children) => {
@@ -25,12 +25,13 @@ export function renderImportance(container, { result, stale, onPrune }) {
     `On “${text}” (${model}), the loss with every head on is ${baseLoss.toFixed(3)} nats, the mean of −ln p over ${positions} `
     + `position${positions === 1 ? '' : 's'}: ${what}. `
     + (top.length ? `Switched off alone, the heads that raise it most are ${top.join(', ')}. ` : 'No head raises it when switched off alone. ')
-    + `${count} of ${of} heads change it by less than 1 % (${limit.toFixed(3)} nats) either way`
-    + `${lower ? `; without ${lower === 1 ? 'one' : lower} of them it is lower by more than that` : ''}. ${runs} runs in ${Math.round(milliseconds)} ms.` }));
+    + `${count} of ${of} heads change it by less than 1\u00a0% (${limit.toFixed(3)} nats) either way`
+    + `${lower ? `; ${lower === 1 ? 'one other lowers' : `${lower} others lower`} it by more than that when switched off` : ''}. `
+    + `${runs} runs in ${Math.round(milliseconds)} ms.` }));
 
   // What the table holds, above it rather than as its caption: a caption is as narrow as this small table.
   const title = 'Change in the loss (nats) with each head switched off alone';
-  parts.push(element('p', { className: 'importance-caption', textContent: `${title}: orange, the loss rises; green, it falls.` }));
+  parts.push(element('p', { className: 'importance-caption', textContent: `${title}: orange where it rises, the accent colour where it falls, deeper the larger the change.` }));
   const table = element('table', { className: 'importance-table' });
   table.setAttribute('aria-label', title);
   const header = table.createTHead().insertRow();
@@ -56,7 +57,7 @@ export function renderImportance(container, { result, stale, onPrune }) {
   const quiet = ranked.filter((r) => Math.abs(r.increase) < limit);
   if (quiet.length > 0) {
     const prune = element('button', { type: 'button', className: 'importance-prune', disabled: stale,
-      textContent: `Switch off the ${quiet.length} head${quiet.length === 1 ? '' : 's'} that change${quiet.length === 1 ? 's' : ''} the loss by less than 1 %, together` });
+      textContent: `Switch off the ${quiet.length} head${quiet.length === 1 ? '' : 's'} that change${quiet.length === 1 ? 's' : ''} the loss by less than 1\u00a0%, together` });
     prune.dataset.focus = 'importance-prune';
     prune.addEventListener('click', () => onPrune(quiet.map((r) => [r.layer, r.head])));
     parts.push(element('p', { className: 'importance-actions' }, prune,

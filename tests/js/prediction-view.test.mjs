@@ -123,6 +123,13 @@ test('a request with heads off: the later layers and the predictions change, the
   assert.equal(describeShift(plain, 3), null);
   const role = positionRole(off, 3, labels);
   assert.equal(role.heading, `At “${labels[3]}” (token 3), which the model can see`);
+  // A hint to mask the token only where the model names its mask token (the Mask button needs it).
+  const hint = (maskToken) => positionRole({ ...off, config: { ...off.config, maskToken } }, 3, labels).target;
+  assert.match(hint('[MASK]'), /which makes it easy: mask it to make the model guess\.$/);
+  assert.match(hint(null), /which makes it easy: this model names no mask token, so it cannot be asked to guess it\.$/);
+  assert.equal(maskAction({ ...off, config: { ...off.config, maskToken: null } }, 3, { masked: '' }), null, 'and no Mask button');
+  assert.deepEqual(maskAction({ ...off, config: { ...off.config, maskToken: '[MASK]' } }, 3, { masked: '' }),
+    { kind: 'mask', span: [off.main.offsets[6], off.main.offsets[7]] });
   assert.match(role.loss, new RegExp(`^Loss over the text: ${off.main.predictions.loss.toFixed(3)} nats \\(${plain.main.predictions.loss.toFixed(3)} with every head on\\)`));
   // Step 5 of a head switched off: it adds nothing.
   const trace = traceHead(model, { ...computeRequest({ ...state, ablate: '0.1' }), trace: { layer: 0, head: 1 } }).trace;

@@ -33,7 +33,9 @@ export function positionRole({ config, main }, i, labels) {
     line = 'Not scored: the model adds this token itself.';
   } else {
     heading = `At ${token} (token ${i}), which the model can see`;
-    line = target ? `${target.text} itself: ${scored}. The model sees this token, which makes it easy: mask it to make the model guess.`
+    // Mask it only where the Mask button can (the model names its mask token).
+    const easy = config.maskToken ? 'mask it to make the model guess' : 'this model names no mask token, so it cannot be asked to guess it';
+    line = target ? `${target.text} itself: ${scored}. The model sees this token, which makes it easy: ${easy}.`
       : 'Not scored: with a word masked, only the masked positions are.';
   }
   const count = Array.from(p.targetProbs).filter((x) => !Number.isNaN(x)).length;

@@ -207,10 +207,10 @@ test('a dropped connection leaves an incomplete model, never shown as kept; a fu
 
   for (const [repo, message] of [['nobody/none', /^nobody\/none: not found on http:\/\/127\.0\.0\.1:\d+ \(HTTP 404: Repository not found\); check the name$/],
     ['test/gated', /^test\/gated: gated on .*This playground reads public models only and sends no token/],
-    ['test/llama', /^Could not load test\/llama: config\.json: "model_type" is "llama"; this playground reads bert, distilbert and gpt2/]]) {
+    ['test/t5', /^Could not load test\/t5: config\.json: "model_type" is "t5"; this playground reads bert, distilbert, roberta, gpt2, llama/]]) {
     await ask(page, repo);
-    if (repo === 'test/llama') {  // known only once config.json is read: the load fails, not the question
-      await page.waitForFunction(() => document.getElementById('checkpoint-status').textContent.startsWith('Could not load test/llama'), null, { timeout: 20000 });
+    if (repo === 'test/t5') {  // known only once config.json is read: the load fails, not the question
+      await page.waitForFunction(() => document.getElementById('checkpoint-status').textContent.startsWith('Could not load test/t5'), null, { timeout: 20000 });
       assert.match(await status(page), message);
       await page.click('#hub-open');
     } else {

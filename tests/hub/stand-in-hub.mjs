@@ -54,14 +54,14 @@ export async function standInRepos() {
   const sharded = { ...gpt2Small, 'model.safetensors.index.json': new TextEncoder().encode(shards.index) };
   for (const [file, bytes] of Object.entries(shards)) if (file !== 'index') sharded[file] = bytes;
   const config = JSON.parse(new TextDecoder().decode(gpt2['config.json']));
-  const llama = { ...gpt2, 'config.json': new TextEncoder().encode(JSON.stringify({ ...config, model_type: 'llama' })) };
+  const t5 = { ...gpt2, 'config.json': new TextEncoder().encode(JSON.stringify({ ...config, model_type: 't5' })) };  // a family the core does not read
   const repos = {
     'openai-community/gpt2': { files: { ...gpt2, ...EXTRAS } },
     'google-bert/bert-base-uncased': { files: { ...await fixtureFiles('bert'), ...EXTRAS } },
     'distilbert/distilbert-base-uncased': { files: { ...await fixtureFiles('distilbert'), ...EXTRAS } },
     'distilbert/distilgpt2': { files: { ...await fixtureFiles('gpt2-bf16'), ...EXTRAS } },
     'test/sharded': { files: sharded },
-    'test/llama': { files: llama },
+    'test/t5': { files: t5 },
     'test/pickle-only': { files: { 'config.json': gpt2['config.json'], 'pytorch_model.bin': new Uint8Array(64) } },
     'test/gated': { files: gpt2, gated: true },
     'test/private': { files: gpt2, private: true },

@@ -105,7 +105,7 @@ test('every failure names the repository and says what to do, and the module kee
     ['nobody/nothing', /^Error: nobody\/nothing: not found on http:\/\/127\.0\.0\.1:\d+ \(HTTP 404: Repository not found\); check the name$/],
     ['test/private', /^Error: test\/private: not found on .*, or private or gated \(HTTP 401: Repository not found\); check the name\. This playground reads public models only and sends no token/],
     ['test/gated', /^Error: test\/gated: gated on .*: its files need an account that accepted its terms\. This playground reads public models only and sends no token: download its files yourself and open them with “Your own model…”$/],
-    ['test/llama', /^RangeError: test\/llama: config\.json: "model_type" is "llama"; this playground reads bert, distilbert and gpt2/],
+    ['test/t5', /^RangeError: test\/t5: config\.json: "model_type" is "t5"; this playground reads bert, distilbert, roberta, gpt2, llama/],
     ['test/pickle-only', /^Error: test\/pickle-only: has no model\.safetensors at commit [0-9a-f]{7} \(only pytorch_model\.bin and the like, which this playground does not read\); this playground reads safetensors checkpoints only$/],
     ['test/no-ranges', /^Error: test\/no-ranges: model\.safetensors: 127\.0\.0\.1:\d+ does not answer byte-range requests \(it sent the whole file, HTTP 200\); .* needs a server with range support \(HTTP 206\)$/],
     ['test/drop', /^Error: test\/drop: model\.safetensors: the connection to 127\.0\.0\.1:\d+ was lost after [\d.]+ kB; try again$/],
@@ -121,7 +121,7 @@ test('every failure names the repository and says what to do, and the module kee
       return true;
     });
     if (repo === 'test/gated' || repo === 'test/private') assert.equal(requests.length, 1, `${repo}: no file is asked for`);
-    if (repo === 'test/llama') assert.ok(requests.filter((r) => r.where === 'storage').every((r) => r.bytes < 4096), 'no tensor is read');
+    if (repo === 'test/t5') assert.ok(requests.filter((r) => r.where === 'storage').every((r) => r.bytes < 4096), 'no tensor is read');
   }
   assert.equal(attn.heapStats().allocatedBytes, before, 'nothing left in the wasm heap');
   const model = await attn.loadFromHub('gpt2', { endpoint: endpoint() });

@@ -192,6 +192,12 @@ test('head importance: progress, the numbers node computes, Cancel, a text chang
   const cells = await page.$$eval('.importance-table td', (all) => all.map((c) => [c.dataset.head, c.textContent]));
   assert.deepEqual(cells, Array.from(expected.increases, (x, i) => [`${Math.floor(i / 4)}.${i % 4}`, `${x < 0 ? '−' : '+'}${Math.abs(x).toFixed(3)}`]));
   assert.match(await page.textContent('.importance-summary'), new RegExp(`loss with every head on is ${expected.baseLoss.toFixed(3)} nats, the mean of −ln p over 12 positions`));
+  // The quiet heads counted apart from those whose removal lowers the loss by more than 1 %.
+  const limit = 0.01 * expected.baseLoss, increases = Array.from(expected.increases);
+  const quietCount = increases.filter((x) => Math.abs(x) < limit).length, lowerCount = increases.filter((x) => x <= -limit).length;
+  assert.ok(lowerCount > 1, 'this sentence has heads that lower the loss');
+  assert.ok((await page.textContent('.importance-summary')).includes(`${quietCount} of 12 heads change it by less than 1\u00a0% (${limit.toFixed(3)} nats) either way; `
+    + `${lowerCount} others lower it by more than that when switched off.`));
 
   // Switch the quiet heads off together: the loss with all of them off, beside the loss with every head on.
   const quiet = Array.from(expected.increases).map((x, i) => [x, `${Math.floor(i / 4)}.${i % 4}`]).filter(([x]) => Math.abs(x) < 0.01 * expected.baseLoss).map(([, name]) => name);

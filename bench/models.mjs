@@ -5,12 +5,12 @@
 //                                           timed on the checkpoints it can read)
 // The files (4 GB in all) are written to a temporary folder and removed at the end.
 import { createReadStream, openAsBlob } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { gpt2Shapes, llamaShapes, parameterCount, writeHalfSafetensors } from '../tools/fixtures/synthetic-checkpoint.mjs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { GPT2_SMALL_CONFIG, gpt2Shapes, llamaShapes, parameterCount, writeSyntheticCheckpoint } from '../tools/fixtures/synthetic-checkpoint.mjs';
 import { launchBrowser } from '../tests/e2e/browser.mjs';
 
 const root = new URL('..', import.meta.url);
@@ -19,22 +19,15 @@ const ROUNDS = 5;
 const TEXT = 'The cat sat on the mat because it was tired, and the dog ran after it across the garden to';
 
 const dir = await mkdtemp(join(tmpdir(), 'model-bench-'));
-// The small files from a fixture of the family, config.json resized to the real model's shape.
+// A checkpoint of the real model's shape, its tokenizer from a fixture of the family.
 async function checkpoint(name, fixture, shapes, config, dtype) {
   const folder = join(dir, name);
-  await import('node:fs/promises').then((fs) => fs.mkdir(folder));
-  const from = new URL(`tests/fixtures/checkpoints/${fixture}/`, root);
-  for (const file of await readdir(from)) {
-    if (!['reference.json', 'model.safetensors'].includes(file)) await writeFile(join(folder, file), await readFile(new URL(file, from)));
-  }
-  const original = JSON.parse(await readFile(new URL('config.json', from), 'utf8'));
-  await writeFile(join(folder, 'config.json'), JSON.stringify({ ...original, ...config, torch_dtype: dtype }));
-  await writeHalfSafetensors(join(folder, 'model.safetensors'), shapes, { dtype: dtype === 'bfloat16' ? 'BF16' : 'F16' });
-  return { name, folder, parameters: parameterCount(shapes), files: await readdir(folder) };
+  const files = await writeSyntheticCheckpoint(folder, fileURLToPath(new URL(`tests/fixtures/checkpoints/${fixture}/`, root)), shapes, config, dtype);
+  return { name, folder, parameters: parameterCount(shapes), files };
 }
 
 const models = [
-  await checkpoint('gpt2-small', 'gpt2', gpt2Shapes(), { vocab_size: 50257, n_embd: 768, n_layer: 12, n_head: 12, n_positions: 1024, n_ctx: 1024 }, 'float16'),
+  await checkpoint('gpt2-small', 'gpt2', gpt2Shapes(), GPT2_SMALL_CONFIG, 'float16'),
   await checkpoint('qwen2.5-0.5b', 'qwen2', llamaShapes({ vocab: 151936, d: 896, layers: 24, heads: 14, kvHeads: 2, dff: 4864, qkvBias: true }),
     { vocab_size: 151936, hidden_size: 896, num_hidden_layers: 24, num_attention_heads: 14, num_key_value_heads: 2, intermediate_size: 4864,
       max_position_embeddings: 32768, rope_theta: 1000000.0, use_sliding_window: false, tie_word_embeddings: true }, 'bfloat16'),

@@ -1,15 +1,16 @@
 // The playground page: one state object (web/controllers/page-state.mjs, kept in location.hash) drives every
 // view. Small controllers around it: the inputs and the examples, the engine (a Web Worker, web/worker.mjs,
 // computing the newest request only, so typing never waits), the views, your own model's files, models from the
-// Hugging Face Hub, Share / embed, export, and the service worker. Changing only the layer, head or token
-// redraws from the last result without computing again (the steps then ask for the chosen head's path through
-// W_O on their own).
+// Hugging Face Hub, Share / embed, export, the head importance, and the service worker. Changing only the layer,
+// head or token redraws from the last result without computing again (the steps then ask for the chosen head's
+// path through W_O on their own).
 import createAttention from './dist/attention.mjs';
 import { bindControls } from './controllers/controls.mjs';
 import { engineController } from './controllers/engine.mjs';
 import { bindExamples } from './controllers/examples.mjs';
 import { bindExport } from './controllers/export.mjs';
 import { bindHub } from './controllers/hub.mjs';
+import { bindImportance } from './controllers/importance.mjs';
 import { modelLoads } from './controllers/model-loads.mjs';
 import { bindModelPicker } from './controllers/model-picker.mjs';
 import { pageState } from './controllers/page-state.mjs';
@@ -37,6 +38,7 @@ bindModelPicker(store, engine, loads);
 const hub = bindHub(store, engine, loads, { available: served });
 bindShare(store);
 bindExport(store, engine);
+const importance = bindImportance(store, engine);
 
 async function refresh() {
   if (!store.state) return;  // the hash is still being read; reading it refreshes
@@ -44,6 +46,7 @@ async function refresh() {
   controls.show(store.state);
   if (!engine.started) return;  // start() refreshes once it has
   const { state } = store;
+  importance.sync(state);
   if (!engine.has(state.model)) {
     return views.clear(state.model === 'checkpoint'
       ? 'Your own model is not loaded in this tab (its files are not part of the link): choose them with “Your own model…” below.'

@@ -9,7 +9,8 @@
 // 'average' or 'rollout'), token (the query shown by the beams), view ('beams' | 'matrix' | 'heads' | 'compare'),
 // compare (a second sentence: the comparison and cross-attention), mask ('trained' | 'causal' | 'none'; causal,
 // present, is mask="causal"), scaled="off" (no division by √d_k), temperature, hide-bos (present: the special
-// tokens hidden), height (a CSS length; the view scrolls inside), editable (a text box for the sentence),
+// tokens hidden), ablate ('0.1 2.3': those heads switched off, zero ablation; the heads view has a switch on each
+// head), height (a CSS length; the view scrolls inside), editable (a text box for the sentence),
 // controls="none" (no layer/head/view choosers), theme ('light' | 'dark'; default: the reader's preference).
 // The children are the fallback shown when scripts are off.
 // AttentionView.render(element, data, options) shows precomputed weights (web/lib/weights-format.mjs) instead.
@@ -19,6 +20,7 @@
 // models are not inside: they load on demand from attention-view.<model>.js beside this script. Defaults,
 // clamping and the engine's start are the playground page's (web/lib/view-rules.mjs, web/lib/compute.mjs).
 import builtinModel from '@models/builtin-bidirectional.attn';
+import { headsIn, toggleHead } from './lib/ablation.mjs';
 import { latestOnly } from './lib/analysis.mjs';
 import { headSummaries } from './lib/head-patterns.mjs';
 import { chosenWeights, comparisonPanels, everyHead, hiddenNames, shown, shownTokens } from './lib/selection.mjs';
@@ -253,10 +255,14 @@ class AttentionView extends (globalThis.HTMLElement ?? Object) {
       if (!container.querySelector(':scope > .compare')) container.replaceChildren(element('div', { className: 'compare' }));
       renderComparison(container.firstChild, comparison, { token, onSelect: (i) => this.#change({ token: String(i) }) });
     } else {
+      // Weights given to render() come from no model here: no head to switch off.
+      const computed = data.result ?? null;
       renderHeadGrid(container, {
         layers, heads, ...everyHead({ config: data, main: data }, settings), summaries: data.summaries,
         selected: { layer, head }, firstToken: firstTokenName(data.tokens, data.special),
         onSelect: (l, h) => this.#change({ layer: String(l), head: String(h), view: 'matrix' }),
+        off: new Set(headsIn(computed?.ablated ?? '', data).map(([l, h]) => l * heads + h)),
+        onToggle: computed && ((l, h) => this.#change({ ablate: toggleHead(settings.ablate, l, h) })),
       });
     }
     if (focused) root.querySelector(`[data-focus="${focused}"]`)?.focus({ preventScroll: true });

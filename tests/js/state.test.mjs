@@ -13,7 +13,8 @@ test('the defaults make an empty hash, and an empty hash gives the defaults', ()
 test('every field round-trips, including any Unicode text and characters that mean something in URLs', () => {
   const texts = ['a & b = c?#d%', '猫が座った 🐈‍⬛', 'שלום עולם', '  spaces  ', '<img src=x onerror=alert(1)>', 'plus+sign'];
   for (const text of texts) {
-    const state = { text, model: 'builtin-causal', layer: 2, head: 3, token: 7, mask: 'none', scaled: false, temperature: 2.5, hideBos: true, compare: text, view: 'heads' };
+    const state = { text, model: 'builtin-causal', layer: 2, head: 3, token: 7, mask: 'none', scaled: false, temperature: 2.5, hideBos: true, compare: text, view: 'heads',
+      ablate: '0.1 2.3', masked: `4:${encodeURIComponent(text)}` };
     const hash = toHash(state);
     assert.match(hash, /^#/);
     assert.deepEqual(parseHash(hash), state, hash);

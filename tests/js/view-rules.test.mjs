@@ -12,7 +12,7 @@ test('an element without attributes shows what the playground shows by default',
   const page = defaultState();
   assert.deepEqual(elementSettings(attributes({})), {
     sentence: page.text, model: page.model, layer: page.layer, head: page.head, token: page.token, view: page.view, compare: page.compare,
-    mask: page.mask, scaled: page.scaled, temperature: page.temperature, hideBos: page.hideBos, causal: false,
+    mask: page.mask, scaled: page.scaled, temperature: page.temperature, hideBos: page.hideBos, ablate: page.ablate, causal: false,
   });
   assert.deepEqual([page.head, page.token], [2, 3]);
 });
@@ -21,17 +21,17 @@ test('element attributes read as the playground\'s hash fields do; invalid ones 
   const given = { sentence: ' <b>x</b> ', model: 'builtin-lens', layer: '1', head: 'rollout', token: '7', view: 'heads', causal: '' };
   assert.deepEqual(elementSettings(attributes(given)), {
     sentence: ' <b>x</b> ', model: 'builtin-lens', layer: 1, head: 'rollout', token: 7, view: 'heads', compare: '',
-    mask: 'causal', scaled: true, temperature: 1, hideBos: false, causal: true,
+    mask: 'causal', scaled: true, temperature: 1, hideBos: false, ablate: '', causal: true,
   });
   // The whole teaching state: the comparison, every what-if control, the hidden special tokens.
-  const teaching = { compare: 'I sat', mask: 'none', scaled: 'off', temperature: '2.5', 'hide-bos': '', view: 'compare' };
-  assert.deepEqual(Object.entries(elementSettings(attributes(teaching))).filter(([name]) => ['compare', 'mask', 'scaled', 'temperature', 'hideBos', 'view', 'causal'].includes(name)),
-    [['view', 'compare'], ['compare', 'I sat'], ['mask', 'none'], ['scaled', false], ['temperature', 2.5], ['hideBos', true], ['causal', false]]);
+  const teaching = { compare: 'I sat', mask: 'none', scaled: 'off', temperature: '2.5', 'hide-bos': '', view: 'compare', ablate: '2.3 0.1 0.1' };
+  assert.deepEqual(Object.entries(elementSettings(attributes(teaching))).filter(([name]) => ['compare', 'mask', 'scaled', 'temperature', 'hideBos', 'view', 'ablate', 'causal'].includes(name)),
+    [['view', 'compare'], ['compare', 'I sat'], ['mask', 'none'], ['scaled', false], ['temperature', 2.5], ['hideBos', true], ['ablate', '0.1 2.3'], ['causal', false]]);
   assert.equal(elementSettings(attributes({ 'hide-bos': 'off' })).hideBos, false);
   assert.equal(elementSettings(attributes({ mask: 'none', causal: '' })).mask, 'none', 'mask, when given, wins over the older causal');
   const defaults = elementSettings(attributes({}));
   for (const [name, text] of [['layer', '-1'], ['layer', '1.5'], ['head', 'median'], ['token', 'x'], ['view', 'table'], ['layer', '64'],
-    ['mask', 'half'], ['temperature', '0'], ['scaled', 'no']]) {
+    ['mask', 'half'], ['temperature', '0'], ['scaled', 'no'], ['ablate', '0,1'], ['ablate', '1.x'], ['ablate', '64.0'], ['ablate', '0.256']]) {
     assert.equal(elementSettings(attributes({ [name]: text }))[name], defaults[name], `${name}="${text}"`);
     assert.equal(parseHash(`#${name}=${text}`)[name], defaults[name], `#${name}=${text}`);
   }
@@ -44,7 +44,8 @@ test('the engine request: the element\'s defaults are the playground\'s what-if 
   assert.deepEqual(computeRequest({ model: page.model, text: 'a b', mask: page.mask }), computeRequest(page));
   assert.deepEqual(computeRequest({ ...page, layer: 2, head: 0, token: 5, view: 'heads', hideBos: true }), computeRequest(page),
     'what only changes the view is not part of the request');
-  assert.deepEqual(Object.keys(computeRequest(page)), ['model', 'text', 'compare', 'mask', 'scaled', 'temperature']);
+  assert.deepEqual(Object.keys(computeRequest(page)), ['model', 'text', 'compare', 'mask', 'scaled', 'temperature', 'ablate', 'masked']);
+  assert.deepEqual(computeRequest({ model: 'builtin', text: 'a', ablate: '0.1' }).ablate, '0.1', 'the element switches heads off too');
 });
 
 test('a blank text is not computed: it asks for a word', () => {

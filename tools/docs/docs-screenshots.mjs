@@ -22,8 +22,13 @@ const SHOTS = [
   ['residual', hash(animal), '.steps-residual', ['desktop']],
   ['heads', hash(animal), '#heads-title', ['desktop', 'phone']],
   ['compare', hash(bank), '#compare-title', ['desktop', 'phone']],
+  // Two heads off: the predictions' change at "sat", the switches, the ranking of every head.
+  ['predictions', hash({ ...cat, ablate: '0.2 1.3' }), '#predictions-title', ['desktop', 'phone']],
+  ['heads-off', hash({ ...cat, ablate: '0.2 1.3', layer: '1', head: '3' }), '#heads-title', ['desktop', 'phone']],
+  ['importance', hash(cat), '#importance-title', ['desktop', 'phone'], { click: '#importance-run', waitFor: '.importance-table' }],
   ['overview-dark', hash({ ...bank, compare: '', layer: '0', head: '3' }), null, ['desktop']],
-  // [..., { path (instead of the playground), elements (the <attention-view>s to wait for), click (selector to click first) }]
+  // [..., { path (instead of the playground), elements (the <attention-view>s to wait for), click (selector to click first),
+  //   waitFor (selector to wait for after it) }]
   ['share', hash(animal), null, ['desktop'], { click: '#share-open' }],
   ['element', '', null, ['desktop'], { path: '/test-pages/element.html', elements: ['#beams', '#lens', '#custom > attention-view'] }],
   ['checkpoint', hash({ text: 'Unbelievable: the café\'s naïve owner played jazz!' }), null, ['desktop'], { checkpoint: 'bert' }],
@@ -34,7 +39,7 @@ await mkdir(out, { recursive: true });
 const server = await serve();
 const browser = await launchBrowser();
 try {
-  for (const [name, state, heading, devices, { path = '/', elements = null, click, checkpoint, tap } = {}] of SHOTS) {
+  for (const [name, state, heading, devices, { path = '/', elements = null, click, waitFor, checkpoint, tap } = {}] of SHOTS) {
     for (const device of devices) {
       const touch = device === 'phone' ? { hasTouch: true, isMobile: true } : {};
       const context = await browser.newContext({ viewport: DEVICES[device], colorScheme: name.endsWith('dark') ? 'dark' : 'light', deviceScaleFactor: 1, ...touch });
@@ -42,6 +47,7 @@ try {
       await page.goto(`${server.url}${path}${state}`);
       await viewsReady(page, elements);
       if (click) await page.click(click);
+      if (waitFor) await page.waitForSelector(waitFor);
       if (checkpoint) {  // a fixture checkpoint through the file picker, as a reader would load one
         const dir = fileURLToPath(new URL(`../../tests/fixtures/checkpoints/${checkpoint}/`, import.meta.url));
         await page.setInputFiles('#checkpoint-files', (await readdir(dir)).filter((f) => f !== 'reference.json').map((f) => dir + f));

@@ -1,8 +1,10 @@
 // The playground's inputs: the sentence, model, layer, head, mask, √d_k, temperature, hide the special tokens,
-// and the second sentence (the examples menu is controllers/examples.mjs). Each input commits a new state:
+// and the second sentence (the examples menu is controllers/examples.mjs). The words the Mask button replaced
+// move with the text typed around them (web/lib/masking.mjs's followEdit). Each input commits a new state:
 // typing replaces the current history entry, any other change adds one. show() puts the state back into them
 // (they may be out of step after Back or a permalink); showResult() fills the layer and head choosers for the
 // result's model and names its special tokens beside "hide".
+import { followEdit } from '../lib/masking.mjs';
 import { FIELDS, parseField } from '../lib/state.mjs';
 import { hiddenNames } from '../lib/selection.mjs';
 import { aggregateChoices } from '../lib/view-rules.mjs';
@@ -18,7 +20,8 @@ export function bindControls(store, { onKeystroke }) {
   };
   const fromInputs = () => ({
     ...store.state,
-    text: inputs.text.value, compare: inputs.compare.value, model: inputs.model.value, mask: inputs.mask.value,
+    text: inputs.text.value, masked: followEdit(store.state.masked, store.state.text, inputs.text.value),
+    compare: inputs.compare.value, model: inputs.model.value, mask: inputs.mask.value,
     layer: Number(inputs.layer.value), head: parseField(FIELDS.head, inputs.head.value),
     scaled: inputs.scaled.checked, temperature: Number(inputs.temperature.value), hideBos: inputs.hideBos.checked,
   });

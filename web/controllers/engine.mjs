@@ -76,5 +76,11 @@ export function engineController({ createAttention, workerUrl, simd }) {
       return loaded;
     },
     hubInfo: (hub, options) => engine.hubInfo(hub, options),
+
+    // The head importance of `state`'s sentence (web/lib/importance.mjs), computed by the engine between its
+    // other requests; options: { onProgress, signal }. importanceKey(state): what it depends on (not the heads
+    // switched off, nor the second sentence).
+    importance: (state, options) => engine.importance(computeRequest(state), options),
+    importanceKey: (state) => keyOf({ ...state, ablate: '', compare: '' }),
   };
 }

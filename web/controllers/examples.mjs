@@ -30,7 +30,7 @@ export function bindExamples(store) {
     },
     // The example's note while the page shows its head, else null.
     note(state) {
-      const asTrained = state.mask === 'trained' && state.scaled && state.temperature === 1;
+      const asTrained = state.mask === 'trained' && state.scaled && state.temperature === 1 && state.ablate === '';
       return shown && asTrained && matches(shown.example, state) && state.layer === shown.layer && state.head === shown.head ? shown.note : null;
     },
   };

@@ -3,6 +3,7 @@
 // changes it through commit; onChange redraws the page after every change, Back and Forward included.
 // Reading and writing the hash is asynchronous (a long text's hash is compressed): store.loaded resolves once
 // the page's own hash has been read, and the URL follows each commit as soon as its hash is written, in order.
+import { stillMasked } from '../lib/masking.mjs';
 import { linkNote, readHash, writeHash } from '../lib/state.mjs';
 import { fitted } from '../lib/view-rules.mjs';
 import { shownTokens } from '../lib/selection.mjs';
@@ -36,12 +37,14 @@ export function pageState(onChange) {
       }).catch((error) => console.warn(`the link could not be updated: ${error.message}`));
       onChange();
     },
-    // The layer, head and token brought within what a result holds (a hand-edited link or a shorter text may
-    // name more; a hidden special token is not a token to choose). Not a change of its own: the hash keeps
-    // what the link said until the next one.
+    // The layer, head, token and the heads switched off brought within what a result holds (a hand-edited link
+    // or a shorter text may name more; a hidden special token is not a token to choose), and the Mask button's
+    // words forgotten where the text no longer holds the model's mask token. Not a change of its own: the hash
+    // keeps what the link said until the next one.
     fit({ config, main }) {
       Object.assign(store.state, fitted(store.state, { ...config, n: main.n, compared: Boolean(store.state.compare.trim()) },
         shownTokens(main.n, main.special, store.state.hideBos)));
+      if (config.maskToken) store.state.masked = stillMasked(store.state.masked, store.state.text, config.maskToken);
     },
   };
   store.loaded = read();

@@ -1,7 +1,11 @@
-// The playground's views of one result, drawn by web/ui: token beams, the heatmap, the steps, every head and
-// the comparison, then the status line and the notes (a text cut to the model's length, what a link cannot
-// keep, what an example shows). Each view's drawing is timed (performance.measure 'render beams', …), and so
-// is a keystroke until every view shows it, for bench/page.mjs.
+// The playground's views of one result, drawn by web/ui: token beams, the heatmap, the predictions (with the
+// Mask button), the steps, every head (with their switches) and the comparison, then the status line and the
+// notes (a text cut to the model's length, what a link cannot keep, what an example shows). Each view's drawing
+// is timed (performance.measure 'render beams', …), and so is a keystroke until every view shows it, for
+// bench/page.mjs.
+import { headsIn, headsOffText, isOff } from '../lib/ablation.mjs';
+import { maskSpan, unmaskAt } from '../lib/masking.mjs';
+import { maskAction } from '../lib/prediction-text.mjs';
 import { chosenView, comparisonPanels, everyHead, hiddenNames, shownTokens } from '../lib/selection.mjs';
 import { attentionSteps, residualStep } from '../lib/steps.mjs';
 import { display, firstTokenName, whatIfs } from '../lib/view-rules.mjs';
@@ -10,7 +14,9 @@ import { renderBeams } from '../ui/beams.mjs';
 import { renderComparison } from '../ui/comparison.mjs';
 import { renderHeadGrid } from '../ui/head-grid.mjs';
 import { renderHeatmap } from '../ui/heatmap.mjs';
+import { renderPredictions } from '../ui/predictions.mjs';
 import { renderSteps } from '../ui/steps.mjs';
+import { bindAblation } from './ablation.mjs';
 import { exportSteps } from './export.mjs';
 import { computing, say } from './status.mjs';
 
@@ -49,6 +55,21 @@ export function viewsController(store, notes) {
   for (const bar of document.querySelectorAll('.colorbar-gradient')) bar.style.background = VIRIDIS_GRADIENT;
   let keystroke = null;  // when the newest keystroke not yet shown happened (performance.now()'s time base)
   let shown = null;  // the result on the page, for the steps' step 5 when its trace arrives
+  const ablation = bindAblation(store);
+
+  // The chosen token's predictions, and its Mask (or Unmask) button: a new text and `masked`, as a new history
+  // entry — unless the text has changed since this result (its offsets would no longer fit).
+  function drawPredictions(result, state, labels) {
+    const { config } = result, action = maskAction(result, state.token, state);
+    const apply = (change) => {
+      if (store.state.text !== state.text || !change) return;
+      store.commit({ ...store.state, ...change }, true);
+    };
+    const mask = action && (action.kind === 'mask'
+      ? { label: `Mask “${labels[state.token]}”`, onClick: () => apply(maskSpan(state.text, state.masked, action.span, config.maskToken)) }
+      : { label: `Unmask: put “${display(action.word)}” back`, onClick: () => apply(unmaskAt(state.text, state.masked, action.offset, config.maskToken)) });
+    renderPredictions($('predictions'), { result, token: state.token, labels, mask, headsOff: headsOffText(result.ablated, config) });
+  }
 
   // The steps of the chosen head and token (for the average or rollout, a note), with step 5 when `trace` is
   // there (null: it is being computed).
@@ -64,7 +85,10 @@ export function viewsController(store, notes) {
     const labels = main.tokens.map(display);
     const residual = trace && residualStep(trace, config, state.token, steps.output);
     const exported = { steps, labels, token: state.token, config, state, residual };
-    renderSteps(container, { ...exported, ...state, hidden: hiddenNames(main, state.hideBos), onExport: (kind) => exportSteps(kind, exported) });
+    renderSteps(container, {
+      ...exported, ...state, hidden: hiddenNames(main, state.hideBos), off: isOff(result.ablated, state.layer, state.head),
+      onExport: (kind) => exportSteps(kind, exported),
+    });
   }
 
   return {
@@ -75,7 +99,8 @@ export function viewsController(store, notes) {
 
     // No result to show: the views emptied, and why.
     clear(message) {
-      for (const id of ['beams', 'matrix', 'steps', 'heads', 'compare-views']) $(id).replaceChildren();
+      for (const id of ['beams', 'matrix', 'predictions', 'steps', 'heads', 'compare-views']) $(id).replaceChildren();
+      ablation.clear();
       computing(false);
       say(message);
       showNote('length-note', null);
@@ -97,6 +122,8 @@ export function viewsController(store, notes) {
       timed('heatmap', () => renderHeatmap($('matrix'), {
         ...view, caption: `${what}: attention weights of ${view.rows.length} tokens`, onSelect: choose, focusName: 'heatmap',
       }));
+      const labels = main.tokens.map(display);
+      timed('predictions', () => drawPredictions(result, state, labels));
       timed('steps', () => drawSteps(result, state, trace));
       timed('head grid', () => renderHeadGrid($('heads'), {
         layers: config.layers, heads: config.heads, ...everyHead(result, state), summaries: main.summaries, selected: state, firstToken: first,
@@ -104,7 +131,9 @@ export function viewsController(store, notes) {
           store.commit({ ...store.state, layer, head }, true);
           pointAtViews();
         },
+        off: new Set(headsIn(result.ablated, config).map(([l, h]) => l * config.heads + h)), onToggle: ablation.toggle,
       }));
+      ablation.show(result, state, labels);
       timed('comparison', () => renderComparison($('compare-views'), comparisonPanels(result, state), {
         token: state.token, onSelect: (token) => store.commit({ ...store.state, token }, false),
       }));

@@ -2,16 +2,19 @@
 // or on the page when workers are unavailable), so that the views only draw. DOM-free. Typed arrays are row-major:
 // attentions (layers, heads, n, n); queries (layers, n, heads·headDim), keys and values (layers, n,
 // kvHeads·headDim); cross (layers, heads, nA, nB).
+import { formatHeads, headsIn } from './ablation.mjs';
+import { headSummaries } from './head-patterns.mjs';
+import { COMPARED, SHOWN, predictionShift, scoring, targetTexts, topPredictions } from './predictions.mjs';
 
-// The run options for the playground's what-if controls: mask 'trained' | 'causal' | 'none', scaled, temperature.
-export function runOptions({ mask, scaled, temperature }) {
+// The run options for the playground's what-if controls: mask 'trained' | 'causal' | 'none', scaled, temperature;
+// and `ablate`, the [layer, head] pairs switched off (zero ablation), when there are any.
+export function runOptions({ mask, scaled, temperature }, ablate = []) {
   return {
     truncate: true, projections: true, scaled, temperature,
     ...(mask === 'trained' ? {} : { causal: mask === 'causal' }),
+    ...(ablate.length > 0 && { ablate }),
   };
 }
-
-import { headSummaries } from './head-patterns.mjs';
 
 // The key/value head that query head h reads (grouped-query attention shares one among heads / kvHeads).
 export const keyValueHead = ({ heads, kvHeads }, head) => Math.floor(head / (heads / kvHeads));
@@ -57,14 +60,50 @@ export function crossAttention(attn, config, a, b, { scaled, temperature }) {
   return out;
 }
 
-// request: { text, compare, mask, scaled, temperature }. Returns { config, main, compare?, cross? } where main and
-// compare are { tokens, offsets, special, n, attentions, queries, keys, values, truncated, textTokens }, and main
-// also has summaries: each head's (web/lib/head-patterns.mjs), for the head grid.
-export function analyse(attn, model, request) {
-  const options = runOptions(request);
-  const main = sentence(model.run(request.text, options));
-  main.summaries = headSummaries(main.attentions, model.config.layers, model.config.heads, main.n);
-  const result = { config: { ...model.config }, main };
+// Why a model cannot predict (config.canPredict false): predict's own error, which names the missing tensors.
+const cannotPredict = new WeakMap();
+function whyNoPredictions(model) {
+  if (!cannotPredict.has(model)) {
+    let reason = 'it has no output head';
+    try {
+      model.run('a', { predict: 1 });
+    } catch (error) {
+      reason = error.message.replace(/^predict: /, '');
+    }
+    cannotPredict.set(model, reason);
+  }
+  return cannotPredict.get(model);
+}
+
+// request: { text, compare, mask, scaled, temperature, ablate, masked } (web/lib/view-rules.mjs's computeRequest).
+// Returns { config, main, compare?, cross?, ablated } where main and compare are { tokens, offsets, special, n,
+// attentions, queries, keys, values, truncated, textTokens }; main also has summaries: each head's
+// (web/lib/head-patterns.mjs), for the head grid; and, when the model can predict, `predictions`: the top SHOWN
+// tokens at each position (web/lib/predictions.mjs's topPredictions) with targetTexts, masks and what (its
+// scoring), and with heads off `before` (the same without them) and `shift` (predictionShift from before),
+// both taken over COMPARED tokens; when it cannot, `noPredictions`: why. `ablated`: the heads switched off that
+// the model has ('0.1 2.3'). plainRun(model, text, options): the run without heads off (a cache of the
+// analyser's, so that switching heads does not run it again).
+export function analyse(attn, model, request, plainRun = (m, text, options) => m.run(text, options)) {
+  const { config } = model;
+  const ablate = headsIn(request.ablate ?? '', config);
+  const options = runOptions(request, ablate);
+  const scored = config.canPredict ? scoring(model, request.text, request.masked) : null;
+  const predict = scored ? { predict: ablate.length ? COMPARED : SHOWN, ...(scored.targets && { targets: scored.targets }) } : {};
+  const run = model.run(request.text, { ...options, ...predict });
+  const main = sentence(run);
+  main.summaries = headSummaries(main.attentions, config.layers, config.heads, main.n);
+  if (scored) {
+    main.predictions = { ...topPredictions(run.predictions, main.n), targetTexts: targetTexts(run, scored, config.causal), masks: scored.masks, what: scored.what };
+    if (ablate.length) {
+      const plain = plainRun(model, request.text, { ...runOptions(request), projections: false, ...predict }).predictions;
+      main.predictions.before = topPredictions(plain, main.n);
+      main.predictions.shift = predictionShift(plain, run.predictions, main.n);
+    }
+  } else {
+    main.noPredictions = whyNoPredictions(model);
+  }
+  const result = { config: { ...config }, main, ablated: formatHeads(ablate) };
   if (request.compare.trim() !== '') {
     result.compare = sentence(model.run(request.compare, options));
     result.cross = crossAttention(attn, model.config, main, result.compare, request);
@@ -77,15 +116,23 @@ export function analyse(attn, model, request) {
 // residualAfter (n, dModel)), n }. A separate request, so that choosing another head costs one run of the
 // model only for the view that needs it.
 export function traceHead(model, request) {
-  const run = model.run(request.text, { ...runOptions(request), projections: false, trace: request.trace });
+  const run = model.run(request.text, { ...runOptions(request, headsIn(request.ablate ?? '', model.config)), projections: false, trace: request.trace });
   return { trace: run.trace, n: run.tokens.length };
 }
 
 // request -> result with the core `attn`, loading each built-in model once (by name, as attn.loadModel takes
 // it), and saying how long the computation took. analyser.add(name, model) puts in a model loaded otherwise (the
-// user's checkpoint), disposing of the one it replaces. Used by the worker, and on the page without one.
+// user's checkpoint), disposing of the one it replaces; analyser.model(name) resolves to a model. The last run
+// without heads off is kept, for the next request that switches other heads. Used by the worker, and on the
+// page without one.
 export function createAnalyser(attn) {
   const models = new Map();
+  let plain = { model: null, key: null, run: null };
+  const plainRun = (model, text, options) => {
+    const key = JSON.stringify([text, { ...options, targets: options.targets && Array.from(options.targets) }]);
+    if (plain.model !== model || plain.key !== key) plain = { model, key, run: model.run(text, options) };
+    return plain.run;
+  };
   const load = (name) => {
     if (!models.has(name)) {
       if (name === 'checkpoint') throw new Error('your model is not loaded in this tab: choose its files again');
@@ -96,15 +143,18 @@ export function createAnalyser(attn) {
   const analyser = async (request) => {
     const model = await load(request.model);
     const started = performance.now();
-    const result = request.trace ? traceHead(model, request) : analyse(attn, model, request);
+    const result = request.trace ? traceHead(model, request) : analyse(attn, model, request, plainRun);
     result.milliseconds = performance.now() - started;
     return result;
   };
   analyser.add = async (name, model) => {
     const previous = models.get(name);
     models.set(name, Promise.resolve(model));
-    (await previous)?.dispose();
+    const old = await previous;
+    if (plain.model === old) plain = { model: null, key: null, run: null };
+    old?.dispose();
   };
+  analyser.model = load;
   return analyser;
 }
 

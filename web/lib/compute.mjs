@@ -5,11 +5,15 @@
 // rejects at once with an AbortError and stops the load where it runs). Requests run one after another; callers
 // that want only their newest request wrap compute in latestOnly (analysis.mjs). loadCheckpoint makes the user's
 // files the model named 'checkpoint'; loadFromHub makes a model from a hub the model named 'hf:<repo>@<commit>'
-// (one at a time: the next one replaces it), and resolves to { config, hub, name }. The worker side is
-// serveRequests below; web/worker.mjs and the <attention-view> bundle run it.
+// (one at a time: the next one replaces it), and resolves to { config, hub, name }. importance(request, options)
+// ranks the heads of the request's sentence (web/lib/importance.mjs): progress after each of its runs, a cancel
+// stops it between two runs, and ordinary requests are answered between its runs (the page's newest-only rule
+// keeps working while it runs). The worker side is serveRequests below; web/worker.mjs and the <attention-view>
+// bundle run it.
 import { createAnalyser, transferables } from './analysis.mjs';
 import { abortError } from './hub-http.mjs';
 import { hubModelName, parseHubModel } from './hub-names.mjs';
+import { headImportance } from './importance.mjs';
 
 const HUB_SLOT = 'hub';  // the analyser's name for the model from a hub; requests name it by hubModelName
 
@@ -18,17 +22,24 @@ function engineCore(createAttention, options) {
   const core = createAttention(options);
   const analyser = core.then(createAnalyser);
   let hubModel = null;  // 'hf:<repo>@<commit>' of the model in the HUB_SLOT
+  // The request with the analyser's name of its model.
+  const inEngine = (request) => {
+    const hub = parseHubModel(request.model);
+    if (!hub) return request;
+    if (request.model !== hubModel) throw new Error(`${hub.repo}: this model from the Hub is not open here; open it first`);
+    return { ...request, model: HUB_SLOT };
+  };
   return {
     core,
     ready: core.then((attn) => ({ simd: attn.simd, arch: attn.arch })),
-    async compute(request) {
-      const hub = parseHubModel(request.model);
-      if (!hub) return (await analyser)(request);
-      if (request.model !== hubModel) throw new Error(`${hub.repo}: this model from the Hub is not open here; open it first`);
-      return (await analyser)({ ...request, model: HUB_SLOT });
-    },
+    compute: async (request) => (await analyser)(inEngine(request)),
     // message: { checkpoint: files, name } | { hub: { repo, endpoint, revision } } | { hubInfo: { repo, endpoint, revision } }
+    // | { importance: request }
     async load(message, { onProgress, signal }) {
+      if (message.importance) {
+        const request = inEngine(message.importance);
+        return headImportance(await (await analyser).model(request.model), request, { onProgress, signal });
+      }
       const attn = await core;
       if (message.hubInfo) {
         const { repo, ...hubOptions } = message.hubInfo;
@@ -54,6 +65,7 @@ const engineFunctions = (call) => ({
   loadCheckpoint: (files, { name, ...options } = {}) => call({ checkpoint: [...files], name }, options),
   loadFromHub: (hub, options) => call({ hub }, options),
   hubInfo: (hub, options) => call({ hubInfo: hub }, options),
+  importance: (request, options) => call({ importance: request }, options),
 });
 
 // workerOptions: { type: 'module' } for web/worker.mjs; {} for a classic script such as dist/attention-view.js.
@@ -117,12 +129,13 @@ export function onThisThread(createAttention, options) {
 }
 
 // The worker's side of startWorker's protocol. In: { id, request }, { id, checkpoint: files, name },
-// { id, hub: { repo, endpoint, revision } }, { id, hubInfo: { … } }, or { cancel: id } to stop that load. Out:
-// { ready: { simd, arch } } or { failed: message } once, then { id, progress } while a model loads, and
-// { id, result } or { id, error: message, name } per message.
+// { id, hub: { repo, endpoint, revision } }, { id, hubInfo: { … } }, { id, importance: request }, or
+// { cancel: id } to stop that load or importance. Out: { ready: { simd, arch } } or { failed: message } once,
+// then { id, progress } while a model loads ({ loaded, total } bytes) or the importance runs ({ done, total }
+// runs), and { id, result } or { id, error: message, name } per message.
 export function serveRequests(scope, createAttention, options) {
   const engine = engineCore(createAttention, options);
-  const loads = new Map();  // id -> AbortController of a load under way
+  const loads = new Map();  // id -> AbortController of a load or importance under way
   engine.ready.then((ready) => scope.postMessage({ ready }), (error) => scope.postMessage({ failed: error.message }));
   scope.addEventListener('message', async ({ data: { id, request, cancel, ...load } }) => {
     if (cancel !== undefined) return loads.get(cancel)?.abort();

@@ -6,8 +6,10 @@
 // followed by the plain form's text compressed (deflate-raw, by the platform's CompressionStream) and written
 // in base64url: 'z1' is the marker of that format, version 1. readHash reads both; parseHash and toHash are
 // the plain form alone (synchronous).
+import { formatHeads, parseHeads } from './ablation.mjs';
 import { fromBase64url, toBase64url } from './base64.mjs';
 import { isHubModel } from './hub-names.mjs';
+import { formatMasked, parseMasked } from './masking.mjs';
 
 // The longest text a link keeps (of the sentence, and of the second sentence): far more than a model reads
 // (128 or 512 tokens). Measured: 100,000 characters of English prose make a 52 kB compressed hash (117 kB
@@ -36,6 +38,12 @@ export const FIELDS = {
   // The one view an embed (web/embed.html, <attention-view>) shows; the playground page shows them all.
   // 'compare': the two sentences and their cross-attention (with a second sentence only).
   view: { kind: 'choice', choices: ['beams', 'matrix', 'heads', 'compare'], default: 'beams' },
+  // Heads switched off (zero ablation: their outputs set to zero before W_O), 'layer.head' pairs in order:
+  // '0.1 2.3' (web/lib/ablation.mjs).
+  ablate: { kind: 'list', parse: (text) => { const pairs = parseHeads(text); return pairs && formatHeads(pairs); }, default: '' },
+  // What the Mask button replaced, for a masked LM to be scored against: where each mask token starts in the text
+  // and the text it replaced, '3:%20cat' (web/lib/masking.mjs).
+  masked: { kind: 'list', parse: (text) => { const entries = parseMasked(text); return entries && formatMasked(entries); }, default: '' },
 };
 
 export function defaultState() {
@@ -48,6 +56,7 @@ export function parseField(field, text) {
   if (field.kind === 'string') return text.slice(0, field.maxLength);
   if (field.kind === 'choice') return field.choices.includes(text) || field.also?.(text) ? text : undefined;
   if (field.kind === 'boolean') return { on: true, off: false }[text];
+  if (field.kind === 'list') return field.parse(text);  // undefined, or the list written as it always is
   if (field.kind === 'number') {
     const value = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
     return value >= field.min && value <= field.max ? value : undefined;

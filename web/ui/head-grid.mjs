@@ -1,10 +1,14 @@
 // Every head of every layer at once: a thumbnail of each head's weights, labelled with its dominant pattern
-// and entropy (summaries from web/lib/head-patterns.mjs); clicking or pressing Enter on one selects it. The grid is built once
-// per model shape and then repainted in place, so typing does not recreate a dozen canvases per keystroke.
+// and entropy (summaries from web/lib/head-patterns.mjs); clicking or pressing Enter on one selects it. Under each
+// thumbnail, when the heads can be switched off (a model to run, not weights given), a switch: a toggle button
+// (aria-pressed: the head is off; Space or Enter, a click or a tap) that turns the head off — zero ablation — or
+// back on; an off head's thumbnail is dimmed and struck through, and its switch says "off". The grid is built once per model shape
+// and then repainted in place, so typing does not recreate a dozen canvases per keystroke.
 import { headName } from '../lib/head-patterns.mjs';
 import { paintWeights } from './heatmap.mjs';
 
-// The grid's skeleton: titles, and one button (canvas + label) per head, calling onSelect through `grid.onSelect`.
+// The grid's skeleton: titles, and per head a cell of a button (canvas + label) and its switch, calling onSelect
+// and onToggle through `grid.onSelect` and `grid.onToggle`.
 function buildGrid(layers, heads) {
   const grid = document.createElement('div');
   grid.className = 'head-grid';
@@ -21,7 +25,14 @@ function buildGrid(layers, heads) {
       button.dataset.focus = `head-${l}-${h}`;
       button.append(document.createElement('canvas'), Object.assign(document.createElement('span'), { className: 'head-thumb-label' }));
       button.addEventListener('click', () => grid.onSelect(l, h));
-      grid.append(button);
+      const toggle = Object.assign(document.createElement('button'), { type: 'button', className: 'head-switch' });
+      toggle.dataset.focus = `switch-${l}-${h}`;
+      toggle.append(Object.assign(document.createElement('span'), { className: 'head-switch-track' }),
+        Object.assign(document.createElement('span'), { className: 'head-switch-text' }));
+      toggle.addEventListener('click', () => grid.onToggle?.(l, h));
+      const cell = Object.assign(document.createElement('div'), { className: 'head-cell' });
+      cell.append(button, toggle);
+      grid.append(cell);
     }
   }
   return grid;
@@ -29,17 +40,28 @@ function buildGrid(layers, heads) {
 
 // matrices: each head's (n, n) weights as shown (selection.mjs's everyHead), in the order layer · heads + head;
 // summaries: headSummaries() of the heads. selected: {layer, head}. onSelect(layer, head) is called on a
-// choice. firstToken names the pattern of attending to token 0 ('[BOS]', '[CLS]', …).
-export function renderHeadGrid(container, { layers, heads, n, matrices, summaries, selected, onSelect, firstToken }) {
+// choice. firstToken names the pattern of attending to token 0 ('[BOS]', '[CLS]', …). off: a Set of the indices
+// (layer · heads + head) of the heads switched off; onToggle(layer, head) switches one, or null: no switches.
+export function renderHeadGrid(container, { layers, heads, n, matrices, summaries, selected, onSelect, firstToken, off = new Set(), onToggle = null }) {
   let grid = container.firstElementChild;
   if (grid?.dataset.shape !== `${layers}x${heads}`) container.replaceChildren(grid = buildGrid(layers, heads));
   grid.onSelect = onSelect;
-  grid.querySelectorAll('.head-thumb').forEach((button, index) => {
-    const l = Math.floor(index / heads), h = index % heads;
+  grid.onToggle = onToggle;
+  grid.classList.toggle('head-grid-switches', Boolean(onToggle));
+  grid.querySelectorAll('.head-cell').forEach((cell, index) => {
+    const l = Math.floor(index / heads), h = index % heads, isOff = off.has(index);
+    const [button, toggle] = cell.children;
     const name = headName(summaries[index], firstToken);
+    cell.classList.toggle('head-off', isOff);
     button.setAttribute('aria-pressed', String(l === selected.layer && h === selected.head));
-    button.setAttribute('aria-label', `Layer ${l}, head ${h}: ${name.long}`);
+    button.setAttribute('aria-label', `Layer ${l}, head ${h}${isOff ? ' (switched off)' : ''}: ${name.long}`);
     paintWeights(button.firstChild, matrices[index], n, n);
     button.lastChild.textContent = name.short;
+    toggle.hidden = !onToggle;
+    // One name whatever the state (a toggle button's state is aria-pressed, not its name).
+    toggle.setAttribute('aria-pressed', String(isOff));
+    toggle.setAttribute('aria-label', `Switch off layer ${l}, head ${h}`);
+    toggle.title = isOff ? `Layer ${l}, head ${h} is off (zero ablation): switch it back on` : `Switch layer ${l}, head ${h} off (zero ablation)`;
+    toggle.lastChild.textContent = isOff ? 'off' : 'on';
   });
 }

@@ -45,9 +45,9 @@ function scrollBox(label, child) {
 
 // steps: attentionSteps()'s result; labels: token texts; token: the query; hidden: the names of the hidden
 // special tokens ('' when none are); residual: residualStep()'s result, or null while it is being computed;
-// onExport(kind): 'csv' | 'json' asked for.
+// onExport(kind): 'csv' | 'json' asked for; off: the head is switched off (zero ablation).
 export function renderSteps(container, options) {
-  const { steps, labels, token, scaled, temperature, hidden, residual, onExport } = options;
+  const { steps, labels, token, scaled, temperature, hidden, residual, onExport, off = false } = options;
   const { dk, divisor, query, rows, output, total, strongest, largestError, softcap, window } = steps;
   const all = container.dataset.components === 'all';
   const scale = scaled ? (steps.ownScale ? `${(divisor / temperature).toFixed(2)} (the model's own scale)` : `√${dk}`) : '';
@@ -107,11 +107,13 @@ export function renderSteps(container, options) {
   const cap = softcap > 0 ? `, then cap: ${softcap} · tanh(s / ${softcap})${temperature !== 1 ? ` ÷ ${temperature}` : ''}` : '';
   const third = softcap > 0 ? `Multiply by ${(1 / (divisor / temperature)).toFixed(3)}${cap}` : `Divide by ${divide} = ${divisor.toFixed(2)}`;
   const caption = paragraph('steps-caption', `2. Score each key: q·k. 3. ${third}. 4. Softmax, then add up the values in proportion.`);
-  container.replaceChildren(intro, tools, caption, scrollBox(caption.textContent, table), result, residualView(residual, labels[token], all));
+  const switchedOff = off ? [paragraph('steps-off', 'This head is switched off (zero ablation): its weights below are computed as '
+    + 'always, but its output is set to zero before W_O, so it adds nothing to the residual stream (step 5).')] : [];
+  container.replaceChildren(...switchedOff, intro, tools, caption, scrollBox(caption.textContent, table), result, residualView(residual, labels[token], all, off));
 }
 
 // Step 5: the head's output through W_O into the residual stream, from the core's trace of the head.
-function residualView(residual, token, all) {
+function residualView(residual, token, all, off) {
   const section = document.createElement('div');
   section.className = 'steps-residual';
   const title = '5. Into the residual stream. The head\'s output goes through its rows of W_O (its share of the attention output); '
@@ -135,9 +137,11 @@ function residualView(residual, token, all) {
     const value = Object.assign(document.createElement('dd'), { className: 'steps-vector', textContent: vector(residual[name], all) });
     list.append(term, value);
   }
-  const summary = paragraph('steps-output', `This head's share is ${(100 * residual.share).toFixed(0)} % of the attention output's length `
-    + `(cosine ${residual.alignment.toFixed(2)} with it); the attention block changes the residual stream of “${token}” by `
-    + `${(100 * residual.change).toFixed(0)} % of its length. The core's head output matches step 4's sum to within ${residual.outputError.toExponential(1)}.`);
+  const change = `the attention block changes the residual stream of “${token}” by ${(100 * residual.change).toFixed(0)} % of its length.`;
+  const summary = paragraph('steps-output', off
+    ? `This head is switched off: the core set its output to zero before W_O, so its share is zero (step 4's sum is what it would have passed on); ${change}`
+    : `This head's share is ${(100 * residual.share).toFixed(0)} % of the attention output's length `
+    + `(cosine ${residual.alignment.toFixed(2)} with it); ${change} The core's head output matches step 4's sum to within ${residual.outputError.toExponential(1)}.`);
   section.append(paragraph('steps-query', title), list, summary);
   return section;
 }

@@ -104,8 +104,8 @@ for (const [i, folder] of folders.entries()) {
     const page = await browser.newPage();
     const query = new URLSearchParams({ dist: `dist${i}`, model: m.name, files: m.files.join(','), text: m.text ?? TEXT, rounds: String(ROUNDS) });
     await page.goto(`http://127.0.0.1:${server.address().port}/bench/models.html?${query}`);
-    await page.waitForFunction(() => window.result, null, { timeout: 600000 });
-    row('Chromium', basename(resolve(folder, '..')) + '/' + basename(folder), m, await page.evaluate(() => window.result));
+    await page.waitForFunction(() => window.benchResult, null, { timeout: 600000 });
+    row('Chromium', basename(resolve(folder, '..')) + '/' + basename(folder), m, await page.evaluate(() => window.benchResult));
     await page.close();
   }
 }

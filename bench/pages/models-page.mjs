@@ -1,9 +1,9 @@
 // bench/models.mjs's page: loads the checkpoint named in the query from /models/<name>/ with the build under
-// /<dist>/, times its load and a forward of the text, and reports in #result and window.result.
+// /<dist>/, times its load and a forward of the text, and reports in #result and window.benchResult (not window.result: that names the #result element).
 const params = new URLSearchParams(location.search);
 const { default: createAttention } = await import(`/${params.get('dist')}/attention.mjs`);
 const report = (value) => {
-  window.result = value;
+  window.benchResult = value;
   document.getElementById('result').textContent = JSON.stringify(value);
 };
 try {

@@ -170,7 +170,7 @@ export interface ModelRun extends Tokens {
     /** (n, k) */
     probs: Float32Array;
     /** (n): the target scored at each position, -1 for none (the targets given, or by default: the next token for
-     *  a causal model, the token itself at each text position for a masked LM). */
+     *  a causal model, the token itself at each text position but the mask tokens for a masked LM). */
     targets: Int32Array;
     /** (n): each target's probability; NaN where there is none. */
     targetProbs: Float32Array;

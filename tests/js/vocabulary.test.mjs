@@ -42,3 +42,16 @@ for (const name of ['builtin', 'builtin-causal', 'builtin-lens']) {
     }
   });
 }
+
+test('the words the issue named, in their mid-sentence form, are one token each', async (t) => {
+  const model = await builds.simd.loadModel('builtin');
+  try {
+    for (const word of [' mat', ' tired', ' didn\'t', ' attention', ' bank', ' river']) {
+      assert.deepEqual(model.tokenize(word).tokens, [word], `${word} is one token`);
+    }
+    // Capitalised, "Attention" is rare in the corpus: it stays a few pieces.
+    t.diagnostic(`“Attention” → ${model.tokenize('Attention').tokens.join('|')}; “didn't” at the start → ${model.tokenize('didn\'t').tokens.join('|')}`);
+  } finally {
+    model.dispose();
+  }
+});

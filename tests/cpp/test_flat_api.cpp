@@ -164,8 +164,10 @@ TEST_CASE("a model through the boundary: config, encoding fields, attentions, an
   CHECK(r.get<std::vector<std::uint8_t>>("special").front() == 1);
   CHECK(r.get<std::vector<std::string>>("labels").front() == "[BOS]");
   CHECK(r.get<std::vector<float>>("attentions").size() == 3 * 4 * n * n);
-  CHECK(r.get<std::vector<float>>("hidden").size() == 4 * n * 128);
-  CHECK(r.get<std::vector<float>>("queries").size() == 3 * n * 128);
+  const auto d = std::size_t(model.loaded.get<double>("config.dModel"));
+  CHECK(d == 64);
+  CHECK(r.get<std::vector<float>>("hidden").size() == 4 * n * d);
+  CHECK(r.get<std::vector<float>>("queries").size() == 3 * n * d);
   CHECK(r.get<bool>("truncated") == false);
   CHECK(r.get<double>("textTokens") == double(n - 1));
   const auto& offsets = r.get<std::vector<std::int32_t>>("offsets");

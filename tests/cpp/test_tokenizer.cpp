@@ -1,6 +1,8 @@
 // The byte-level BPE tokenizer: pieces, learned merges, round trips and offsets for any input.
 #include <catch2/catch.hpp>
 
+#include <map>
+
 #include "attn/attention.hpp"
 #include "attn/tokenizer.hpp"
 
@@ -39,6 +41,11 @@ TEST_CASE("pretokenize splits words, punctuation and whitespace, a single space 
   const std::string mixed = "猫が座った 🐈‍⬛ שלום";
   const auto pieces = attn::pretokenize(mixed);
   CHECK(texts_of(mixed, pieces) == std::vector<std::string>{"猫が座った", " 🐈‍⬛", " שלום"});
+  // An apostrophe between a word byte and a letter stays in the word; elsewhere it is punctuation.
+  const std::string quotes = "I didn't see one's 'own' cats' toys, rock 'n' roll";
+  CHECK(texts_of(quotes, attn::pretokenize(quotes)) ==
+        std::vector<std::string>{"I", " didn't", " see", " one's", " '", "own", "'", " cats", "'", " toys", ",", " rock",
+                                 " '", "n", "'", " roll"});
   CHECK(attn::pretokenize("").empty());
   CHECK(texts_of("   ", attn::pretokenize("   ")) == std::vector<std::string>{"   "});
 }
@@ -58,6 +65,31 @@ TEST_CASE("training learns the most frequent pairs first and is deterministic", 
   REQUIRE(tokens.size() == 2);
   CHECK(tokenizer.token_bytes(tokens[0].id) == " the");
   CHECK(tokenizer.token_bytes(tokens[1].id) == " cat");
+}
+
+TEST_CASE("weighted training merges the heaviest pairs and leaves out pieces of weight 0", "[tokenizer]") {
+  // By weight, " mat" (5) outweighs " cat" (3); "xyz" (weight 0) takes no part.
+  const std::vector<std::pair<std::string, std::int64_t>> pieces = {{" cat", 3}, {" mat", 5}, {"xyz", 0}};
+  const auto tokenizer = attn::BpeTokenizer::train(pieces, 1000, 1);
+  // " m"/"ma"/"at" (5) before " c"/"ca" (3); "at" is in both (8) and goes first.
+  REQUIRE(tokenizer.merges().size() >= 2);
+  CHECK(tokenizer.token_bytes(256) == "at");
+  CHECK(tokenizer.encode(" mat").size() == 1);
+  CHECK(tokenizer.encode(" cat").size() == 1);
+  CHECK(tokenizer.encode("xyz").size() == 3);
+  // Until no pair is left: " cat" and " mat" take two merges each after the shared "at".
+  CHECK(tokenizer.vocab_size() == 256 + 5);
+  // A minimum weight stops earlier: only pairs of " mat" (and "at") weigh 5 or more.
+  const auto heavy = attn::BpeTokenizer::train(pieces, 1000, 5);
+  CHECK(heavy.encode(" mat").size() == 1);
+  CHECK(heavy.encode(" cat").size() == 3);  // " ", "c", "at"
+  // The piece counts of texts give the same merges as training on the texts.
+  std::map<std::string, std::int64_t> counts;
+  for (const std::string& text : kCorpus) {
+    for (const auto& [start, end] : attn::pretokenize(text)) ++counts[text.substr(start, end - start)];
+  }
+  CHECK(attn::BpeTokenizer::train({counts.begin(), counts.end()}, 300, 2).merges() ==
+        attn::BpeTokenizer::train(kCorpus, 300).merges());
 }
 
 TEST_CASE("any input round-trips and every token's offsets cover exactly its bytes", "[tokenizer]") {

@@ -29,7 +29,7 @@ const parse = (page, svg) => page.evaluate((text) => {
   };
 }, svg.toString('utf8'));
 
-test('a 78-token text exports readably: the sentence on top, beams and cells at one pitch, a wide figure', async () => {
+test('a 68-token text exports readably: the sentence on top, beams and cells at one pitch, a wide figure', async () => {
   const page = await browser.newPage();
   const problems = watchPage(page, server.url);
   await page.goto(`${server.url}/#text=${encodeURIComponent(LONG)}&token=14&hideBos=on`);
@@ -46,15 +46,15 @@ test('a 78-token text exports readably: the sentence on top, beams and cells at 
   const [, png] = await exported(page, 'figure', 'png');
   const [pngWidth, pngHeight] = pngSize(png);
   assert.deepEqual([pngWidth, pngHeight], [width * 2, height * 2], 'the PNG is the SVG at 2×');
-  console.log(`78 tokens: figure ${width}×${height} (PNG ${pngWidth}×${pngHeight}, ${png.length} bytes; SVG ${svg.length} bytes)`);
+  console.log(`68 tokens: figure ${width}×${height} (PNG ${pngWidth}×${pngHeight}, ${png.length} bytes; SVG ${svg.length} bytes)`);
 
   const [heatmapName, heatmap] = await exported(page, 'heatmap', 'svg');
   assert.equal(heatmapName, name.replace('.svg', '-heatmap.svg'));
   const alone = await parse(page, heatmap);
-  assert.deepEqual([alone.lines, alone.rects], [0, 77 * 77 + 3], 'the cells, the page, the chosen row, the colour bar; no beams');
+  assert.deepEqual([alone.lines, alone.rects], [0, 67 * 67 + 3], 'the cells, the page, the chosen row, the colour bar; no beams');
   assert.ok(alone.texts[0].startsWith('“Attention lets'));
   const [, heatmapPng] = await exported(page, 'heatmap', 'png');
-  console.log(`78 tokens: heatmap alone ${alone.size.join('×')} (PNG ${pngSize(heatmapPng).join('×')}, ${heatmapPng.length} bytes)`);
+  console.log(`68 tokens: heatmap alone ${alone.size.join('×')} (PNG ${pngSize(heatmapPng).join('×')}, ${heatmapPng.length} bytes)`);
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -22,6 +22,13 @@ test('the playground draws a head of the built-in model and follows typing and t
   const size = await page.$eval('#matrix canvas', (canvas) => [canvas.width, canvas.height]);
   assert.deepEqual(size, [labels.length, labels.length]);
   assert.match(await page.textContent('.heatmap-readout'), /^Layer 0, head 2:/);
+  // The marks in the tokens are explained beside them: a legend just under the beams.
+  const legend = await page.$$eval('#token-legend div', (items) => items.map((item) => [item.querySelector('dt').textContent, item.querySelector('dd').textContent]));
+  assert.deepEqual(legend.map(([mark]) => mark), ['·', '…', '⏎']);
+  assert.match(legend[0][1], /^a space before the token/);
+  assert.match(legend[1][1], /^part of a character/);
+  const [beamsBox, legendBox] = await Promise.all(['#beams', '#token-legend'].map((selector) => page.locator(selector).boundingBox()));
+  assert.ok(legendBox.y >= beamsBox.y + beamsBox.height - 1 && legendBox.y - (beamsBox.y + beamsBox.height) < 40, 'right under the beams');
 
   // The table view holds the same numbers, with the tokens as row and column headers.
   await page.click('.heatmap-table summary');
@@ -162,7 +169,7 @@ test('what-if controls: a causal mask empties the upper triangle; hide [BOS]; th
   await page.check('#scaled');
   await page.$eval('#temperature', (range) => { range.value = '2'; range.dispatchEvent(new Event('input', { bubbles: true })); });
   await page.waitForFunction(() => location.hash.includes('temperature=2'));
-  await page.waitForFunction(() => document.querySelector('.steps-caption').textContent.includes('√32 × 2 = 11.31'));
+  await page.waitForFunction(() => document.querySelector('.steps-caption').textContent.includes('√16 × 2 = 8.00'));
 
   await page.check('#hide-bos');
   await page.waitForFunction(() => location.hash.includes('hideBos=on'));

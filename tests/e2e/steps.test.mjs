@@ -23,7 +23,7 @@ test('the steps: every row by keyboard, a total that stays in view, all componen
   await page.goto(`${server.url}/#text=${encodeURIComponent(LONG)}&layer=1&head=1&token=10`);
   await viewsReady(page);
   const rows = page.locator('.steps-keys tbody tr');
-  assert.equal(await rows.count(), 78, 'a row for every key');
+  assert.equal(await rows.count(), 68, 'a row for every key');
   const softmax = await page.$$eval('.steps-keys tbody .steps-weight', (cells) => cells.map((c) => Number(c.textContent)));
   assert.ok(Math.abs(softmax.reduce((a, b) => a + b) - 1) < 0.02, `the softmax column sums to ${softmax.reduce((a, b) => a + b)}`);
   assert.equal(await page.textContent('.steps-keys tfoot .steps-total'), '1.000');
@@ -44,8 +44,8 @@ test('the steps: every row by keyboard, a total that stays in view, all componen
   assert.match(await page.textContent('.steps-keys tbody .steps-vector'), /^\[[^\]]*, …\]$/);
   await page.click('.steps-tools button[aria-pressed="false"]');
   const vector = await page.textContent('.steps-keys tbody .steps-vector');
-  assert.equal(vector.split(',').length, 32, vector);
-  assert.equal((await page.textContent('.steps-query')).match(/q = \[([^\]]*)\]/)[1].split(',').length, 32);
+  assert.equal(vector.split(',').length, 16, vector);
+  assert.equal((await page.textContent('.steps-query')).match(/q = \[([^\]]*)\]/)[1].split(',').length, 16);
 
   // Step 5, from the core's trace of the head: five vectors with their lengths, and what they say.
   await page.waitForSelector('.steps-path');
@@ -88,13 +88,13 @@ test('hide [BOS]: the steps show the weights the beams show, rescaled, and the e
   assert.equal(csvName, 'attention-the-cat-sat-on-the-mat-layer0-head2-token4-steps.csv');
   const lines = csv.trim().split('\n');
   assert.equal(lines.length, 1 + shown.length + 2);
-  assert.equal(lines[0].split(',').length, 5 + 2 * 32);
+  assert.equal(lines[0].split(',').length, 5 + 2 * 16);
   assert.equal(lines[1].split(',')[4], 'hidden');
   const [jsonName, json] = await exported('JSON');
   assert.equal(jsonName, csvName.replace('.csv', '.json'));
   const steps = JSON.parse(json);
-  assert.deepEqual([steps.format, steps.model, steps.token, steps.keys.length, steps.query.length], ['attention-steps', 'builtin-causal', '·on', shown.length, 32]);
-  assert.equal(steps.throughWO.contribution.length, 128);
+  assert.deepEqual([steps.format, steps.model, steps.token, steps.keys.length, steps.query.length], ['attention-steps', 'builtin-causal', '·on', shown.length, 16]);
+  assert.equal(steps.throughWO.contribution.length, 64);
   assert.ok(steps.keys.slice(5).every((key) => !key.visible), 'the causal mask: the later keys');
   assert.deepEqual(problems, []);
   await page.close();

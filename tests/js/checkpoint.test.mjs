@@ -72,7 +72,7 @@ test('config says each family, its key/value heads, head size and rotary positio
     loaded.dispose();
   }
   const builtin = await attn.loadModel('builtin');
-  assert.deepEqual([builtin.config.family, builtin.config.kvHeads, builtin.config.headDim, builtin.config.rotary], ['builtin', 4, 32, false]);
+  assert.deepEqual([builtin.config.family, builtin.config.kvHeads, builtin.config.headDim, builtin.config.rotary], ['builtin', 4, 16, false]);
   builtin.dispose();
 });
 

@@ -26,9 +26,9 @@ test('config describes the models', () => {
     assert.equal(config.causal, isCausal);
     assert.equal(config.layers, 3);
     assert.equal(config.heads, 4);
-    assert.equal(config.dModel, 128);
+    assert.equal(config.dModel, 64);
     assert.equal(config.maxLength, 128);
-    assert.ok(config.vocabSize >= 4000 && config.vocabSize <= 8192, String(config.vocabSize));
+    assert.ok(config.vocabSize >= 8192 && config.vocabSize <= 16384, String(config.vocabSize));
     assert.match(config.name, /^builtin-/);
   }
 });

@@ -17,8 +17,11 @@ declare -A need=(
   [ninja-build]=/usr/bin/ninja
   [dpkg-dev]=/usr/bin/dpkg-source  # apt-get source unpacks with it
 )
-# --corpus: also the training corpus of the built-in models (npm run train-model / eval-model).
-[ "${1:-}" = "--corpus" ] && need[wordnet-base]=/usr/share/wordnet/data.noun
+# --corpus: also the training corpus of the built-in models (npm run train-model / eval-model): WordNet and the
+# King James Bible (licences: tools/train/CORPUS.md).
+corpus=false
+[ "${1:-}" = "--corpus" ] && corpus=true
+$corpus && need[wordnet-base]=/usr/share/wordnet/data.noun && need[bible-kjv]=/usr/bin/bible
 missing=()
 for pkg in "${!need[@]}"; do [ -e "${need[$pkg]}" ] || missing+=("$pkg"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -93,7 +96,18 @@ for lib in catch2; do
   [ -e ".deps/include-$lib/$lib" ] || ln -s "/usr/include/$lib" ".deps/include-$lib/$lib"
 done
 
-# 5. npm dependencies, reinstalled only when the lock file changed.
+# 5. --corpus: the Bible as text, one verse a line ("Ge1:1 In the beginning ..."), from bible-kjv's own compressed
+#    data file by its reader (-f: a reference before each verse, -l: no line breaks inside one).
+if $corpus && [ ! -s .deps/corpus/kjv.txt ]; then
+  mkdir -p .deps/corpus
+  bible -f -l 100000 Gen1:1-Rev22:21 > .deps/corpus/kjv.txt.partial
+  verses=$(wc -l < .deps/corpus/kjv.txt.partial)
+  [ "$verses" -eq 31102 ] || { echo "[setup] bible wrote $verses verses, not the KJV's 31102" >&2; exit 1; }
+  mv .deps/corpus/kjv.txt.partial .deps/corpus/kjv.txt
+  say "the King James Bible's 31102 verses in .deps/corpus/kjv.txt"
+fi
+
+# 6. npm dependencies, reinstalled only when the lock file changed.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm dependencies"
   npm ci --no-audit --no-fund --loglevel=error

@@ -50,12 +50,36 @@ std::vector<std::string> read_wordnet(const std::string& folder) {
   return sentences;
 }
 
+std::vector<std::string> read_bible(const std::string& path) {
+  std::ifstream file(path);
+  if (!file) throw std::runtime_error("cannot read " + path + " (run tools/build/setup.sh --corpus)");
+  std::vector<std::string> verses;
+  std::string line;
+  while (std::getline(file, line)) {
+    const auto space = line.find(' ');
+    if (space == std::string::npos) continue;
+    const std::string text = trimmed(line.substr(space + 1));
+    if (!text.empty()) verses.push_back(text);
+  }
+  if (verses.empty()) throw std::runtime_error(path + " holds no verse (run tools/build/setup.sh --corpus)");
+  return verses;
+}
+
 Split split(std::vector<std::string> sentences, std::size_t every, unsigned long long seed) {
   std::mt19937_64 random(seed);
   std::shuffle(sentences.begin(), sentences.end(), random);
   Split result;
   for (std::size_t i = 0; i < sentences.size(); ++i) (i % every == 0 ? result.held_out : result.train).push_back(sentences[i]);
   return result;
+}
+
+Corpus load(const std::string& wordnet_folder, const std::string& bible_file) {
+  Corpus c{split(read_wordnet(wordnet_folder), 50, 7), split(read_bible(bible_file), 50, 7), {}};
+  for (const Split* part : {&c.wordnet, &c.bible}) {
+    c.all.train.insert(c.all.train.end(), part->train.begin(), part->train.end());
+    c.all.held_out.insert(c.all.held_out.end(), part->held_out.begin(), part->held_out.end());
+  }
+  return c;
 }
 
 std::vector<std::vector<std::int32_t>> encode(const BpeTokenizer& tokenizer, const std::vector<std::string>& sentences) {

@@ -1,8 +1,10 @@
-// Evaluates the built-in models on the held-out WordNet sentences: top-1 accuracy against a unigram baseline
+// Evaluates the built-in models on the held-out sentences (WordNet's and the Bible's): how many of their 2,000
+// most frequent words, with a space before them, are one token of the models' vocabulary; top-1 accuracy against a
+// unigram baseline
 // (masked-LM for the bidirectional model, next token for the causal one), and per layer and head the mean
 // attention mass on the previous token, the next token, itself, the first token ([BOS]) and other occurrences
 // of the same token, with the mean entropy. Prints Markdown.
-//   eval_model [--wordnet DIR] [--models DIR]
+//   eval_model [--wordnet DIR] [--bible FILE] [--models DIR]
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -14,16 +16,42 @@
 #include "attn/model_file.hpp"
 #include "corpus.hpp"
 #include "model/trainer.hpp"
+#include "vocabulary.hpp"
 
 using namespace attn;
 
 namespace {
 
-void evaluate(const std::string& path, const corpus::Split& split) {
+LoadedModel read_model(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
   if (!file) throw std::runtime_error("cannot read " + path + " (run npm run train-model)");
   const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-  const LoadedModel m = load_model(bytes.data(), bytes.size());
+  return load_model(bytes.data(), bytes.size());
+}
+
+// The share of the held-out sentences' 2,000 most frequent words that are one token with a space before them
+// (their mid-sentence form), and the most frequent of those that are not.
+void report_vocabulary(const BpeTokenizer& tokenizer, const corpus::Corpus& c) {
+  std::printf("\nVocabulary: %zu tokens.\n\n", tokenizer.vocab_size());
+  std::printf("| held-out sentences | their 2,000 most frequent words (counts) | one token with a space before | the most frequent that are not |\n");
+  std::printf("|---|---|---:|---|\n");
+  const std::pair<const char*, const corpus::Split*> sets[] = {{"all (the target)", &c.all}, {"WordNet's alone", &c.wordnet}};
+  for (const auto& [name, split] : sets) {
+    const auto words = vocabulary::frequent_words(split->held_out, 2000);
+    std::size_t whole = 0;
+    std::string missed;
+    int shown = 0;
+    for (const auto& [word, count] : words) {
+      if (tokenizer.encode(" " + word).size() == 1) ++whole;
+      else if (shown++ < 8) missed += (missed.empty() ? "" : ", ") + word + " (" + std::to_string(tokenizer.encode(" " + word).size()) + ")";
+    }
+    std::printf("| %s, %zu | %zu to %zu | **%.1f %%** (%zu) | %s |\n", name, split->held_out.size(), words.front().second,
+                words.back().second, 100.0 * double(whole) / double(words.size()), whole, missed.c_str());
+  }
+}
+
+void evaluate(const std::string& path, const corpus::Split& split) {
+  const LoadedModel m = read_model(path);
   const ModelConfig& c = m.model.config();
   const auto train = corpus::encode(m.tokenizer, split.train), held_out = corpus::encode(m.tokenizer, split.held_out);
 
@@ -94,16 +122,19 @@ void evaluate(const std::string& path, const corpus::Split& split) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string wordnet = "/usr/share/wordnet", models = "web/models";
+  std::string wordnet = "/usr/share/wordnet", bible = ".deps/corpus/kjv.txt", models = "web/models";
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::string(argv[i]) == "--wordnet") wordnet = argv[i + 1];
+    if (std::string(argv[i]) == "--bible") bible = argv[i + 1];
     if (std::string(argv[i]) == "--models") models = argv[i + 1];
   }
   try {
-    const auto split = corpus::split(corpus::read_wordnet(wordnet), 50, 7);
-    std::printf("Held-out set: %zu WordNet sentences (every 50th after a seeded shuffle), never trained on.\n",
-                split.held_out.size());
-    for (const char* name : {"builtin-bidirectional", "builtin-causal"}) evaluate(models + "/" + name + ".attn", split);
+    const auto corpus = corpus::load(wordnet, bible);
+    std::printf("Held-out set: %zu sentences, never trained on: %zu of WordNet and %zu verses of the Bible (every 50th "
+                "of each after a seeded shuffle).\n", corpus.all.held_out.size(), corpus.wordnet.held_out.size(),
+                corpus.bible.held_out.size());
+    report_vocabulary(read_model(models + "/builtin-bidirectional.attn").tokenizer, corpus);
+    for (const char* name : {"builtin-bidirectional", "builtin-causal"}) evaluate(models + "/" + name + ".attn", corpus.all);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "eval_model: %s\n", e.what());
     return 1;

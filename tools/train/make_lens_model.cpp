@@ -1,7 +1,8 @@
 // Writes the "lens" model: one layer of four attention heads whose W_Q and W_K are set by hand, not trained, so
 // each head does one clear thing — 0 looks at the previous token, 1 at the next token, 2 at copies of its own
 // token (itself and the same token elsewhere), 3 at the first token ([BOS]). It shares the built-in model's
-// tokenizer, so the same text gives the same tokens, and shows what the trained heads are being compared with.
+// tokenizer (and its special tokens), so the same text gives the same tokens, and shows what the trained heads are
+// being compared with; its widths are its own.
 //   make_lens_model [--from web/models/builtin-bidirectional.attn] [--out web/models/builtin-lens.attn]
 //
 // The residual stream: dims 0-63 hold the token (random, zero mean, squared norm 32), dims 64-127 the position as
@@ -79,7 +80,8 @@ int main(int argc, char** argv) try {
 
   ModelConfig config = trained.model.config();
   config.name = "builtin-lens";
-  config.layers = 1, config.dFF = 1, config.causal = false;
+  // Its own widths, whatever the trained model's: the hand-set weights below are laid out for kModel and kHeads.
+  config.dModel = kModel, config.heads = kHeads, config.layers = 1, config.dFF = 1, config.causal = false;
   LoadedModel lens{Transformer(config), trained.tokenizer, trained.special};
   Transformer& m = lens.model;
   const std::size_t span = config.maxLength;

@@ -10,7 +10,7 @@ export const PROMISED = 0.5;  // an example's named query puts at least this muc
 
 const cat = 'The cat sat on the mat because it was tired';
 export const EXAMPLES = [
-  { label: 'Previous word: “sat” looks at “cat”', text: cat, model: 'builtin', query: { word: 'sat' }, keys: [{ word: 'cat' }] },
+  { label: 'Previous word: “tired” looks at “was”', text: cat, model: 'builtin', query: { word: 'tired' }, keys: [{ word: 'was' }] },
   { label: 'Next word: “sat” looks at “on”', text: cat, model: 'builtin', query: { word: 'sat' }, keys: [{ word: 'on' }] },
   { label: 'Attention sink: “it” rests on [BOS] (causal model)', text: cat, model: 'builtin-causal', query: { word: 'it' }, keys: ['first'] },
   {
@@ -19,7 +19,7 @@ export const EXAMPLES = [
   },
   { label: 'Compare two sentences with “bank” (and cross-attention)', text: 'The bank by the river was peaceful', compare: 'I deposited cash at the bank', model: 'builtin', query: { word: 'bank' } },
   {
-    label: 'A longer passage: previous word over 78 tokens', model: 'builtin',
+    label: 'A longer passage: previous word over 68 tokens', model: 'builtin',
     text: 'Attention lets every word look at every other word. The word bank means one thing by a river and another in a city, and the words around it tell the model which. Each head learns its own way of looking: one follows the previous word, another the next, others gather meaning from the whole sentence.',
     query: { word: 'bank' }, keys: [{ word: 'word', occurrence: 2 }],
   },

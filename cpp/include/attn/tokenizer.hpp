@@ -25,9 +25,9 @@ struct Merge {
 };
 
 // Splits text into the pieces BPE works within, as byte ranges [start, end): runs of word bytes (ASCII letters
-// and digits, and every byte of a non-ASCII character), runs of ASCII punctuation, and runs of whitespace; a
-// single space before a word or punctuation run belongs to it (" cat"), as in GPT-2, so merges learn words with
-// their leading space.
+// and digits, every byte of a non-ASCII character, and an apostrophe between a word byte and a letter, so that
+// "didn't" and "one's" stay whole), runs of ASCII punctuation, and runs of whitespace; a single space before a
+// word or punctuation run belongs to it (" cat"), as in GPT-2, so merges learn words with their leading space.
 std::vector<std::pair<std::size_t, std::size_t>> pretokenize(std::string_view text);
 
 class BpeTokenizer {
@@ -41,6 +41,11 @@ class BpeTokenizer {
   // Learns merges from `texts` until the vocabulary reaches `vocab_size` tokens (or no pair occurs twice).
   // Deterministic: ties go to the pair with the smaller ids.
   static BpeTokenizer train(const std::vector<std::string>& texts, std::size_t vocab_size);
+  // The same over distinct pieces (as pretokenize cuts them) with a weight each, which every pair inside the piece
+  // counts (a piece's number of occurrences gives the above; weight 0 leaves a piece out): each merge joins the pair
+  // of the largest total weight, until the vocabulary reaches `vocab_size` or no pair weighs `min_weight`.
+  static BpeTokenizer train(const std::vector<std::pair<std::string, std::int64_t>>& pieces, std::size_t vocab_size,
+                            std::int64_t min_weight);
 
   std::vector<Token> encode(std::string_view text) const;
   // The same within given pieces [start, end) of the text (another pre-tokenizer's, such as GPT-2's).

@@ -1,10 +1,11 @@
-// Byte-level BPE: training by repeated most-frequent-pair merges over the corpus's distinct pieces, and encoding
-// by applying the learned merges in order of rank within each piece.
+// Byte-level BPE: training by repeated heaviest-pair merges over the corpus's distinct pieces, and encoding by
+// applying the learned merges in order of rank within each piece.
 #include "attn/tokenizer.hpp"
 
 #include <algorithm>
 #include <map>
 #include <queue>
+#include <set>
 #include <string>
 
 #include "attn/attention.hpp"
@@ -78,17 +79,25 @@ void merge_symbols(std::vector<Symbol>& symbols, const MergeMap& merges) {
 }
 
 std::vector<std::pair<std::size_t, std::size_t>> pretokenize(std::string_view text) {
+  // An apostrophe between a word byte and a letter is part of the word: "didn't", "one's", "o'clock".
+  const auto kind_at = [&](std::size_t i) {
+    if (text[i] == '\'' && i > 0 && i + 1 < text.size() && classify(text[i - 1]) == ByteClass::kWord &&
+        ((text[i + 1] | 0x20) >= 'a' && (text[i + 1] | 0x20) <= 'z')) {
+      return ByteClass::kWord;
+    }
+    return classify(text[i]);
+  };
   std::vector<std::pair<std::size_t, std::size_t>> pieces;
   std::size_t i = 0;
   while (i < text.size()) {
     const std::size_t start = i;
-    ByteClass kind = classify(text[i]);
+    ByteClass kind = kind_at(i);
     // A single space followed by a word or punctuation run joins that run.
-    if (text[i] == ' ' && i + 1 < text.size() && classify(text[i + 1]) != ByteClass::kSpace) kind = classify(text[++i]);
-    while (i < text.size() && classify(text[i]) == kind) {
+    if (text[i] == ' ' && i + 1 < text.size() && kind_at(i + 1) != ByteClass::kSpace) kind = kind_at(++i);
+    while (i < text.size() && kind_at(i) == kind) {
       // Keep one space back for the next run when whitespace ends in " x".
       if (kind == ByteClass::kSpace && text[i] == ' ' && i + 1 < text.size() && i > start &&
-          classify(text[i + 1]) != ByteClass::kSpace) {
+          kind_at(i + 1) != ByteClass::kSpace) {
         break;
       }
       ++i;
@@ -112,34 +121,57 @@ BpeTokenizer::BpeTokenizer(std::vector<Pair> merges) : merges_(std::move(merges)
 }
 
 BpeTokenizer BpeTokenizer::train(const std::vector<std::string>& texts, std::size_t vocab_size) {
-  // Distinct pieces with their counts; BPE then works on each distinct piece once.
   std::map<std::string, std::int64_t> counts;
   for (const std::string& text : texts) {
     for (const auto& [start, end] : pretokenize(text)) ++counts[text.substr(start, end - start)];
   }
+  // A pair must occur at least twice to be worth a token.
+  return train(std::vector<std::pair<std::string, std::int64_t>>(counts.begin(), counts.end()), vocab_size, 2);
+}
+
+BpeTokenizer BpeTokenizer::train(const std::vector<std::pair<std::string, std::int64_t>>& pieces,
+                                 std::size_t vocab_size, std::int64_t min_weight) {
+  // Each distinct piece as token ids, with its weight; pieces of weight 0 take no part.
   std::vector<std::vector<std::int32_t>> words;
   std::vector<std::int64_t> weights;
-  for (const auto& [piece, count] : counts) {
+  for (const auto& [piece, weight] : pieces) {
+    if (weight <= 0) continue;
     words.emplace_back(piece.begin(), piece.end());
     for (auto& id : words.back()) id = std::int32_t(static_cast<unsigned char>(id));
-    weights.push_back(count);
+    weights.push_back(weight);
   }
+  // Every pair's total weight, kept up to date as merges rewrite the words that hold it (instead of a recount
+  // per merge), and the pairs ordered by (weight descending, pair ascending): the first is the next merge.
+  std::unordered_map<std::uint64_t, std::int64_t> pair_weight;
+  std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> holders;  // pair -> words that held it (may repeat)
+  std::set<std::pair<std::int64_t, std::uint64_t>> order;                 // (-weight, pair)
+  const auto add = [&](std::uint32_t w, std::int64_t sign) {
+    const auto& ids = words[w];
+    for (std::size_t i = 0; i + 1 < ids.size(); ++i) {
+      const std::uint64_t pair = key(ids[i], ids[i + 1]);
+      std::int64_t& total = pair_weight[pair];
+      if (total > 0) order.erase({-total, pair});
+      total += sign * weights[w];
+      if (total > 0) order.insert({-total, pair});
+      if (sign > 0) holders[pair].push_back(w);
+    }
+  };
+  for (std::uint32_t w = 0; w < words.size(); ++w) add(w, +1);
 
   std::vector<Pair> merges;
-  while (kByteTokens + merges.size() < vocab_size) {
-    std::unordered_map<std::uint64_t, std::int64_t> pair_counts;
-    for (std::size_t w = 0; w < words.size(); ++w) {
-      for (std::size_t i = 0; i + 1 < words[w].size(); ++i) pair_counts[key(words[w][i], words[w][i + 1])] += weights[w];
-    }
-    std::uint64_t best = 0;
-    std::int64_t best_count = 1;  // a pair must occur at least twice to be worth a token
-    for (const auto& [pair, count] : pair_counts) {
-      if (count > best_count || (count == best_count && best_count > 1 && pair < best)) best = pair, best_count = count;
-    }
-    if (best_count < 2) break;
+  while (kByteTokens + merges.size() < vocab_size && !order.empty() && -order.begin()->first >= min_weight) {
+    const std::uint64_t best = order.begin()->second;
     const Pair pair{std::int32_t(best >> 32), std::int32_t(best & 0xffffffffu)};
     const auto merged = std::int32_t(kByteTokens + merges.size());
-    for (auto& word : words) merge_pair(word, pair.first, pair.second, merged);
+    std::vector<std::uint32_t> affected = std::move(holders[best]);
+    holders.erase(best);
+    std::sort(affected.begin(), affected.end());
+    affected.erase(std::unique(affected.begin(), affected.end()), affected.end());
+    for (const std::uint32_t w : affected) {
+      add(w, -1);
+      merge_pair(words[w], pair.first, pair.second, merged);
+      add(w, +1);
+    }
     merges.push_back(pair);
   }
   return BpeTokenizer(std::move(merges));

@@ -205,17 +205,23 @@ float Transformer::loss(const std::vector<std::int32_t>& ids, const std::vector<
   linear_forward(selected.data(), t, net.weights.output, logits.data());
   const float* embedding = p + layout.at(Role::kTokenEmbedding);
 
-  // Cross-entropy; dlogits = (softmax - one-hot) · weight, computed in place.
+  // Cross-entropy; dlogits = (softmax - one-hot) · weight, computed in place. Each exponential is taken once, in
+  // float (the output layer is most of a step's work with a vocabulary of ten thousand tokens); sums in double.
   double total = 0;
   for (std::size_t r = 0; r < t; ++r) {
     float* row = logits.data() + r * V;
     const float largest = *std::max_element(row, row + V);
-    double sum = 0;
-    for (std::size_t v = 0; v < V; ++v) sum += std::exp(double(row[v] - largest));
     const std::size_t target = std::size_t(targets[rows[r]]);
-    total += std::log(sum) - double(row[target] - largest);
+    const float target_logit = row[target] - largest;
+    double sum = 0;
+    for (std::size_t v = 0; v < V; ++v) {
+      row[v] = std::exp(row[v] - largest);
+      sum += row[v];
+    }
+    total += std::log(sum) - double(target_logit);
     if (gradient) {
-      for (std::size_t v = 0; v < V; ++v) row[v] = float(std::exp(double(row[v] - largest)) / sum) * weight;
+      const float scale = float(double(weight) / sum);
+      for (std::size_t v = 0; v < V; ++v) row[v] *= scale;
       row[target] -= weight;
     }
   }

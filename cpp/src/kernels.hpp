@@ -30,14 +30,35 @@ namespace attn::kernels {
 template <class Arch>
 using Batch = xsimd::batch<float, Arch>;
 
-// Rows of A packed and kept hot in cache while every column panel of B streams past them.
+// Rows of A kept hot in cache while every column panel of B streams past them.
 constexpr std::size_t kRowBlock = 64;
-// The register tile is kTileRows rows × kTileBatches batches of columns: 6 × 2 = 12 accumulators, plus two
-// loads of B and one broadcast of A, fits the 16 vector registers of SSE, AVX2 and wasm SIMD128 (in V8).
-constexpr std::size_t kTileRows = 6;
-constexpr std::size_t kTileBatches = 2;
 
-// B as panels of kTileBatches·W columns, each stored row after row (k rows of that many floats; the last panel
+// The register tile of the matmul: `rows` rows of A × `batches` batches of B's columns, one accumulator each.
+// Per step of k the tile holds its accumulators, `batches` loads of B, `rows` broadcasts of A and one product
+// in registers; it must fit the register file the code really gets, or accumulators spill every step:
+//  - native SSE / AVX2: 16 registers and a fused multiply-add: 6 × 2 (12 accumulators), the classic shape;
+//  - wasm SIMD128 in V8: TurboFan keeps xmm15 as scratch (15 left) and hoists all of an iteration's loads to
+//    its top, so 6 × 2 needs 12 + 2 + 6 + 1 = 21 and spilled 4 accumulators per step (seen with node
+//    --print-wasm-code); 2 × 4 needs 8 + 4 + 2 + 1 = 15. Measured on a Zen 4 core, one tile on data in L1:
+//    94 % of the SIMD128 peak against 78 % for 6 × 2; a whole 128 × 256 × 256 matmul 33.7 against 22 GFLOP/s;
+//  - the no-SIMD wasm build (emulated<64>: 2 floats a batch, each a scalar register): 2 × 2, 8 scalar
+//    accumulators; 8.6 against 4.4 GFLOP/s for 6 × 2.
+template <class Arch>
+struct Tile {
+  static constexpr std::size_t rows = 6, batches = 2;
+};
+#if XSIMD_WITH_WASM
+template <>
+struct Tile<xsimd::wasm> {
+  static constexpr std::size_t rows = 2, batches = 4;
+};
+#endif
+template <>
+struct Tile<xsimd::emulated<64>> {
+  static constexpr std::size_t rows = 2, batches = 2;
+};
+
+// B as panels of Tile::batches·W columns, each stored row after row (k rows of that many floats; the last panel
 // zero-padded), so the micro-kernel reads B as one contiguous stream with constant offsets. Made once per matrix:
 // per call for a plain matmul, once per head for K and V, once per weight matrix in PreparedMultiHead.
 // Cache-line aligned: vector loads never straddle two lines (wasm's malloc aligns to 8 bytes only, and the
@@ -57,7 +78,7 @@ struct Panels {
 };
 
 template <class Arch>
-constexpr std::size_t kPanelWidth = kTileBatches * Batch<Arch>::size;
+constexpr std::size_t kPanelWidth = Tile<Arch>::batches * Batch<Arch>::size;
 
 // A float16's or bfloat16's value, for finite inputs. float16: its exponent and mantissa shifted into a float's
 // place are the value times 2^-112 (subnormals included), so one multiply rescales them; bfloat16 is a float's
@@ -138,23 +159,24 @@ template <std::size_t P>
   }
 }
 
-// Rows [0, R) of C's panel = the packed tile of A (k, R: row t holds A[0..R)[t]) · one panel of B, plus bias (or
-// plus C itself when accumulating). Only the first `cols` columns are stored. Every load has a constant offset
-// from two pointers that step once per t: in wasm that leaves the loop almost nothing but the arithmetic.
+// Rows [0, R) of C's panel = rows [0, R) of A (row stride lda) · one panel of B, plus bias (or plus C itself when
+// accumulating). Only the first `cols` columns are stored. A is read where it is (no packed copy: with tiles
+// of 2 rows that measured the same in wasm, and it is one copy of the input less per call); the loop's loads
+// step by one float in A and one panel row in B, which leaves it almost nothing but the arithmetic.
 template <class Arch, std::size_t R>
-void tile(const float* a, const float* panel, std::size_t k, const float* bias, float* c, std::size_t ldc,
+void tile(const float* a, std::size_t lda, const float* panel, std::size_t k, const float* bias, float* c, std::size_t ldc,
           std::size_t cols, bool accumulate) {
   using B = Batch<Arch>;
-  constexpr std::size_t W = B::size, U = kTileBatches, P = U * W;
+  constexpr std::size_t W = B::size, U = Tile<Arch>::batches, P = U * W;
   B acc[R][U];
   for (std::size_t r = 0; r < R; ++r) {
     for (std::size_t u = 0; u < U; ++u) acc[r][u] = B(0.0f);
   }
-  for (std::size_t t = 0; t < k; ++t, a += R, panel += P) {
+  for (std::size_t t = 0; t < k; ++t, ++a, panel += P) {
     B row[U];
     for (std::size_t u = 0; u < U; ++u) row[u] = B::load_unaligned(panel + u * W);
     for (std::size_t r = 0; r < R; ++r) {
-      const B broadcast(a[r]);
+      const B broadcast(a[r * lda]);
       for (std::size_t u = 0; u < U; ++u) acc[r][u] = xsimd::fma(broadcast, row[u], acc[r][u]);
     }
   }
@@ -168,43 +190,33 @@ void tile(const float* a, const float* panel, std::size_t k, const float* bias, 
   store_tile<P>(values, R, c, ldc, bias, cols, accumulate);
 }
 
-// The tile for `rows` rows (1 to kTileRows): the full one for all but a matrix's last few rows.
-template <class Arch, std::size_t R = kTileRows>
-void tile_rows(std::size_t rows, const float* a, const float* panel, std::size_t k, const float* bias, float* c,
+// The tile for `rows` rows (1 to Tile<Arch>::rows): the full one for all but a matrix's last few rows.
+template <class Arch, std::size_t R = Tile<Arch>::rows>
+void tile_rows(std::size_t rows, const float* a, std::size_t lda, const float* panel, std::size_t k, const float* bias, float* c,
                std::size_t ldc, std::size_t cols, bool accumulate) {
   if constexpr (R > 1) {
-    if (rows < R) return tile_rows<Arch, R - 1>(rows, a, panel, k, bias, c, ldc, cols, accumulate);
+    if (rows < R) return tile_rows<Arch, R - 1>(rows, a, lda, panel, k, bias, c, ldc, cols, accumulate);
   }
-  tile<Arch, R>(a, panel, k, bias, c, ldc, cols, accumulate);
+  tile<Arch, R>(a, lda, panel, k, bias, c, ldc, cols, accumulate);
 }
 
 // c (n, p) = a (n, k) · B + bias (p), where `b` holds B with at least k rows and p columns (the first k and p
 // are used); lda, ldc are row strides; bias may be null. With accumulate, c += a · B instead (bias must be null).
-// Blocks of kRowBlock rows of A are packed tile by tile (each tile's k × rows values in the order the
-// micro-kernel reads them), then every panel of B goes past the whole block while it is in cache.
+// Block by block of kRowBlock rows of A, every panel of B goes past the whole block while the block is in cache.
 template <class Arch>
 void matmul(const float* a, std::size_t lda, const Panels& b, const float* bias, std::size_t n, std::size_t k,
             std::size_t p, float* c, std::size_t ldc, bool accumulate = false) {
-  constexpr std::size_t P = kPanelWidth<Arch>;
-  thread_local AlignedFloats packed;  // (kRowBlock, k) of A, tile by tile
+  constexpr std::size_t P = kPanelWidth<Arch>, R = Tile<Arch>::rows;
   thread_local AlignedFloats widened;  // (k, P): one 16-bit panel of B as float32
-  packed.resize(std::min(n, kRowBlock) * k);
   if (b.storage != Storage::kF32) widened.resize(b.k * P);
   for (std::size_t i0 = 0; i0 < n; i0 += kRowBlock) {
     const std::size_t rows = std::min(kRowBlock, n - i0);
-    for (std::size_t r0 = 0; r0 < rows; r0 += kTileRows) {
-      const std::size_t tile_rows = std::min(kTileRows, rows - r0);
-      float* dst = packed.data() + r0 * k;
-      for (std::size_t t = 0; t < k; ++t) {
-        for (std::size_t r = 0; r < tile_rows; ++r) dst[t * tile_rows + r] = a[(i0 + r0 + r) * lda + t];
-      }
-    }
     for (std::size_t col = 0; col < p; col += P) {
       const float* panel = widened.data();
       if (b.storage == Storage::kF32) panel = b.data.data() + col / P * b.k * P;
       else widen(b.half.data() + col / P * b.k * P, b.k * P, b.storage, widened.data());  // once per block of rows
-      for (std::size_t r0 = 0; r0 < rows; r0 += kTileRows) {
-        tile_rows<Arch>(std::min(kTileRows, rows - r0), packed.data() + r0 * k, panel, k, bias ? bias + col : nullptr,
+      for (std::size_t r0 = 0; r0 < rows; r0 += R) {
+        tile_rows<Arch>(std::min(R, rows - r0), a + (i0 + r0) * lda, lda, panel, k, bias ? bias + col : nullptr,
                         c + (i0 + r0) * ldc + col, ldc, std::min(P, p - col), accumulate);
       }
     }
@@ -335,10 +347,12 @@ struct Scratch {
 };
 
 // Query rows per block: enough rows that each pass over Kᵀ and V serves many of them, few enough that a block of
-// scores (rows × m floats, at most about 256 KiB) stays in cache between the three steps.
-inline std::size_t rows_per_block(std::size_t m) {
-  constexpr std::size_t kScoreBlockFloats = std::size_t(1) << 16;
-  return std::clamp(kScoreBlockFloats / m / kTileRows * kTileRows, kTileRows, kRowBlock);
+// scores (rows × m floats, at most about 256 KiB) stays in cache between the three steps. A whole number of
+// register tiles, and at least 6 rows however long the keys.
+template <class Arch>
+std::size_t rows_per_block(std::size_t m) {
+  constexpr std::size_t kScoreBlockFloats = std::size_t(1) << 16, R = Tile<Arch>::rows, kFewest = (6 + R - 1) / R * R;
+  return std::clamp(kScoreBlockFloats / m / R * R, kFewest, kRowBlock);
 }
 
 // One head of attention. q (n, dk), k (m, dk), v (m, dv) with row strides ldq, ldk, ldv; writes output (n, dv)
@@ -350,7 +364,7 @@ void attend(const float* q, std::size_t ldq, const float* k, std::size_t ldk, co
             std::size_t n, std::size_t m, std::size_t dk, std::size_t dv, const AttentionOptions& options,
             float* weights, float* output, std::size_t ldo, Scratch& scratch) {
   const float scale = options.scale ? *options.scale : 1.0f / std::sqrt(float(dk));
-  const std::size_t block = rows_per_block(m);
+  const std::size_t block = rows_per_block<Arch>(m);
   scratch.hidden.resize(m);
   if (!weights) scratch.scores.resize(std::min(block, n) * m);
   pack_panels<Arch>(k, 1, ldk, dk, m, scratch.keys);  // Kᵀ, read straight from K

@@ -263,7 +263,7 @@ TEMPLATE_TEST_CASE("attention over long key rows matches the reference block by 
   struct Case { std::size_t n, m, dk, dv, heads; };
   const Case cases[] = {{100, 1500, 5, 7, 1}, {61, 2300, 16, 3, 3}, {130, 700, 17, 17, 2}, {7, 4100, 3, 4, 1},
                         {97, 1200, 8, 9, 2}};
-  CHECK(attn::kernels::rows_per_block(1500) < 100);  // several blocks per head in the first case
+  CHECK(attn::kernels::rows_per_block<TestType>(1500) < 100);  // several blocks per head in the first case
   std::size_t index = 0;
   for (const Case& c : cases) {
     for (int variant = 0; variant < 5; ++variant) check_attention_case<TestType>(index++, c.n, c.m, c.dk, c.dv, c.heads);

@@ -70,11 +70,21 @@ using AlignedHalves = std::vector<std::uint16_t, xsimd::aligned_allocator<std::u
 // widened to float32 one panel at a time as the matmul reads them.
 enum class Storage : std::uint8_t { kF32, kF16, kBF16 };
 
+// Per-call buffers are kept between calls (thread_local), so that repeated calls neither allocate nor zero
+// their memory; after a call, one that holds more than kKeptFloats is freed, so that a single large call does not
+// pin its memory.
+constexpr std::size_t kKeptFloats = std::size_t(1) << 20;  // 4 MiB of float32
+template <class Buffer>
+void trim(Buffer& buffer) {
+  if (buffer.capacity() > kKeptFloats) Buffer().swap(buffer);
+}
+
 struct Panels {
   AlignedFloats data;   // float32 panels
   AlignedHalves half;   // or 16-bit panels in the same order
   Storage storage = Storage::kF32;
   std::size_t k = 0;    // B's rows: the length of each panel
+  void trim() { kernels::trim(data), kernels::trim(half); }
 };
 
 template <class Arch>
@@ -260,11 +270,13 @@ inline void softmax_overflowed_row(float* row, const float* hidden, std::size_t 
 // with causal keys j > first_row + i, and with a window keys j <= first_row + i - window get weight exactly 0
 // (row i of s is query first_row + i). With a soft cap, the scaled scores go through cap · tanh(· / cap) ·
 // post_scale first. Entries a row cannot see for causality or the window are only written (zeros), never read.
-// A row with no visible key becomes all zeros. hidden (m) is scratch.
+// A row with no visible key becomes all zeros. hidden (m) is scratch. With `inverse_sums` (n), the rows are left
+// unnormalised (exp(x - max), the last pass skipped) and inverse_sums[i] is what normalises row i: a caller
+// that only needs P · V scales n·dv outputs instead of n·m weights.
 template <class Arch>
 void masked_softmax(float* s, std::size_t lds, std::size_t n, std::size_t m, float scale,
                     const std::uint8_t* keyMask, bool causal, std::size_t first_row, float* hidden,
-                    std::size_t window = 0, float softcap = 0, float post_scale = 1) {
+                    std::size_t window = 0, float softcap = 0, float post_scale = 1, float* inverse_sums = nullptr) {
   using B = Batch<Arch>;
   constexpr std::size_t W = B::size;
   constexpr float kInf = std::numeric_limits<float>::infinity();
@@ -304,10 +316,12 @@ void masked_softmax(float* s, std::size_t lds, std::size_t n, std::size_t m, flo
     }
     if (nan || largest == kInf) {
       softmax_overflowed_row(row, hide, visible);
+      if (inverse_sums) inverse_sums[i] = 1.0f;
       continue;
     }
     if (largest == -kInf) {  // every key hidden: zeros, not 0/0
       std::fill(row, row + visible, 0.0f);
+      if (inverse_sums) inverse_sums[i] = 0.0f;
       continue;
     }
 
@@ -332,10 +346,28 @@ void masked_softmax(float* s, std::size_t lds, std::size_t n, std::size_t m, flo
 
     // Pass 3: normalise. sum >= 1 because the largest entry contributes exp(0).
     const float inverse = 1.0f / sum;
+    if (inverse_sums) {
+      inverse_sums[i] = inverse;
+      continue;
+    }
     const B vinverse(inverse);
     j = 0;
     for (; j + W <= visible; j += W) (B::load_unaligned(row + j) * vinverse).store_unaligned(row + j);
     for (; j < visible; ++j) row[j] *= inverse;
+  }
+}
+
+// x (n, width) with row stride ld: row i times factors[i].
+template <class Arch>
+void scale_rows(float* x, std::size_t ld, std::size_t n, std::size_t width, const float* factors) {
+  using B = Batch<Arch>;
+  constexpr std::size_t W = B::size;
+  for (std::size_t i = 0; i < n; ++i) {
+    float* row = x + i * ld;
+    const B factor(factors[i]);
+    std::size_t j = 0;
+    for (; j + W <= width; j += W) (B::load_unaligned(row + j) * factor).store_unaligned(row + j);
+    for (; j < width; ++j) row[j] *= factors[i];
   }
 }
 
@@ -344,6 +376,8 @@ struct Scratch {
   Panels keys, values;        // Kᵀ (dk, m) and V (m, dv) of one head, packed
   AlignedFloats hidden;       // (m): the key mask as 0 / -inf
   AlignedFloats scores;       // (rows, m): one block of score rows, when the weights are not kept
+  AlignedFloats inverse_sums; // (rows): what normalises each of those rows
+  void trim() { keys.trim(), values.trim(), kernels::trim(hidden), kernels::trim(scores), kernels::trim(inverse_sums); }
 };
 
 // Query rows per block: enough rows that each pass over Kᵀ and V serves many of them, few enough that a block of
@@ -367,16 +401,25 @@ void attend(const float* q, std::size_t ldq, const float* k, std::size_t ldk, co
   const std::size_t block = rows_per_block<Arch>(m);
   scratch.hidden.resize(m);
   if (!weights) scratch.scores.resize(std::min(block, n) * m);
+  scratch.inverse_sums.resize(std::min(block, n));
   pack_panels<Arch>(k, 1, ldk, dk, m, scratch.keys);  // Kᵀ, read straight from K
   pack_panels<Arch>(v, ldv, 1, m, dv, scratch.values);
   for (std::size_t i0 = 0; i0 < n; i0 += block) {
     const std::size_t rows = std::min(block, n - i0);
     const std::size_t keys = options.causal ? std::min(m, i0 + rows) : m;
     float* s = weights ? weights + i0 * m : scratch.scores.data();
+    // The rows stay unnormalised through P · V, and the block's outputs are scaled instead (n·dv products, not
+    // n·m); the weights, when kept, are normalised after. With and without weights the outputs are the same, bit
+    // for bit (the same products in the same order); against normalising first they differ by rounding only.
+    float* inverse_sums = scratch.inverse_sums.data();
     matmul<Arch>(q + i0 * ldq, ldq, scratch.keys, nullptr, rows, dk, keys, s, m);
     masked_softmax<Arch>(s, m, rows, m, scale, options.keyMask.empty() ? nullptr : options.keyMask.data,
-                         options.causal, i0, scratch.hidden.data(), options.window, options.softcap, options.post_scale);
-    matmul<Arch>(s, m, scratch.values, nullptr, rows, keys, dv, output + i0 * ldo, ldo);
+                         options.causal, i0, scratch.hidden.data(), options.window, options.softcap, options.post_scale,
+                         inverse_sums);
+    float* out = output + i0 * ldo;
+    matmul<Arch>(s, m, scratch.values, nullptr, rows, keys, dv, out, ldo);
+    scale_rows<Arch>(out, ldo, rows, dv, inverse_sums);
+    if (weights) scale_rows<Arch>(s, m, rows, keys, inverse_sums);
   }
 }
 
@@ -422,12 +465,13 @@ template <class Arch>
 AttentionResult scaled_dot_product_attention(const AttentionInput& in) {
   const std::size_t h = in.heads, n = in.n, m = in.m, dk = in.dk, dv = in.dv;
   AttentionResult result{std::vector<float>(n * h * dv), std::vector<float>(in.options.weights ? h * n * m : 0)};
-  Scratch scratch;
+  thread_local Scratch scratch;
   for (std::size_t head = 0; head < h; ++head) {
     attend<Arch>(in.q.data + head * dk, h * dk, in.k.data + head * dk, h * dk, in.v.data + head * dv, h * dv, n, m,
                  dk, dv, in.options, in.options.weights ? result.weights.data() + head * n * m : nullptr,
                  result.output.data() + head * dv, h * dv, scratch);
   }
+  scratch.trim();
   return result;
 }
 
@@ -437,14 +481,12 @@ struct ProjectionPanels {
 };
 
 template <class Arch>
-ProjectionPanels pack_projections(const MultiHeadInput& in) {
-  ProjectionPanels packed;
+void pack_projections(const MultiHeadInput& in, ProjectionPanels& packed) {
   const std::size_t d = in.dModel;
   pack_panels<Arch>(in.wq.data, d, 1, d, d, packed.wq);
   pack_panels<Arch>(in.wk.data, d, 1, d, d, packed.wk);
   pack_panels<Arch>(in.wv.data, d, 1, d, d, packed.wv);
   pack_panels<Arch>(in.wo.data, d, 1, d, d, packed.wo);
-  return packed;
 }
 
 // `packed`: in's projections already packed, or null to pack them here.
@@ -452,23 +494,30 @@ template <class Arch>
 MultiHeadResult multi_head_attention(const MultiHeadInput& in, const ProjectionPanels* packed = nullptr) {
   const std::size_t n = in.n, m = in.m, d = in.dModel, dk = d / in.heads;
   auto bias = [](View<float> b) { return b.empty() ? nullptr : b.data; };
-  ProjectionPanels own;
-  if (!packed) own = pack_projections<Arch>(in), packed = &own;
+  thread_local ProjectionPanels own;  // an unprepared call's projections, packed into the last call's memory
+  if (!packed) pack_projections<Arch>(in, own), packed = &own;
 
-  // Project: q (n, d), k (m, d), v (m, d); heads (n, d) is the concatenation of the heads' outputs.
-  AlignedFloats q(n * d), k(m * d), v(m * d), heads(n * d);
+  // Project: q (n, d), k (m, d), v (m, d); heads (n, d) is the concatenation of the heads' outputs. Kept between
+  // calls (every element is written before it is read), so a repeated call neither allocates nor zeroes them.
+  thread_local AlignedFloats q, k, v, heads;
+  thread_local Scratch scratch;
+  for (auto [buffer, size] : {std::pair{&q, n * d}, {&k, m * d}, {&v, m * d}, {&heads, n * d}}) {
+    if (buffer->size() < size) buffer->resize(size);
+  }
   matmul<Arch>(in.x.data, d, packed->wq, bias(in.bq), n, d, d, q.data(), d);
   matmul<Arch>(in.context.data, d, packed->wk, bias(in.bk), m, d, d, k.data(), d);
   matmul<Arch>(in.context.data, d, packed->wv, bias(in.bv), m, d, d, v.data(), d);
 
   MultiHeadResult result{std::vector<float>(n * d), std::vector<float>(in.options.weights ? in.heads * n * m : 0)};
-  Scratch scratch;
   for (std::size_t h = 0; h < in.heads; ++h) {
     const std::size_t col = h * dk;  // head h owns columns [h*dk, (h+1)*dk)
     attend<Arch>(q.data() + col, d, k.data() + col, d, v.data() + col, d, n, m, dk, dk, in.options,
                  in.options.weights ? result.weights.data() + h * n * m : nullptr, heads.data() + col, d, scratch);
   }
   matmul<Arch>(heads.data(), d, packed->wo, bias(in.bo), n, d, d, result.output.data(), d);
+  for (AlignedFloats* buffer : {&q, &k, &v, &heads}) trim(*buffer);
+  for (Panels* panels : {&own.wq, &own.wk, &own.wv, &own.wo}) panels->trim();
+  scratch.trim();
   return result;
 }
 

@@ -83,8 +83,10 @@ function plainAttention(n, d, heads) {
   };
 }
 
-// The multi-head forward y = Attention(x·Wq, x·Wk, x·Wv)·Wo. Inputs: x (n, d); weights are initializers.
-export function forwardGraph(n, d, heads, { wq, wk, wv, wo }, fused) {
+// The multi-head forward y = Attention(x·Wq, x·Wk, x·Wv)·Wo. Inputs: x (n, d); weights are initializers. With
+// `probabilities` (plain ops only: the fused ops do not return them), the attention weights are a second output,
+// 'weights' (heads, n, n), as a library user who draws them asks for.
+export function forwardGraph(n, d, heads, { wq, wk, wv, wo }, fused, probabilities = false) {
   const weights = [tensor('wq', [d, d], wq), tensor('wk', [d, d], wk), tensor('wv', [d, d], wv), tensor('wo', [d, d], wo)];
   if (fused) {
     // com.microsoft Attention: x (1, n, d) with packed weights (d, 3d) and bias (3d), then W_O.
@@ -104,7 +106,8 @@ export function forwardGraph(n, d, heads, { wq, wk, wv, wo }, fused) {
   return model([
     node('MatMul', ['x', 'wq'], ['q']), node('MatMul', ['x', 'wk'], ['k']), node('MatMul', ['x', 'wv'], ['v']),
     ...attention.nodes, node('MatMul', ['heads', 'wo'], ['y']),
-  ], [...weights, ...attention.initializers], [['x', [n, d]]], [['y', [n, d]]]);
+  ], [...weights, ...attention.initializers], [['x', [n, d]]],
+  [['y', [n, d]], ...(probabilities ? [['weights', [heads, n, n]]] : [])]);
 }
 
 // Attention alone: inputs q, k, v (n, d), heads of d / heads columns each; output (n, d).

@@ -25,7 +25,9 @@ PreparedMultiHead::PreparedMultiHead(const MultiHeadInput& projections)
   validated(check);
   auto own = [](View<float> v) { return std::vector<float>(v.data, v.data + v.size); };
   bq_ = own(projections.bq), bk_ = own(projections.bk), bv_ = own(projections.bv), bo_ = own(projections.bo);
-  packed_ = std::make_shared<const Packed>(Packed{kernels::pack_projections<BuildArch>(projections)});
+  auto packed = std::make_shared<Packed>();
+  kernels::pack_projections<BuildArch>(projections, *packed);
+  packed_ = std::move(packed);
 }
 
 MultiHeadResult PreparedMultiHead::run(View<float> x, View<float> context, std::size_t n, std::size_t m,

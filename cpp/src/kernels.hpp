@@ -30,14 +30,35 @@ namespace attn::kernels {
 template <class Arch>
 using Batch = xsimd::batch<float, Arch>;
 
-// Rows of A packed and kept hot in cache while every column panel of B streams past them.
+// Rows of A kept hot in cache while every column panel of B streams past them.
 constexpr std::size_t kRowBlock = 64;
-// The register tile is kTileRows rows × kTileBatches batches of columns: 6 × 2 = 12 accumulators, plus two
-// loads of B and one broadcast of A, fits the 16 vector registers of SSE, AVX2 and wasm SIMD128 (in V8).
-constexpr std::size_t kTileRows = 6;
-constexpr std::size_t kTileBatches = 2;
 
-// B as panels of kTileBatches·W columns, each stored row after row (k rows of that many floats; the last panel
+// The register tile of the matmul: `rows` rows of A × `batches` batches of B's columns, one accumulator each.
+// Per step of k the tile holds its accumulators, `batches` loads of B, `rows` broadcasts of A and one product
+// in registers; it must fit the register file the code really gets, or accumulators spill every step:
+//  - native SSE / AVX2: 16 registers and a fused multiply-add: 6 × 2 (12 accumulators), the classic shape;
+//  - wasm SIMD128 in V8: TurboFan keeps xmm15 as scratch (15 left) and hoists all of an iteration's loads to
+//    its top, so 6 × 2 needs 12 + 2 + 6 + 1 = 21 and spilled 4 accumulators per step (seen with node
+//    --print-wasm-code); 2 × 4 needs 8 + 4 + 2 + 1 = 15. Measured on a Zen 4 core, one tile on data in L1:
+//    94 % of the SIMD128 peak against 78 % for 6 × 2; a whole 128 × 256 × 256 matmul 33.7 against 22 GFLOP/s;
+//  - the no-SIMD wasm build (emulated<64>: 2 floats a batch, each a scalar register): 2 × 2, 8 scalar
+//    accumulators; 8.6 against 4.4 GFLOP/s for 6 × 2.
+template <class Arch>
+struct Tile {
+  static constexpr std::size_t rows = 6, batches = 2;
+};
+#if XSIMD_WITH_WASM
+template <>
+struct Tile<xsimd::wasm> {
+  static constexpr std::size_t rows = 2, batches = 4;
+};
+#endif
+template <>
+struct Tile<xsimd::emulated<64>> {
+  static constexpr std::size_t rows = 2, batches = 2;
+};
+
+// B as panels of Tile::batches·W columns, each stored row after row (k rows of that many floats; the last panel
 // zero-padded), so the micro-kernel reads B as one contiguous stream with constant offsets. Made once per matrix:
 // per call for a plain matmul, once per head for K and V, once per weight matrix in PreparedMultiHead.
 // Cache-line aligned: vector loads never straddle two lines (wasm's malloc aligns to 8 bytes only, and the
@@ -49,15 +70,25 @@ using AlignedHalves = std::vector<std::uint16_t, xsimd::aligned_allocator<std::u
 // widened to float32 one panel at a time as the matmul reads them.
 enum class Storage : std::uint8_t { kF32, kF16, kBF16 };
 
+// Per-call buffers are kept between calls (thread_local), so that repeated calls neither allocate nor zero
+// their memory; after a call, one that holds more than kKeptFloats is freed, so that a single large call does not
+// pin its memory.
+constexpr std::size_t kKeptFloats = std::size_t(1) << 20;  // 4 MiB of float32
+template <class Buffer>
+void trim(Buffer& buffer) {
+  if (buffer.capacity() > kKeptFloats) Buffer().swap(buffer);
+}
+
 struct Panels {
   AlignedFloats data;   // float32 panels
   AlignedHalves half;   // or 16-bit panels in the same order
   Storage storage = Storage::kF32;
   std::size_t k = 0;    // B's rows: the length of each panel
+  void trim() { kernels::trim(data), kernels::trim(half); }
 };
 
 template <class Arch>
-constexpr std::size_t kPanelWidth = kTileBatches * Batch<Arch>::size;
+constexpr std::size_t kPanelWidth = Tile<Arch>::batches * Batch<Arch>::size;
 
 // A float16's or bfloat16's value, for finite inputs. float16: its exponent and mantissa shifted into a float's
 // place are the value times 2^-112 (subnormals included), so one multiply rescales them; bfloat16 is a float's
@@ -138,23 +169,24 @@ template <std::size_t P>
   }
 }
 
-// Rows [0, R) of C's panel = the packed tile of A (k, R: row t holds A[0..R)[t]) · one panel of B, plus bias (or
-// plus C itself when accumulating). Only the first `cols` columns are stored. Every load has a constant offset
-// from two pointers that step once per t: in wasm that leaves the loop almost nothing but the arithmetic.
+// Rows [0, R) of C's panel = rows [0, R) of A (row stride lda) · one panel of B, plus bias (or plus C itself when
+// accumulating). Only the first `cols` columns are stored. A is read where it is (no packed copy: with tiles
+// of 2 rows that measured the same in wasm, and it is one copy of the input less per call); the loop's loads
+// step by one float in A and one panel row in B, which leaves it almost nothing but the arithmetic.
 template <class Arch, std::size_t R>
-void tile(const float* a, const float* panel, std::size_t k, const float* bias, float* c, std::size_t ldc,
+void tile(const float* a, std::size_t lda, const float* panel, std::size_t k, const float* bias, float* c, std::size_t ldc,
           std::size_t cols, bool accumulate) {
   using B = Batch<Arch>;
-  constexpr std::size_t W = B::size, U = kTileBatches, P = U * W;
+  constexpr std::size_t W = B::size, U = Tile<Arch>::batches, P = U * W;
   B acc[R][U];
   for (std::size_t r = 0; r < R; ++r) {
     for (std::size_t u = 0; u < U; ++u) acc[r][u] = B(0.0f);
   }
-  for (std::size_t t = 0; t < k; ++t, a += R, panel += P) {
+  for (std::size_t t = 0; t < k; ++t, ++a, panel += P) {
     B row[U];
     for (std::size_t u = 0; u < U; ++u) row[u] = B::load_unaligned(panel + u * W);
     for (std::size_t r = 0; r < R; ++r) {
-      const B broadcast(a[r]);
+      const B broadcast(a[r * lda]);
       for (std::size_t u = 0; u < U; ++u) acc[r][u] = xsimd::fma(broadcast, row[u], acc[r][u]);
     }
   }
@@ -168,43 +200,33 @@ void tile(const float* a, const float* panel, std::size_t k, const float* bias, 
   store_tile<P>(values, R, c, ldc, bias, cols, accumulate);
 }
 
-// The tile for `rows` rows (1 to kTileRows): the full one for all but a matrix's last few rows.
-template <class Arch, std::size_t R = kTileRows>
-void tile_rows(std::size_t rows, const float* a, const float* panel, std::size_t k, const float* bias, float* c,
+// The tile for `rows` rows (1 to Tile<Arch>::rows): the full one for all but a matrix's last few rows.
+template <class Arch, std::size_t R = Tile<Arch>::rows>
+void tile_rows(std::size_t rows, const float* a, std::size_t lda, const float* panel, std::size_t k, const float* bias, float* c,
                std::size_t ldc, std::size_t cols, bool accumulate) {
   if constexpr (R > 1) {
-    if (rows < R) return tile_rows<Arch, R - 1>(rows, a, panel, k, bias, c, ldc, cols, accumulate);
+    if (rows < R) return tile_rows<Arch, R - 1>(rows, a, lda, panel, k, bias, c, ldc, cols, accumulate);
   }
-  tile<Arch, R>(a, panel, k, bias, c, ldc, cols, accumulate);
+  tile<Arch, R>(a, lda, panel, k, bias, c, ldc, cols, accumulate);
 }
 
 // c (n, p) = a (n, k) · B + bias (p), where `b` holds B with at least k rows and p columns (the first k and p
 // are used); lda, ldc are row strides; bias may be null. With accumulate, c += a · B instead (bias must be null).
-// Blocks of kRowBlock rows of A are packed tile by tile (each tile's k × rows values in the order the
-// micro-kernel reads them), then every panel of B goes past the whole block while it is in cache.
+// Block by block of kRowBlock rows of A, every panel of B goes past the whole block while the block is in cache.
 template <class Arch>
 void matmul(const float* a, std::size_t lda, const Panels& b, const float* bias, std::size_t n, std::size_t k,
             std::size_t p, float* c, std::size_t ldc, bool accumulate = false) {
-  constexpr std::size_t P = kPanelWidth<Arch>;
-  thread_local AlignedFloats packed;  // (kRowBlock, k) of A, tile by tile
+  constexpr std::size_t P = kPanelWidth<Arch>, R = Tile<Arch>::rows;
   thread_local AlignedFloats widened;  // (k, P): one 16-bit panel of B as float32
-  packed.resize(std::min(n, kRowBlock) * k);
   if (b.storage != Storage::kF32) widened.resize(b.k * P);
   for (std::size_t i0 = 0; i0 < n; i0 += kRowBlock) {
     const std::size_t rows = std::min(kRowBlock, n - i0);
-    for (std::size_t r0 = 0; r0 < rows; r0 += kTileRows) {
-      const std::size_t tile_rows = std::min(kTileRows, rows - r0);
-      float* dst = packed.data() + r0 * k;
-      for (std::size_t t = 0; t < k; ++t) {
-        for (std::size_t r = 0; r < tile_rows; ++r) dst[t * tile_rows + r] = a[(i0 + r0 + r) * lda + t];
-      }
-    }
     for (std::size_t col = 0; col < p; col += P) {
       const float* panel = widened.data();
       if (b.storage == Storage::kF32) panel = b.data.data() + col / P * b.k * P;
       else widen(b.half.data() + col / P * b.k * P, b.k * P, b.storage, widened.data());  // once per block of rows
-      for (std::size_t r0 = 0; r0 < rows; r0 += kTileRows) {
-        tile_rows<Arch>(std::min(kTileRows, rows - r0), packed.data() + r0 * k, panel, k, bias ? bias + col : nullptr,
+      for (std::size_t r0 = 0; r0 < rows; r0 += R) {
+        tile_rows<Arch>(std::min(R, rows - r0), a + (i0 + r0) * lda, lda, panel, k, bias ? bias + col : nullptr,
                         c + (i0 + r0) * ldc + col, ldc, std::min(P, p - col), accumulate);
       }
     }
@@ -248,11 +270,13 @@ inline void softmax_overflowed_row(float* row, const float* hidden, std::size_t 
 // with causal keys j > first_row + i, and with a window keys j <= first_row + i - window get weight exactly 0
 // (row i of s is query first_row + i). With a soft cap, the scaled scores go through cap · tanh(· / cap) ·
 // post_scale first. Entries a row cannot see for causality or the window are only written (zeros), never read.
-// A row with no visible key becomes all zeros. hidden (m) is scratch.
+// A row with no visible key becomes all zeros. hidden (m) is scratch. With `inverse_sums` (n), the rows are left
+// unnormalised (exp(x - max), the last pass skipped) and inverse_sums[i] is what normalises row i: a caller
+// that only needs P · V scales n·dv outputs instead of n·m weights.
 template <class Arch>
 void masked_softmax(float* s, std::size_t lds, std::size_t n, std::size_t m, float scale,
                     const std::uint8_t* keyMask, bool causal, std::size_t first_row, float* hidden,
-                    std::size_t window = 0, float softcap = 0, float post_scale = 1) {
+                    std::size_t window = 0, float softcap = 0, float post_scale = 1, float* inverse_sums = nullptr) {
   using B = Batch<Arch>;
   constexpr std::size_t W = B::size;
   constexpr float kInf = std::numeric_limits<float>::infinity();
@@ -292,10 +316,12 @@ void masked_softmax(float* s, std::size_t lds, std::size_t n, std::size_t m, flo
     }
     if (nan || largest == kInf) {
       softmax_overflowed_row(row, hide, visible);
+      if (inverse_sums) inverse_sums[i] = 1.0f;
       continue;
     }
     if (largest == -kInf) {  // every key hidden: zeros, not 0/0
       std::fill(row, row + visible, 0.0f);
+      if (inverse_sums) inverse_sums[i] = 0.0f;
       continue;
     }
 
@@ -320,10 +346,28 @@ void masked_softmax(float* s, std::size_t lds, std::size_t n, std::size_t m, flo
 
     // Pass 3: normalise. sum >= 1 because the largest entry contributes exp(0).
     const float inverse = 1.0f / sum;
+    if (inverse_sums) {
+      inverse_sums[i] = inverse;
+      continue;
+    }
     const B vinverse(inverse);
     j = 0;
     for (; j + W <= visible; j += W) (B::load_unaligned(row + j) * vinverse).store_unaligned(row + j);
     for (; j < visible; ++j) row[j] *= inverse;
+  }
+}
+
+// x (n, width) with row stride ld: row i times factors[i].
+template <class Arch>
+void scale_rows(float* x, std::size_t ld, std::size_t n, std::size_t width, const float* factors) {
+  using B = Batch<Arch>;
+  constexpr std::size_t W = B::size;
+  for (std::size_t i = 0; i < n; ++i) {
+    float* row = x + i * ld;
+    const B factor(factors[i]);
+    std::size_t j = 0;
+    for (; j + W <= width; j += W) (B::load_unaligned(row + j) * factor).store_unaligned(row + j);
+    for (; j < width; ++j) row[j] *= factors[i];
   }
 }
 
@@ -332,13 +376,17 @@ struct Scratch {
   Panels keys, values;        // Kᵀ (dk, m) and V (m, dv) of one head, packed
   AlignedFloats hidden;       // (m): the key mask as 0 / -inf
   AlignedFloats scores;       // (rows, m): one block of score rows, when the weights are not kept
+  AlignedFloats inverse_sums; // (rows): what normalises each of those rows
+  void trim() { keys.trim(), values.trim(), kernels::trim(hidden), kernels::trim(scores), kernels::trim(inverse_sums); }
 };
 
 // Query rows per block: enough rows that each pass over Kᵀ and V serves many of them, few enough that a block of
-// scores (rows × m floats, at most about 256 KiB) stays in cache between the three steps.
-inline std::size_t rows_per_block(std::size_t m) {
-  constexpr std::size_t kScoreBlockFloats = std::size_t(1) << 16;
-  return std::clamp(kScoreBlockFloats / m / kTileRows * kTileRows, kTileRows, kRowBlock);
+// scores (rows × m floats, at most about 256 KiB) stays in cache between the three steps. A whole number of
+// register tiles, and at least 6 rows however long the keys.
+template <class Arch>
+std::size_t rows_per_block(std::size_t m) {
+  constexpr std::size_t kScoreBlockFloats = std::size_t(1) << 16, R = Tile<Arch>::rows, kFewest = (6 + R - 1) / R * R;
+  return std::clamp(kScoreBlockFloats / m / R * R, kFewest, kRowBlock);
 }
 
 // One head of attention. q (n, dk), k (m, dk), v (m, dv) with row strides ldq, ldk, ldv; writes output (n, dv)
@@ -351,19 +399,28 @@ void attend(const float* q, std::size_t ldq, const float* k, std::size_t ldk, co
             std::size_t n, std::size_t m, std::size_t dk, std::size_t dv, const AttentionOptions& options,
             float* weights, float* output, std::size_t ldo, Scratch& scratch, std::size_t first_query = 0) {
   const float scale = options.scale ? *options.scale : 1.0f / std::sqrt(float(dk));
-  const std::size_t block = rows_per_block(m);
+  const std::size_t block = rows_per_block<Arch>(m);
   scratch.hidden.resize(m);
   if (!weights) scratch.scores.resize(std::min(block, n) * m);
+  scratch.inverse_sums.resize(std::min(block, n));
   pack_panels<Arch>(k, 1, ldk, dk, m, scratch.keys);  // Kᵀ, read straight from K
   pack_panels<Arch>(v, ldv, 1, m, dv, scratch.values);
   for (std::size_t i0 = 0; i0 < n; i0 += block) {
     const std::size_t rows = std::min(block, n - i0);
     const std::size_t keys = options.causal ? std::min(m, first_query + i0 + rows) : m;
     float* s = weights ? weights + i0 * m : scratch.scores.data();
+    // The rows stay unnormalised through P · V, and the block's outputs are scaled instead (n·dv products, not
+    // n·m); the weights, when kept, are normalised after. With and without weights the outputs are the same, bit
+    // for bit (the same products in the same order); against normalising first they differ by rounding only.
+    float* inverse_sums = scratch.inverse_sums.data();
     matmul<Arch>(q + i0 * ldq, ldq, scratch.keys, nullptr, rows, dk, keys, s, m);
     masked_softmax<Arch>(s, m, rows, m, scale, options.keyMask.empty() ? nullptr : options.keyMask.data,
-                         options.causal, first_query + i0, scratch.hidden.data(), options.window, options.softcap, options.post_scale);
-    matmul<Arch>(s, m, scratch.values, nullptr, rows, keys, dv, output + i0 * ldo, ldo);
+                         options.causal, first_query + i0, scratch.hidden.data(), options.window, options.softcap, options.post_scale,
+                         inverse_sums);
+    float* out = output + i0 * ldo;
+    matmul<Arch>(s, m, scratch.values, nullptr, rows, keys, dv, out, ldo);
+    scale_rows<Arch>(out, ldo, rows, dv, inverse_sums);
+    if (weights) scale_rows<Arch>(s, m, rows, keys, inverse_sums);
   }
 }
 
@@ -409,12 +466,13 @@ template <class Arch>
 AttentionResult scaled_dot_product_attention(const AttentionInput& in) {
   const std::size_t h = in.heads, n = in.n, m = in.m, dk = in.dk, dv = in.dv;
   AttentionResult result{std::vector<float>(n * h * dv), std::vector<float>(in.options.weights ? h * n * m : 0)};
-  Scratch scratch;
+  thread_local Scratch scratch;
   for (std::size_t head = 0; head < h; ++head) {
     attend<Arch>(in.q.data + head * dk, h * dk, in.k.data + head * dk, h * dk, in.v.data + head * dv, h * dv, n, m,
                  dk, dv, in.options, in.options.weights ? result.weights.data() + head * n * m : nullptr,
                  result.output.data() + head * dv, h * dv, scratch);
   }
+  scratch.trim();
   return result;
 }
 
@@ -424,14 +482,12 @@ struct ProjectionPanels {
 };
 
 template <class Arch>
-ProjectionPanels pack_projections(const MultiHeadInput& in) {
-  ProjectionPanels packed;
+void pack_projections(const MultiHeadInput& in, ProjectionPanels& packed) {
   const std::size_t d = in.dModel;
   pack_panels<Arch>(in.wq.data, d, 1, d, d, packed.wq);
   pack_panels<Arch>(in.wk.data, d, 1, d, d, packed.wk);
   pack_panels<Arch>(in.wv.data, d, 1, d, d, packed.wv);
   pack_panels<Arch>(in.wo.data, d, 1, d, d, packed.wo);
-  return packed;
 }
 
 // `packed`: in's projections already packed, or null to pack them here.
@@ -439,23 +495,30 @@ template <class Arch>
 MultiHeadResult multi_head_attention(const MultiHeadInput& in, const ProjectionPanels* packed = nullptr) {
   const std::size_t n = in.n, m = in.m, d = in.dModel, dk = d / in.heads;
   auto bias = [](View<float> b) { return b.empty() ? nullptr : b.data; };
-  ProjectionPanels own;
-  if (!packed) own = pack_projections<Arch>(in), packed = &own;
+  thread_local ProjectionPanels own;  // an unprepared call's projections, packed into the last call's memory
+  if (!packed) pack_projections<Arch>(in, own), packed = &own;
 
-  // Project: q (n, d), k (m, d), v (m, d); heads (n, d) is the concatenation of the heads' outputs.
-  AlignedFloats q(n * d), k(m * d), v(m * d), heads(n * d);
+  // Project: q (n, d), k (m, d), v (m, d); heads (n, d) is the concatenation of the heads' outputs. Kept between
+  // calls (every element is written before it is read), so a repeated call neither allocates nor zeroes them.
+  thread_local AlignedFloats q, k, v, heads;
+  thread_local Scratch scratch;
+  for (auto [buffer, size] : {std::pair{&q, n * d}, {&k, m * d}, {&v, m * d}, {&heads, n * d}}) {
+    if (buffer->size() < size) buffer->resize(size);
+  }
   matmul<Arch>(in.x.data, d, packed->wq, bias(in.bq), n, d, d, q.data(), d);
   matmul<Arch>(in.context.data, d, packed->wk, bias(in.bk), m, d, d, k.data(), d);
   matmul<Arch>(in.context.data, d, packed->wv, bias(in.bv), m, d, d, v.data(), d);
 
   MultiHeadResult result{std::vector<float>(n * d), std::vector<float>(in.options.weights ? in.heads * n * m : 0)};
-  Scratch scratch;
   for (std::size_t h = 0; h < in.heads; ++h) {
     const std::size_t col = h * dk;  // head h owns columns [h*dk, (h+1)*dk)
     attend<Arch>(q.data() + col, d, k.data() + col, d, v.data() + col, d, n, m, dk, dk, in.options,
                  in.options.weights ? result.weights.data() + h * n * m : nullptr, heads.data() + col, d, scratch);
   }
   matmul<Arch>(heads.data(), d, packed->wo, bias(in.bo), n, d, d, result.output.data(), d);
+  for (AlignedFloats* buffer : {&q, &k, &v, &heads}) trim(*buffer);
+  for (Panels* panels : {&own.wq, &own.wk, &own.wv, &own.wo}) panels->trim();
+  scratch.trim();
   return result;
 }
 

@@ -134,6 +134,63 @@ TEMPLATE_TEST_CASE("masked softmax matches the reference for every length and ma
   }
 }
 
+TEMPLATE_TEST_CASE("unnormalised softmax rows times their inverse sums are the normalised rows", "[kernel][softmax]",
+                   BuildArch, Emulated2, Emulated8) {
+  std::size_t index = 0;
+  for (std::size_t m : kLengths) {
+    for (int variant = 0; variant < 4; ++variant, ++index) {
+      const bool causal = variant & 1, masked = variant & 2;
+      const std::size_t n = m + 2;  // two rows more than keys: causal rows of every length, then full ones
+      Random random(1000 + index);
+      auto scores = random.floats(n * m, -20.0f, 20.0f);
+      if (m > 2) scores[m + 1] = std::numeric_limits<float>::infinity();  // row 1 overflows: the scalar rescue
+      std::vector<std::uint8_t> mask(m, 1);
+      if (masked) for (auto& bit : mask) bit = random.next() % 3 != 0;
+      if (masked && m > 1) mask[0] = 0;  // causal row 0 then sees no key: zeros, inverse 0
+      std::vector<float> normalised = scores, hidden(m), inverse_sums(n, -1.0f);
+      attn::kernels::masked_softmax<TestType>(normalised.data(), m, n, m, 0.7f, masked ? mask.data() : nullptr, causal, 0,
+                                              hidden.data());
+      attn::kernels::masked_softmax<TestType>(scores.data(), m, n, m, 0.7f, masked ? mask.data() : nullptr, causal, 0,
+                                              hidden.data(), 0, 0, 1, inverse_sums.data());
+      attn::kernels::scale_rows<TestType>(scores.data(), m, n, m, inverse_sums.data());
+      INFO("m=" << m << " causal=" << causal << " masked=" << masked << " arch=" << TestType::name());
+      for (float inverse : inverse_sums) CHECK((inverse >= 0.0f && inverse <= 1.0f));
+      CHECK_CLOSE(scores, normalised, 4.0 * kEps);
+    }
+  }
+}
+
+TEMPLATE_TEST_CASE("repeated multi-head calls of growing and shrinking sizes give each size's first output",
+                   "[kernel][multihead]", BuildArch, Emulated2) {
+  // The kernels keep their buffers between calls: a smaller call after a larger one must not read what the
+  // larger one left, and a larger one after must not see the smaller one's sizes.
+  struct Case { std::size_t n, m, dModel, heads; bool weights; };
+  const Case cases[] = {{33, 17, 24, 4, true}, {3, 5, 8, 2, false}, {65, 65, 48, 12, false}, {1, 1, 4, 1, true}};
+  std::vector<std::vector<float>> first_outputs, first_weights;
+  for (int round = 0; round < 2; ++round) {
+    std::size_t index = 0;
+    for (const Case& c : cases) {
+      Random random(500 + index);
+      const std::size_t d = c.dModel;
+      const auto x = random.floats(c.n * d), context = random.floats(c.m * d);
+      const auto wq = random.floats(d * d), wk = random.floats(d * d), wv = random.floats(d * d), wo = random.floats(d * d);
+      attn::MultiHeadInput in;
+      in.x = x, in.context = context, in.n = c.n, in.m = c.m, in.dModel = d, in.heads = c.heads;
+      in.wq = wq, in.wk = wk, in.wv = wv, in.wo = wo;
+      in.options.weights = c.weights;
+      const auto result = attn::kernels::multi_head_attention<TestType>(attn::validated(in));
+      INFO("round=" << round << " n=" << c.n << " m=" << c.m << " dModel=" << d << " arch=" << TestType::name());
+      if (round == 0) {
+        first_outputs.push_back(result.output), first_weights.push_back(result.weights);
+      } else {
+        CHECK(result.output == first_outputs[index]);
+        CHECK(result.weights == first_weights[index]);
+      }
+      ++index;
+    }
+  }
+}
+
 TEMPLATE_TEST_CASE("gelu matches the formula in double at every length and at extreme values", "[kernel][gelu]",
                    BuildArch, Emulated2, Emulated8) {
   const auto expected_of = [](float x) {
@@ -263,7 +320,7 @@ TEMPLATE_TEST_CASE("attention over long key rows matches the reference block by 
   struct Case { std::size_t n, m, dk, dv, heads; };
   const Case cases[] = {{100, 1500, 5, 7, 1}, {61, 2300, 16, 3, 3}, {130, 700, 17, 17, 2}, {7, 4100, 3, 4, 1},
                         {97, 1200, 8, 9, 2}};
-  CHECK(attn::kernels::rows_per_block(1500) < 100);  // several blocks per head in the first case
+  CHECK(attn::kernels::rows_per_block<TestType>(1500) < 100);  // several blocks per head in the first case
   std::size_t index = 0;
   for (const Case& c : cases) {
     for (int variant = 0; variant < 5; ++variant) check_attention_case<TestType>(index++, c.n, c.m, c.dk, c.dv, c.heads);

@@ -9,10 +9,13 @@ import { throwIfAborted } from './hub-http.mjs';
 import { abortSignal, bytes, callback, flag, number, pairs, size, snapshot, text, typedArray } from './js-values.mjs';
 import { wasmBoundary } from './wasm-boundary.mjs';
 
-// The smallest module that uses a SIMD128 instruction: validates only where SIMD is supported.
-// (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt)
+// The smallest module that uses a SIMD128 instruction and a wasm exception-handling block: validates only where
+// both are supported, as the SIMD build needs both (it is compiled with -fwasm-exceptions; the scalar build uses
+// JS-based exceptions and runs on any engine).
+// (func (result v128) try catch_all end i32.const 0 i8x16.splat i8x16.popcnt)
 const SIMD_PROBE = new Uint8Array([
-  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 14, 1, 12, 0, 6, 64, 25, 11, 65, 0, 253, 15,
+  253, 98, 11,
 ]);
 
 export function simdSupported() {
@@ -24,7 +27,7 @@ export function chooseBuild(simd = 'auto') {
   if (simd === false) return 'scalar';
   if (simd === 'auto') return simdSupported() ? 'simd' : 'scalar';
   if (simd === true) {
-    if (!simdSupported()) throw new Error('simd: true was requested, but this engine does not support WebAssembly SIMD128; use simd: \'auto\' or false');
+    if (!simdSupported()) throw new Error('simd: true was requested, but this engine does not support WebAssembly SIMD128 (with wasm exception handling); use simd: \'auto\' or false');
     return 'simd';
   }
   throw new TypeError(`simd: expected 'auto', true or false, got ${typeof simd === 'string' ? `'${simd}'` : String(simd)}`);

@@ -14,11 +14,11 @@ try {
   const model = await attn.loadCheckpoint(files);
   const seconds = (performance.now() - started) / 1000, mib = (attn.heapStats().allocatedBytes - before) / 2 ** 20;
   const text = params.get('text');
-  model.run(text);  // warm-up
+  model.run(text, { reuse: false });  // warm-up
   const runs = [];
   for (let i = 0; i < Number(params.get('rounds')); i++) {
     const start = performance.now();
-    model.run(text);
+    model.run(text, { reuse: false });
     runs.push(performance.now() - start);
   }
   runs.sort((a, b) => a - b);

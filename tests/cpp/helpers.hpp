@@ -46,6 +46,14 @@ class Random {
   std::uint64_t state_;
 };
 
+// max |got - want|, the sizes checked first (attention weights, whose scale is 1).
+inline double max_abs_difference(const std::vector<float>& got, const std::vector<double>& want) {
+  REQUIRE(got.size() == want.size());
+  double worst = 0;
+  for (std::size_t i = 0; i < got.size(); ++i) worst = std::max(worst, std::abs(double(got[i]) - want[i]));
+  return worst;
+}
+
 // max |got - want| / max |want|: the error relative to the values' scale (fixtures of whole layers).
 inline double relative_error(const std::vector<float>& got, const std::vector<double>& want) {
   REQUIRE(got.size() == want.size());

@@ -103,11 +103,7 @@ TEST_CASE("Llama, Mistral, Qwen 2 and 3, Gemma 1 and 2, GPT-NeoX and RoBERTa mat
         attn::RunOptions options;
         options.hidden = true;
         const auto out = loaded->run(ids, options);
-        const auto attentions = numbers(t.at("attentions", model));
-        REQUIRE(out.attentions.size() == attentions.size());
-        double worst = 0;
-        for (std::size_t i = 0; i < attentions.size(); ++i) worst = std::max(worst, std::abs(out.attentions[i] - attentions[i]));
-        CHECK(worst < 1e-5);
+        CHECK(testing::max_abs_difference(out.attentions, numbers(t.at("attentions", model))) < 1e-5);
         CHECK(testing::relative_error(out.hidden, numbers(t.at("hidden", model))) < 1e-4);
       }
     }
@@ -337,11 +333,7 @@ TEST_CASE("output heads and switched-off heads match PyTorch", "[checkpoint][pre
       options.ablate.push_back({std::size_t(pair.array.at(0).number), std::size_t(pair.array.at(1).number)});
     }
     const auto ablated = loaded->run(ids, options);
-    const auto attentions = numbers(p.at("ablatedAttentions", model));
-    REQUIRE(ablated.attentions.size() == attentions.size());
-    double worst = 0;
-    for (std::size_t i = 0; i < attentions.size(); ++i) worst = std::max(worst, std::abs(ablated.attentions[i] - attentions[i]));
-    CHECK(worst < 1e-5);
+    CHECK(testing::max_abs_difference(ablated.attentions, numbers(p.at("ablatedAttentions", model))) < 1e-5);
     CHECK(testing::relative_error(ablated.logits, numbers(p.at("ablatedLogits", model))) < 1e-4);
     const std::size_t layer = plain.attentions.size() / loaded->config().layers;
     CHECK(std::equal(plain.attentions.begin(), plain.attentions.begin() + layer, ablated.attentions.begin()));

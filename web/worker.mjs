@@ -3,4 +3,8 @@
 import createAttention from './dist/attention.mjs';
 import { serveRequests } from './lib/compute.mjs';
 
-serveRequests(self, createAttention, { simd: new URLSearchParams(self.location.search).get('simd') === '0' ? false : 'auto' });
+// Its threads (the threaded build) where the page is cross-origin isolated, one elsewhere; ?threads=1 asks for one,
+// ?simd=0 for the scalar build (which has one).
+const query = new URLSearchParams(self.location.search);
+const simd = query.get('simd') === '0' ? false : 'auto';
+serveRequests(self, createAttention, { simd, threads: simd === false || query.get('threads') === '1' ? 1 : 'auto' });

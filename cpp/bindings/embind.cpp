@@ -32,6 +32,7 @@ EMSCRIPTEN_BINDINGS(attention) {
   function("resultLength", &result_length);
   function("resultFree", &result_free);
   function("moduleInfo", &module_info);
+  function("setThreads", &set_threads);
   function("scaledDotProductAttention", &scaled_dot_product_attention);
   function("multiHeadAttention", &multi_head_attention);
   function("prepareMultiHead", &prepare_multi_head);

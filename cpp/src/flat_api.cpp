@@ -17,6 +17,7 @@
 #include "attn/checkpoint.hpp"
 #include "attn/model_file.hpp"
 #include "attn/text_model.hpp"
+#include "parallel.hpp"
 
 namespace attn::flat {
 namespace {
@@ -218,7 +219,19 @@ Address module_info() {
   return guarded([&](Result& r) {
     r.add("version", std::string(version()));
     r.add("arch", std::string(simd_arch_name()));
+#if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
+    r.add("threads", 1.0);
+#else
+    r.add("threads", double(parallel::kMaxThreads));
+#endif
     r.add_strings("checkpointTextFiles", checkpoint_text_files());
+  });
+}
+
+Address set_threads(double count) {
+  return guarded([&](Result& r) {
+    parallel::set_threads(size_of("threads", count));
+    r.add("threads", double(parallel::threads()));
   });
 }
 

@@ -213,15 +213,18 @@ void tile_rows(std::size_t rows, const float* a, std::size_t lda, const float* p
 // c (n, p) = a (n, k) · B + bias (p), where `b` holds B with at least k rows and p columns (the first k and p
 // are used); lda, ldc are row strides; bias may be null. With accumulate, c += a · B instead (bias must be null).
 // Block by block of kRowBlock rows of A, every panel of B goes past the whole block while the block is in cache.
+// matmul_columns computes only C's columns [col_begin, col_end), col_begin a multiple of the panel width (a
+// thread's share), each exactly as the whole product would.
 template <class Arch>
-void matmul(const float* a, std::size_t lda, const Panels& b, const float* bias, std::size_t n, std::size_t k,
-            std::size_t p, float* c, std::size_t ldc, bool accumulate = false) {
+void matmul_columns(const float* a, std::size_t lda, const Panels& b, const float* bias, std::size_t n, std::size_t k,
+                    std::size_t col_begin, std::size_t col_end, float* c, std::size_t ldc, bool accumulate = false) {
   constexpr std::size_t P = kPanelWidth<Arch>, R = Tile<Arch>::rows;
+  const std::size_t p = col_end;
   thread_local AlignedFloats widened;  // (k, P): one 16-bit panel of B as float32
   if (b.storage != Storage::kF32) widened.resize(b.k * P);
   for (std::size_t i0 = 0; i0 < n; i0 += kRowBlock) {
     const std::size_t rows = std::min(kRowBlock, n - i0);
-    for (std::size_t col = 0; col < p; col += P) {
+    for (std::size_t col = col_begin; col < p; col += P) {
       const float* panel = widened.data();
       if (b.storage == Storage::kF32) panel = b.data.data() + col / P * b.k * P;
       else widen(b.half.data() + col / P * b.k * P, b.k * P, b.storage, widened.data());  // once per block of rows
@@ -231,6 +234,11 @@ void matmul(const float* a, std::size_t lda, const Panels& b, const float* bias,
       }
     }
   }
+}
+template <class Arch>
+void matmul(const float* a, std::size_t lda, const Panels& b, const float* bias, std::size_t n, std::size_t k,
+            std::size_t p, float* c, std::size_t ldc, bool accumulate = false) {
+  matmul_columns<Arch>(a, lda, b, bias, n, k, 0, p, c, ldc, accumulate);
 }
 
 // c (n, p) = a (n, k) · b (k, p) + bias (p), b with row stride ldb: packs b, then multiplies.

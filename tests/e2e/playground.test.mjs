@@ -251,6 +251,26 @@ test('?simd=0 runs the scalar build, in the worker, with the same numbers', asyn
   assert.ok(worst <= 0.0011, `SIMD and scalar differ by ${worst} (3 decimals shown)`);
 });
 
+test('over http the page is cross-origin isolated: its worker computes on the threaded build, ?threads=1 on one thread', async () => {
+  const tables = [];
+  for (const search of ['', '?threads=1']) {
+    const page = await browser.newPage();
+    const problems = watchPage(page, server.url);
+    await page.goto(`${server.url}/${search}#text=${encodeURIComponent('Attention is all you need')}&layer=2&head=3`);
+    await viewsReady(page);
+    assert.equal(await page.evaluate(() => crossOriginIsolated), true);
+    const threads = search ? 1 : await page.evaluate(() => Math.min(4, navigator.hardwareConcurrency));
+    assert.match(await page.textContent('#status'), new RegExp(`by the SIMD WebAssembly build in a worker${threads > 1 ? ` on ${threads} threads` : ''}$`));
+    // The page's worker, and each further thread's worker (started from a script of this origin, no blob:).
+    assert.equal(page.workers().length, threads);
+    for (const worker of page.workers()) assert.ok(worker.url().startsWith(`${server.url}/`), worker.url());
+    tables.push(await weightsTable(page));
+    assert.deepEqual(problems, []);
+    await page.close();
+  }
+  assert.deepEqual(tables[0], tables[1]);
+});
+
 test('a long text survives a reload through its compressed link; a damaged or over-long link says what it lost', async () => {
   const page = await browser.newPage();
   const problems = watchPage(page, server.url);

@@ -1,6 +1,8 @@
 // Packs the two wasm builds (build/wasm-simd, build/wasm-scalar) and web/lib's loader into dist/:
 //   attention.mjs, attention-api.mjs, …       ES-module entry and the web/lib modules it imports (copied as they are)
-//   attention-{simd,scalar}.mjs / .wasm       Emscripten's glue as an ES module, and the wasm it instantiates
+//   attention-{simd,scalar,threads}.mjs / .wasm  Emscripten's glue as an ES module, and the wasm it instantiates
+//   attention-threads{,.worker}.{js,cjs}     the threaded build's glue as a classic script, and its threads'
+//                                             worker script (.cjs: the same files for node)
 //   attention.iife.js                         one classic script (an IIFE), both wasm builds inlined (works from
 //                                             file://); attention.umd.js is the same file under its earlier name
 //   attention.d.ts                            the hand-written types
@@ -20,7 +22,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const dist = `${root}dist`;
 await mkdir(dist, { recursive: true });
 
-for (const flavor of ['simd', 'scalar']) {
+for (const flavor of ['simd', 'scalar', 'threads']) {
   const from = `${root}build/wasm-${flavor}/cpp/bindings/attention`;
   // MODULARIZE glue is a classic script defining `var createAttentionModule`, followed by a CommonJS/AMD
   // footer; without the footer and with an export, it is an ES module.
@@ -29,6 +31,13 @@ for (const flavor of ['simd', 'scalar']) {
   if (footer < 0) throw new Error(`${from}.js: Emscripten's module footer not found; has the glue changed?`);
   await writeFile(`${dist}/attention-${flavor}.mjs`, `${glue.slice(0, footer)}export default createAttentionModule;\n`);
   await copyFile(`${from}.wasm`, `${dist}/attention-${flavor}.wasm`);
+  if (flavor === 'threads') {
+    // Each thread's worker loads the glue as the classic script it is (importScripts); node reads both as
+    // CommonJS, under names that say so (this package's .js files are ES modules to node).
+    const worker = await readFile(`${from}.worker.js`, 'utf8');
+    for (const [name, text] of [['attention-threads.js', glue], ['attention-threads.cjs', glue],
+      ['attention-threads.worker.js', worker], ['attention-threads.worker.cjs', worker]]) await writeFile(`${dist}/${name}`, text);
+  }
 }
 // The ES-module entry and every web/lib module it imports, followed import by import (they import only each other).
 for (const queue = ['attention.mjs'], copied = new Set(); queue.length > 0;) {

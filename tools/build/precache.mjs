@@ -14,7 +14,7 @@ async function precachedPaths() {
     /^(index\.html|app\.mjs|worker\.mjs|style\.css|hub\.css|manifest\.webmanifest|icon\.svg|(lib|ui|controllers)\/[\w.-]+\.(mjs|css))$/.test(path)
     && !/attention\.(classic|inlined)\.mjs$/.test(path));
   const dist = (await readdir(`${root}dist`, { recursive: true })).filter((path) =>
-    /^([\w-]+\.mjs|attention-(simd|scalar)\.wasm|models\/[\w-]+\.attn)$/.test(path));
+    /^([\w-]+\.mjs|attention-(simd|scalar|threads)\.wasm|attention-threads(\.worker)?\.js|models\/[\w-]+\.attn)$/.test(path));
   return [...web.map((path) => [path, `${root}web/${path}`]), ...dist.map((path) => [`dist/${path}`, `${root}dist/${path}`])]
     .sort(([a], [b]) => a.localeCompare(b));
 }

@@ -31,6 +31,11 @@ export const cspFor = ({ connect = ["'self'"], framed = false } = {}) => [
   ...(framed ? [] : ["frame-ancestors 'self'"]),
 ].join('; ');
 export const CSP = cspFor();
+// Cross-origin isolation, on every answer: the playground's worker may then share memory with its threads (the
+// threaded build). Its own requests are same-origin, and the Hub's answer CORS requests, which isolation allows;
+// embed.html framed by another site is not isolated (an iframe's page is isolated only if its parent is), and
+// runs on one thread.
+export const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -131,7 +136,8 @@ const hostOf = (header) => (header === undefined ? 'localhost'
 async function handle(request, response, mounts, options) {
   const send = (status, type, body, csp = CSP, extra = {}) => {
     response.writeHead(status, {
-      'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'Content-Security-Policy': csp, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-cache', ...extra,
+      'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'Content-Security-Policy': csp, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-cache',
+      ...ISOLATION, ...extra,
     });
     response.end(request.method === 'HEAD' ? undefined : body);
   };

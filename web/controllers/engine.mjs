@@ -23,10 +23,10 @@ export function engineController({ createAttention, workerUrl, simd }) {
       engine = started.engine;
       compute = latestOnly(engine.compute);
       computeTrace = latestOnly(engine.compute);
-      description = `${started.simd ? 'SIMD' : 'scalar'} WebAssembly build ${started.where}`;
+      description = `${started.simd ? 'SIMD' : 'scalar'} WebAssembly build ${started.where}${started.threads > 1 ? ` on ${started.threads} threads` : ''}`;
     },
     get started() { return engine !== null; },
-    get description() { return description; },  // 'SIMD WebAssembly build in a worker', …
+    get description() { return description; },  // 'SIMD WebAssembly build in a worker on 2 threads', …
     // The engine can compute `model` now: a built-in one, or the user's or a hub's once loaded.
     has: (model) => (isHubModel(model) ? model === hubModel : model !== 'checkpoint' || checkpoints > 0),
     get lastResult() { return last.result; },

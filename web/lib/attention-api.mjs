@@ -33,6 +33,23 @@ export function chooseBuild(simd = 'auto') {
   throw new TypeError(`simd: expected 'auto', true or false, got ${typeof simd === 'string' ? `'${simd}'` : String(simd)}`);
 }
 
+// The threads a run is split between, from the threads option: 1 (default), a whole number up to MAX_THREADS, or
+// 'auto' (as many as the device has cores, up to 4, where the threaded build can run; else 1). support: the
+// packaging's threadSupport() -> { why: null or why there can be no threaded build here, cores }.
+export const MAX_THREADS = 8;
+export function chooseThreads(threads = 1, support, simd = 'auto') {
+  const auto = threads === 'auto';
+  if (!auto && !(Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS)) {
+    throw new TypeError(`threads: expected 'auto' or a whole number from 1 to ${MAX_THREADS}, got ${typeof threads === 'string' ? `'${threads}'` : String(threads)}`);
+  }
+  if (threads === 1) return 1;
+  const why = support.why ?? (simd === false ? 'the threaded build uses SIMD, and simd: false asks for the scalar one'
+    : simdSupported() ? null : 'this engine lacks WebAssembly SIMD128, which the threaded build uses');
+  if (auto) return why ? 1 : Math.max(1, Math.min(4, support.cores));
+  if (why) throw new Error(`threads: ${threads} were requested, but ${why}; use threads: 'auto' or 1`);
+  return threads;
+}
+
 // The models that come with the package, by the name loadModel accepts.
 export const BUILTIN_MODELS = {
   builtin: 'builtin-bidirectional',
@@ -157,16 +174,23 @@ function makeTokenizer(core, handle) {
 }
 
 // createAttention for one packaging: loadFactory(build) resolves to the Emscripten module factory,
-// instantiate(build, imports) to a WebAssembly {instance, module}, readModel(name) to a built-in model's bytes.
-export async function createAttentionWith({ loadFactory, instantiate, readModel }, options = {}) {
+// instantiate(build, imports) to a WebAssembly {instance, module}, readModel(name) to a built-in model's bytes;
+// a packaging with the threaded build ('threads') has threadSupport() -> { why, cores } (chooseThreads) and
+// threadFiles() -> the module options that say where its thread workers' scripts are.
+const NO_THREADS = () => ({ why: 'this packaging has no threaded build (dist/attention.mjs has it)', cores: 1 });
+export async function createAttentionWith({ loadFactory, instantiate, readModel, threadSupport = NO_THREADS, threadFiles }, options = {}) {
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`options: expected an object such as { simd: 'auto' }, got ${String(options)}`);
   }
-  const build = chooseBuild(options.simd);
+  const o = snapshot(options, 'options', ['simd', 'threads']);
+  const threads = chooseThreads(o.threads, await threadSupport(), o.simd);
+  const build = threads > 1 ? 'threads' : chooseBuild(o.simd);
   const factory = await loadFactory(build);
   let fail;
   const failed = new Promise((resolve, reject) => { fail = reject; });
   const exports = await Promise.race([failed, factory({
+    // The threads' workers (threads - 1 of them) start and load the module before it is ready.
+    ...(threads > 1 ? { ...threadFiles(), pthreadPoolSize: threads - 1 } : {}),
     // Emscripten would locate and fetch the .wasm itself, which fails in node and from file://.
     instantiateWasm(imports, receiveInstance) {
       instantiate(build, imports).then(
@@ -178,6 +202,11 @@ export async function createAttentionWith({ loadFactory, instantiate, readModel 
   })]);
   const core = { exports, ...wasmBoundary(exports) };
   const info = core.read(exports.moduleInfo(), 'module');
+  if (threads > 1) {
+    core.read(exports.setThreads(threads), 'threads');
+    // In node a worker thread keeps the process alive, and these wait for work for as long as it lives.
+    for (const worker of [...exports.PThread.runningWorkers, ...exports.PThread.unusedWorkers]) worker.unref?.();
+  }
 
   // An attention call's arrays ([name, array] pairs) and options as the boundary takes them.
   const addresses = (scope, arrays) => arrays.flatMap(([name, array]) => scope.array(array, name));
@@ -241,7 +270,9 @@ export async function createAttentionWith({ loadFactory, instantiate, readModel 
   }
 
   return Object.freeze({
-    simd: build === 'simd',
+    simd: build !== 'scalar',
+    /** How many threads a model's run is split between (1 unless createAttention was given threads). */
+    threads,
     version: info.version,
     /** The xsimd architecture the kernels were compiled for, e.g. 'wasm' or 'emulated'. */
     arch: info.arch,

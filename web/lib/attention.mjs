@@ -31,11 +31,36 @@ async function instantiate(build, imports) {
   }
 }
 
+// The threaded build's glue comes twice: as an ES module for this module to import in browsers, and as the
+// classic script it was built as, which each thread's worker (attention-threads.worker.js) loads with
+// importScripts. Node reads the same two files as CommonJS (.cjs: this package's .js files are ES modules).
 async function loadFactory(build) {
-  const glue = build === 'simd' ? await import('./attention-simd.mjs') : await import('./attention-scalar.mjs');
+  if (build === 'threads' && isNode) {
+    const { createRequire } = await import('node:module');
+    return createRequire(import.meta.url)('./attention-threads.cjs');
+  }
+  const glue = build === 'simd' ? await import('./attention-simd.mjs')
+    : build === 'threads' ? await import('./attention-threads.mjs') : await import('./attention-scalar.mjs');
   return glue.default;
 }
 
+// Threads need memory shared between workers: a cross-origin-isolated page (COOP same-origin and COEP
+// require-corp), or node.
+async function threadSupport() {
+  if (isNode) return { why: null, cores: (await import('node:os')).cpus().length };
+  const why = typeof SharedArrayBuffer !== 'function' || !globalThis.crossOriginIsolated
+    ? 'this page is not cross-origin isolated (it needs the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp), so it cannot share memory between threads'
+    : null;
+  return { why, cores: navigator.hardwareConcurrency || 1 };
+}
+
+// Where the threads' workers start from and what they load: files beside this module (in node, paths).
+function threadFiles() {
+  const beside = (name) => (isNode ? decodeURIComponent(new URL(name, import.meta.url).pathname) : new URL(name, import.meta.url).href);
+  const [worker, glue] = isNode ? ['attention-threads.worker.cjs', 'attention-threads.cjs'] : ['attention-threads.worker.js', 'attention-threads.js'];
+  return { locateFile: (file) => (file.endsWith('.worker.js') ? beside(worker) : beside(file)), mainScriptUrlOrBlob: beside(glue) };
+}
+
 export default function createAttention(options) {
-  return createAttentionWith({ loadFactory, instantiate, readModel }, options);
+  return createAttentionWith({ loadFactory, instantiate, readModel, threadSupport, threadFiles }, options);
 }

@@ -31,7 +31,7 @@ function engineCore(createAttention, options) {
   };
   return {
     core,
-    ready: core.then((attn) => ({ simd: attn.simd, arch: attn.arch })),
+    ready: core.then((attn) => ({ simd: attn.simd, arch: attn.arch, threads: attn.threads })),
     compute: async (request) => (await analyser)(inEngine(request)),
     // message: { checkpoint: files, name } | { hub: { repo, endpoint, revision } } | { hubInfo: { repo, endpoint, revision } }
     // | { importance: request }
@@ -130,7 +130,7 @@ export function onThisThread(createAttention, options) {
 
 // The worker's side of startWorker's protocol. In: { id, request }, { id, checkpoint: files, name },
 // { id, hub: { repo, endpoint, revision } }, { id, hubInfo: { … } }, { id, importance: request }, or
-// { cancel: id } to stop that load or importance. Out: { ready: { simd, arch } } or { failed: message } once,
+// { cancel: id } to stop that load or importance. Out: { ready: { simd, arch, threads } } or { failed: message } once,
 // then { id, progress } while a model loads ({ loaded, total } bytes) or the importance runs ({ done, total }
 // runs), and { id, result } or { id, error: message, name } per message.
 export function serveRequests(scope, createAttention, options) {

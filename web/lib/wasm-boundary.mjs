@@ -12,8 +12,9 @@ const ERRORS = [null, RangeError, RangeError, Error];
 const FIELD_TYPES = ['number', 'boolean', 'string', 'Float32Array', 'Int32Array', 'Uint8Array', 'Float64Array', 'strings'];
 
 export function wasmBoundary(core) {
-  // The wasm memory's current buffer: Emscripten replaces HEAPU8 whenever the memory grows.
-  const memory = { get buffer() { return core.HEAPU8.buffer; } };
+  // The wasm memory's current buffer: Emscripten replaces HEAPU8 whenever the memory grows; in the threaded
+  // build another thread may grow it, and only the memory itself knows (its shared buffer, read each time).
+  const memory = { get buffer() { return core.wasmMemory ? core.wasmMemory.buffer : core.HEAPU8.buffer; } };
   const decoder = new TextDecoder();
   const encoder = new TextEncoder();
   const bytesAt = (address, length) => new Uint8Array(memory.buffer, address, length);

@@ -44,8 +44,13 @@ Address result_data(Address result, std::size_t field);
 std::size_t result_length(Address result, std::size_t field);  // elements (bytes for strings and lists)
 void result_free(Address result);
 
-// {version, arch (the SIMD architecture), checkpointTextFiles (the names loadCheckpoint reads as text)}
+// {version, arch (the SIMD architecture), threads (how many this build can run), checkpointTextFiles (the names
+// loadCheckpoint reads as text)}
 Address module_info();
+
+// How many threads the model runs and attention layers are split between (1 to the build's threads), for every
+// call after it; call it while no other call runs. Result: {threads}.
+Address set_threads(double count);
 
 // ---- Attention (attention.hpp). Arrays are (address, element count); an absent optional array is (0, 0).
 // scale_given false: the default scale. Result: {output, weights?}.

@@ -9,9 +9,13 @@
 #include "build_arch.hpp"
 #include "kernels.hpp"
 #include "layers.hpp"
+#include "parallel.hpp"
 
 namespace attn {
 namespace {
+
+// Below this many multiply-adds per extra thread a loop stays on one thread: waking one costs tens of µs.
+constexpr double kMinWorkPerThread = double(1 << 20);
 
 // y (n, width) = norm(x) per row of `width` columns with row stride ld (the same for y); mean and rstd (n) kept
 // (a LayerNorm's, for a backward pass). In place (y == x) works: each row is read before it is written.
@@ -30,10 +34,13 @@ void residual_forward(const float* a, const float* b, std::size_t count, float* 
   for (std::size_t i = 0; i < count; ++i) out[i] = a[i] + b[i];
 }
 
+// Split between threads in whole multiples of 64 values, so that only the last part has a scalar tail.
 void activation_forward(Activation activation, const float* in, std::size_t count, float* out) {
-  if (activation == Activation::kGeluTanh) return kernels::gelu<BuildArch>(in, out, count);
-  if (activation == Activation::kSilu) return kernels::silu<BuildArch>(in, out, count);
-  for (std::size_t i = 0; i < count; ++i) out[i] = 0.5f * in[i] * (1.0f + std::erf(in[i] * 0.70710678f));
+  parallel::for_parts(count, 64, double(count), kMinWorkPerThread / 16, [&](std::size_t begin, std::size_t end) {
+    if (activation == Activation::kGeluTanh) return kernels::gelu<BuildArch>(in + begin, out + begin, end - begin);
+    if (activation == Activation::kSilu) return kernels::silu<BuildArch>(in + begin, out + begin, end - begin);
+    for (std::size_t i = begin; i < end; ++i) out[i] = 0.5f * in[i] * (1.0f + std::erf(in[i] * 0.70710678f));
+  });
 }
 
 // embeddings (n - first, d) of tokens [first, n) = token (+ position) (+ token type 0), times √d (Gemma), normed
@@ -82,8 +89,7 @@ void rotary_forward(const Weights& w, std::size_t dims, float* x, std::size_t n,
 // v (n, K), normed per head and rotated where the model does so; every head's weights (t, n) and output (query
 // head h reading key/value head h / (H / KV)) over all n keys; attention_out (t, d) = heads · W_O + b_O.
 void attention_forward(const Network& net, const LayerWeights& w, const float* in, std::size_t n, std::size_t first,
-                       const AttentionOptions& options, const std::uint8_t* ablated, LayerActivations& a,
-                       kernels::Scratch& scratch) {
+                       const AttentionOptions& options, const std::uint8_t* ablated, LayerActivations& a) {
   const Hyperparameters& h = net.hyper;
   const std::size_t t = n - first, hd = h.head_dim, q_width = h.heads * hd, kv_width = h.kv_heads * hd,
                     group = h.heads / h.kv_heads;
@@ -103,15 +109,20 @@ void attention_forward(const Network& net, const LayerWeights& w, const float* i
     rotary_forward(net.weights, h.rope.dims, a.q.data(), t, first, h.heads, hd);
     rotary_forward(net.weights, h.rope.dims, k, t, first, h.kv_heads, hd);
   }
-  for (std::size_t head = 0; head < h.heads; ++head) {
-    const std::size_t q_col = head * hd, kv_col = head / group * hd;
-    kernels::attend<BuildArch>(a.q.data() + q_col, q_width, a.k.data() + kv_col, kv_width, a.v.data() + kv_col, kv_width,
-                               t, n, hd, hd, options, a.weights.data() + head * t * n, a.heads.data() + q_col, q_width,
-                               scratch, first);
-    if (ablated && ablated[head]) {  // its pattern stays as computed; what it passes on is zero
-      for (std::size_t i = 0; i < t; ++i) std::fill_n(a.heads.data() + i * q_width + q_col, hd, 0.0f);
+  // The heads between threads, each thread with its own scratch buffers (kept between calls unless large).
+  parallel::for_parts(h.heads, 1, 2.0 * double(h.heads * t * n * hd), kMinWorkPerThread, [&](std::size_t begin, std::size_t end) {
+    thread_local kernels::Scratch own;
+    for (std::size_t head = begin; head < end; ++head) {
+      const std::size_t q_col = head * hd, kv_col = head / group * hd;
+      kernels::attend<BuildArch>(a.q.data() + q_col, q_width, a.k.data() + kv_col, kv_width, a.v.data() + kv_col, kv_width,
+                                 t, n, hd, hd, options, a.weights.data() + head * t * n, a.heads.data() + q_col, q_width,
+                                 own, first);
+      if (ablated && ablated[head]) {  // its pattern stays as computed; what it passes on is zero
+        for (std::size_t i = 0; i < t; ++i) std::fill_n(a.heads.data() + i * q_width + q_col, hd, 0.0f);
+      }
     }
-  }
+    own.trim();
+  });
   linear_forward(a.heads.data(), t, w.o, a.attention_out.data());
   if (!w.post_attention_norm.gain.empty()) {
     norm_forward(*net.arch, h, w.post_attention_norm, a.attention_out.data(), t, h.d, h.d, a.attention_out.data(), a.mean1.data(), a.rstd1.data());
@@ -141,7 +152,7 @@ void mlp_forward(const Network& net, const LayerWeights& w, const float* in, std
 // One layer: a.input (t, d) -> a.output (t, d) for the t = n - first rows after `first`, its norms where the
 // model puts them (architecture.hpp).
 void layer_forward(const Network& net, const LayerWeights& w, std::size_t all, std::size_t first, const AttentionOptions& options,
-                   const std::uint8_t* ablated, LayerActivations& a, kernels::Scratch& scratch) {
+                   const std::uint8_t* ablated, LayerActivations& a) {
   const Architecture& arch = *net.arch;
   const Hyperparameters& h = net.hyper;
   const std::size_t n = all - first, d = h.d, nd = n * d;
@@ -154,14 +165,14 @@ void layer_forward(const Network& net, const LayerWeights& w, std::size_t all, s
     case NormPlacement::kSandwich:  // (the second norm of each block is inside attention_forward and mlp_forward)
       a.attention_in.resize(nd), a.mlp_in.resize(nd);
       norm(w.attention_norm, a.input.data(), a.attention_in.data(), a.mean1.data(), a.rstd1.data());
-      attention_forward(net, w, a.attention_in.data(), all, first, options, ablated, a, scratch);
+      attention_forward(net, w, a.attention_in.data(), all, first, options, ablated, a);
       residual_forward(a.input.data(), a.attention_out.data(), nd, a.middle.data());
       norm(w.mlp_norm, a.middle.data(), a.mlp_in.data(), a.mean2.data(), a.rstd2.data());
       mlp_forward(net, w, a.mlp_in.data(), n, a);
       residual_forward(a.middle.data(), a.mlp_out.data(), nd, a.output.data());
       break;
     case NormPlacement::kPost:
-      attention_forward(net, w, a.input.data(), all, first, options, ablated, a, scratch);
+      attention_forward(net, w, a.input.data(), all, first, options, ablated, a);
       residual_forward(a.input.data(), a.attention_out.data(), nd, a.middle.data());
       norm(w.attention_norm, a.middle.data(), a.middle.data(), a.mean1.data(), a.rstd1.data());
       mlp_forward(net, w, a.middle.data(), n, a);
@@ -171,7 +182,7 @@ void layer_forward(const Network& net, const LayerWeights& w, std::size_t all, s
     case NormPlacement::kParallel:  // both blocks read the input; middle is input + attention alone
       a.attention_in.resize(nd), a.mlp_in.resize(nd);
       norm(w.attention_norm, a.input.data(), a.attention_in.data(), a.mean1.data(), a.rstd1.data());
-      attention_forward(net, w, a.attention_in.data(), all, first, options, ablated, a, scratch);
+      attention_forward(net, w, a.attention_in.data(), all, first, options, ablated, a);
       norm(w.mlp_norm, a.input.data(), a.mlp_in.data(), a.mean2.data(), a.rstd2.data());
       mlp_forward(net, w, a.mlp_in.data(), n, a);
       residual_forward(a.input.data(), a.attention_out.data(), nd, a.middle.data());
@@ -322,8 +333,12 @@ void rotary_table(const Rope& rope, std::size_t positions, std::vector<float>& c
   }
 }
 
+// The output's columns between threads, whole panels each: a thread reads (and widens) only its share of W.
 void linear_forward(const float* x, std::size_t n, const Linear& l, float* y) {
-  kernels::matmul<BuildArch>(x, l.in, l.w, l.b.empty() ? nullptr : l.b.data(), n, l.in, l.out, y, l.out);
+  const double work = double(n) * double(l.in) * double(l.out);
+  parallel::for_parts(l.out, kernels::kPanelWidth<BuildArch>, work, kMinWorkPerThread, [&](std::size_t begin, std::size_t end) {
+    kernels::matmul_columns<BuildArch>(x, l.in, l.w, l.b.empty() ? nullptr : l.b.data(), n, l.in, begin, end, y, l.out);
+  });
 }
 
 void check_ids(const Hyperparameters& h, const std::vector<std::int32_t>& ids) {
@@ -348,7 +363,6 @@ void forward(const Network& net, const std::vector<std::int32_t>& ids, const Att
   if (a.layers.empty()) a.layers.resize(1);
   if (cache) cache->layers.resize(layers);
   embedding_forward(net, ids, first, a.embeddings);
-  kernels::Scratch scratch;
   AttentionOptions layer_options = options;
   const std::vector<float>* stream = &a.embeddings;  // the output of the layer before
   for (std::size_t l = 0; l < layers; ++l) {
@@ -356,7 +370,7 @@ void forward(const Network& net, const std::vector<std::int32_t>& ids, const Att
     layer.input = *stream;
     layer_options.window = !h.sliding_layers.empty() && h.sliding_layers[l] ? h.sliding_window : 0;
     if (cache) std::swap(layer.k, cache->layers[l].k), std::swap(layer.v, cache->layers[l].v);  // the prefix's rows
-    layer_forward(net, net.weights.layers[l], n, first, layer_options, ablated.empty() ? nullptr : ablated.data() + l * h.heads, layer, scratch);
+    layer_forward(net, net.weights.layers[l], n, first, layer_options, ablated.empty() ? nullptr : ablated.data() + l * h.heads, layer);
     if (observe) observe(l, layer);
     if (cache) std::swap(layer.k, cache->layers[l].k), std::swap(layer.v, cache->layers[l].v);
     stream = &layer.output;

@@ -17,6 +17,8 @@ test('npm pack holds dist/ only, and a clean project installs it offline', () =>
   const files = packed.files.map((f) => f.path).sort();
   for (const file of ['dist/attention.mjs', 'dist/attention-api.mjs', 'dist/attention.iife.js', 'dist/attention.umd.js', 'dist/attention.d.ts',
     'dist/attention-simd.wasm', 'dist/attention-scalar.wasm', 'dist/attention-simd.mjs', 'dist/attention-scalar.mjs',
+    'dist/attention-threads.wasm', 'dist/attention-threads.mjs', 'dist/attention-threads.js', 'dist/attention-threads.cjs',
+    'dist/attention-threads.worker.js', 'dist/attention-threads.worker.cjs',
     'dist/models/builtin-bidirectional.attn', 'dist/models/builtin-causal.attn', 'dist/attention-view.js',
     'dist/attention-view.builtin-lens.js', 'dist/PCRE2-LICENCE.txt', 'package.json']) {
     assert.ok(files.includes(file), `${file} is in the package`);
@@ -35,13 +37,17 @@ test('the installed package imports in node and computes', () => {
     const { weights } = attn.scaledDotProductAttention({ q: new Float32Array([1, 0]), k: new Float32Array([1, 0, 0, 1]),
       v: new Float32Array([1, 2]), n: 1, m: 2, dk: 2, dv: 1 });
     const model = await attn.loadModel('builtin');
-    console.log(JSON.stringify({ simd: attn.simd, version: attn.version, weights: [...weights], tokens: model.run('a cat').tokens }));`);
+    const threaded = await createAttention({ threads: 2 });
+    const tokens = (await threaded.loadModel('builtin')).run('a cat').tokens;
+    console.log(JSON.stringify({ simd: attn.simd, version: attn.version, weights: [...weights], tokens: model.run('a cat').tokens, threads: threaded.threads, threadedTokens: tokens }));`);
   const out = JSON.parse(run('node', ['use.mjs']));
   const e = Math.exp(1 / Math.sqrt(2));
   assert.equal(out.simd, true);
   assert.equal(out.version, JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version);
   assert.ok(Math.abs(out.weights[0] - e / (e + 1)) < 1e-6, String(out.weights));
   assert.deepEqual(out.tokens, ['[BOS]', 'a', ' cat'], 'the built-in model loads from the installed package');
+  assert.equal(out.threads, 2, 'the threaded build starts from the installed package (its .cjs files)');
+  assert.deepEqual(out.threadedTokens, out.tokens);
 });
 
 test('the hand-written types check an example that uses the whole API (tsc --noEmit, strict)', () => {

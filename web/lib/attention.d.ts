@@ -237,8 +237,10 @@ export interface Tokenizer {
 }
 
 export interface Attention {
-  /** True when the SIMD128 build is the one running. */
+  /** True when the SIMD128 build is the one running (the threaded build is one). */
   readonly simd: boolean;
+  /** How many threads a model's run is split between. */
+  readonly threads: number;
   readonly version: string;
   /** The xsimd architecture of the kernels: 'wasm' (SIMD128) or 'emulated' (no SIMD). */
   readonly arch: string;
@@ -339,6 +341,11 @@ export interface HubInfo {
 export interface CreateAttentionOptions {
   /** 'auto' (default) picks SIMD when the engine validates it; false forces the scalar build. */
   simd?: 'auto' | boolean;
+  /** Threads a model's run is split between: 1 (default), 2 to 8, or 'auto' (the device's cores, up to 4, where
+   *  the threaded build can run, else 1). More than 1 needs dist/attention.mjs in node, or in a browser a
+   *  cross-origin-isolated page (COOP same-origin, COEP require-corp) in a Worker; otherwise a number above 1
+   *  rejects with an Error naming threads. */
+  threads?: 'auto' | number;
 }
 
 export default function createAttention(options?: CreateAttentionOptions): Promise<Attention>;

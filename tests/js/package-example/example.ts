@@ -4,6 +4,7 @@ import createAttention, { type Attention, type AttentionResult } from 'attention
 async function main(): Promise<number> {
   const attn: Attention = await createAttention({ simd: 'auto' });
   const simd: boolean = attn.simd;
+  const threads: number = (await createAttention({ threads: 'auto' })).threads + (await createAttention({ threads: 2 })).threads;
   const version: string = attn.version;
   const result: AttentionResult = attn.scaledDotProductAttention({
     q: new Float32Array(4), k: new Float32Array(4), v: new Float32Array(4), n: 2, m: 2, dk: 2, dv: 2,
@@ -29,6 +30,8 @@ async function main(): Promise<number> {
   prepared.dispose();
   // @ts-expect-error simd takes 'auto' or a boolean
   await createAttention({ simd: 'fast' });
+  // @ts-expect-error threads takes 'auto' or a number
+  await createAttention({ threads: 'many' });
   const model = await attn.loadModel('builtin-causal');
   const run = model.run('The cat sat', { hidden: true, truncate: true });
   const heads: number = model.config.heads;
@@ -47,7 +50,7 @@ async function main(): Promise<number> {
   // @ts-expect-error the repository is a string
   attn.loadFromHub({ repo: 'gpt2' });
   const weights: Float32Array = result.weights;
-  return weights.length + (none ?? notNull ?? []).length + mha.output.length + (simd ? 1 : 0) + version.length + heads + firstToken.length + attentions.length;
+  return weights.length + (none ?? notNull ?? []).length + mha.output.length + (simd ? 1 : 0) + threads + version.length + heads + firstToken.length + attentions.length;
 }
 
 main().then((count) => console.log(`example ran: ${count}`));

@@ -299,7 +299,7 @@ test('the installed playground opens a kept model with the network off: the page
     await opened(page, 'distilbert/distilbert-base-uncased');
     await viewsReady(page);
     assert.match(await status(page), /read from this device/);
-    assert.match(await page.textContent('#status'), /in a worker$/);
+    assert.match(await page.textContent('#status'), /in a worker on \d threads$/);
     assert.equal((await labels(page))[0], '[CLS]');
   } finally {
     hub = await restartHub();

@@ -110,7 +110,7 @@ test('the served site is a PWA: it works with the server gone after one visit, a
   await context.setOffline(true);
   await page.reload();
   await viewsReady(page);
-  assert.match(await page.textContent('#status'), /in a worker$/);
+  assert.match(await page.textContent('#status'), /in a worker on \d threads$/);
   await page.fill('#sentence', 'Offline still works');
   await page.waitForFunction(() => [...document.querySelectorAll('.heatmap-rows .heatmap-label')].map((s) => s.textContent).join('') === '[BOS]Offline·still·works');
   await page.selectOption('#model', 'builtin-causal');

@@ -59,7 +59,7 @@ test('a page asked with ?hub= is served only with its own CSP: from the network,
   // Offline, a reload of the page with the mirror still opens (its copy), and computes in the worker.
   await page.goto(`http://localhost:${port}/?hub=${encodeURIComponent(mirror)}`);
   await viewsReady(page);
-  assert.match(await page.textContent('#status'), /in a worker$/);
+  assert.match(await page.textContent('#status'), /in a worker on \d threads$/);
   assert.deepEqual(problems.filter((p) => !/ERR_INTERNET_DISCONNECTED|ERR_FAILED/.test(p)), []);  // the refused copy
   await context.close();
   server = null;

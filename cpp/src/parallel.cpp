@@ -8,6 +8,7 @@
 #if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
 #define ATTN_SINGLE_THREAD 1
 #else
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -22,7 +23,10 @@ thread_local bool inside_part = false;  // true on a thread running a part (nest
 #if ATTN_SINGLE_THREAD
 constexpr std::size_t pool_threads() { return 1; }
 #else
-// The other threads wait for a job, each runs its part of it, and the last to finish tells the caller.
+// A job's parts are claimed one at a time, by the calling thread and by whichever other threads are awake, so a
+// thread that has not started yet (a wasm thread's worker still loading) or has no CPU at the moment costs
+// nothing: the caller runs what nobody claimed. The caller returns once every part is done and no other thread
+// still looks at the job.
 class Pool {
  public:
   ~Pool() { resize(1); }
@@ -37,47 +41,60 @@ class Pool {
     for (std::thread& worker : workers_) worker.join();
     workers_.clear();
     stopping_ = false;
-    // Each starts from the job count as it is now, so that it cannot miss a job posted before it first looks.
-    for (std::size_t i = 1; i < count; ++i) workers_.emplace_back([this, i, seen = generation_] { serve(i, seen); });
+    for (std::size_t i = 1; i < count; ++i) workers_.emplace_back([this, seen = generation_] { serve(seen); });
   }
 
-  // part(i) for i in [0, parts), part 0 on the calling thread.
+  // part(i) for each i in [0, parts), on this thread and the others.
   void run(std::size_t parts, const std::function<void(std::size_t)>& part) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      job_ = &part, parts_ = parts, pending_ = parts - 1, ++generation_;
+      job_ = &part, parts_ = parts, next_ = 0, finished_ = 0, ++generation_;
     }
     wake_.notify_all();
     inside_part = true;
-    part(0);
+    claim(part, parts);
     inside_part = false;
     std::unique_lock<std::mutex> lock(mutex_);
-    done_.wait(lock, [this] { return pending_ == 0; });
+    done_.wait(lock, [&] { return finished_ == parts && busy_ == 0; });
     job_ = nullptr;
   }
 
  private:
-  void serve(std::size_t index, std::size_t seen) {
+  void claim(const std::function<void(std::size_t)>& part, std::size_t parts) {
+    for (std::size_t i; (i = next_.fetch_add(1)) < parts;) {
+      part(i);
+      if (finished_.fetch_add(1) + 1 == parts) {
+        std::lock_guard<std::mutex> lock(mutex_);  // (under the lock: the caller cannot miss it between check and wait)
+        done_.notify_all();
+      }
+    }
+  }
+
+  // seen: the job count when the thread was made, so that it takes only jobs posted after.
+  void serve(std::size_t seen) {
     inside_part = true;
     for (;;) {
       std::unique_lock<std::mutex> lock(mutex_);
       wake_.wait(lock, [&] { return stopping_ || generation_ != seen; });
       if (stopping_) return;
       seen = generation_;
-      if (index >= parts_) continue;  // a job with fewer parts than threads
-      const std::function<void(std::size_t)>* job = job_;
+      if (!job_) continue;  // it ended before this thread woke
+      const std::function<void(std::size_t)>& job = *job_;
+      const std::size_t parts = parts_;
+      ++busy_;
       lock.unlock();
-      (*job)(index);
+      claim(job, parts);
       lock.lock();
-      if (--pending_ == 0) done_.notify_one();
+      if (--busy_ == 0) done_.notify_all();
     }
   }
 
   std::vector<std::thread> workers_;
   std::mutex mutex_;
   std::condition_variable wake_, done_;
-  const std::function<void(std::size_t)>* job_ = nullptr;
-  std::size_t parts_ = 0, pending_ = 0, generation_ = 0;
+  const std::function<void(std::size_t)>* job_ = nullptr;  // the job under way, guarded by mutex_
+  std::size_t parts_ = 0, generation_ = 0, busy_ = 0;      // busy_: other threads claiming its parts
+  std::atomic<std::size_t> next_{0}, finished_{0};          // the next part to claim, the parts done
   bool stopping_ = false;
 };
 

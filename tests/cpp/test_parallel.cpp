@@ -1,6 +1,7 @@
 // Loops split between threads (cpp/src/parallel.hpp): every index once, in aligned parts, and a model's run
 // that is the same, bit for bit, on one thread and on several.
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -50,8 +51,19 @@ TEST_CASE("for_parts covers each index once, in aligned parts, on several thread
         for (std::size_t i = 0; i < count; ++i) REQUIRE(seen[i] == 1);
         const std::size_t pieces = (count + align - 1) / align;
         CHECK(parts == std::min(threads, pieces));
-        CHECK(ran_on.size() == parts);
+        CHECK(ran_on.size() <= parts);  // the caller runs the parts nobody else claimed
       }
+    }
+    // Parts that take a while: every thread gets one (the others wake long before the caller is done).
+    {
+      std::mutex mutex;
+      std::set<std::thread::id> ran_on;
+      attn::parallel::for_parts(threads, 1, 1e9, 1.0, [&](std::size_t, std::size_t) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        std::lock_guard<std::mutex> lock(mutex);
+        ran_on.insert(std::this_thread::get_id());
+      });
+      CHECK(ran_on.size() == threads);
     }
     // Too little work for more than one thread, and a loop inside a part: one part each.
     std::size_t parts = 0;

@@ -189,7 +189,7 @@ export async function createAttentionWith({ loadFactory, instantiate, readModel,
   let fail;
   const failed = new Promise((resolve, reject) => { fail = reject; });
   const exports = await Promise.race([failed, factory({
-    // The threads' workers (threads - 1 of them) start and load the module before it is ready.
+    // The threads' workers (threads - 1 of them) start at once and join in when they have loaded the module.
     ...(threads > 1 ? { ...threadFiles(), pthreadPoolSize: threads - 1 } : {}),
     // Emscripten would locate and fetch the .wasm itself, which fails in node and from file://.
     instantiateWasm(imports, receiveInstance) {

@@ -11,3 +11,5 @@ for preset in native-release; do
   cmake --build --preset "$preset" --target attn_bench >/dev/null
 done
 node bench/bench.mjs "$@"
+# Threads: the threaded build against the single-threaded one on a GPT-2-small-sized forward, node and Chromium.
+node bench/threads.mjs

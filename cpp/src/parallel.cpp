@@ -10,8 +10,10 @@
 #else
 #include <atomic>
 #include <condition_variable>
+#include <exception>
 #include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 #endif
 
@@ -57,12 +59,18 @@ class Pool {
     std::unique_lock<std::mutex> lock(mutex_);
     done_.wait(lock, [&] { return finished_ == parts && busy_ == 0; });
     job_ = nullptr;
+    if (error_) std::rethrow_exception(std::exchange(error_, nullptr));  // e.g. bad_alloc: the caller's to report
   }
 
  private:
   void claim(const std::function<void(std::size_t)>& part, std::size_t parts) {
     for (std::size_t i; (i = next_.fetch_add(1)) < parts;) {
-      part(i);
+      try {
+        part(i);
+      } catch (...) {  // kept for the caller, once every part has ended (its frames hold what the parts read)
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!error_) error_ = std::current_exception();
+      }
       if (finished_.fetch_add(1) + 1 == parts) {
         std::lock_guard<std::mutex> lock(mutex_);  // (under the lock: the caller cannot miss it between check and wait)
         done_.notify_all();
@@ -95,6 +103,7 @@ class Pool {
   const std::function<void(std::size_t)>* job_ = nullptr;  // the job under way, guarded by mutex_
   std::size_t parts_ = 0, generation_ = 0, busy_ = 0;      // busy_: other threads claiming its parts
   std::atomic<std::size_t> next_{0}, finished_{0};          // the next part to claim, the parts done
+  std::exception_ptr error_;                                 // the first exception a part threw
   bool stopping_ = false;
 };
 

@@ -65,6 +65,15 @@ TEST_CASE("for_parts covers each index once, in aligned parts, on several thread
       });
       CHECK(ran_on.size() == threads);
     }
+    // A part that throws: the others still run, and the caller gets the exception once they have.
+    {
+      std::atomic<std::size_t> ran{0};
+      CHECK_THROWS_AS(attn::parallel::for_parts(4 * threads, 1, 1e9, 1.0, [&](std::size_t begin, std::size_t end) {
+        ran += end - begin;
+        if (begin == 0) throw std::bad_alloc();
+      }), std::bad_alloc);
+      CHECK(ran == 4 * threads);
+    }
     // Too little work for more than one thread, and a loop inside a part: one part each.
     std::size_t parts = 0;
     attn::parallel::for_parts(100, 1, 10.0, 8.0, [&](std::size_t, std::size_t) { ++parts; });

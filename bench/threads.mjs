@@ -61,7 +61,9 @@ const server = createServer(async (request, response) => {
 await new Promise((done) => server.listen(0, '127.0.0.1', done));
 const browser = await launchBrowser();
 const page = await browser.newPage();
-page.on('console', (message) => { if (message.type() === 'error') console.error(`page: ${message.text()}`); });
+page.on('console', (message) => {  // (the favicon's 404 is not news)
+  if (message.type() === 'error' && !message.text().includes('404')) console.error(`page: ${message.text()}`);
+});
 const query = new URLSearchParams({ files: files.join(','), threads: String(threads), rounds: String(rounds) });
 await page.goto(`http://127.0.0.1:${server.address().port}/bench/threads.html?${query}`);
 await page.waitForFunction(() => window.benchResult, null, { timeout: 900000 });

@@ -133,7 +133,10 @@ void for_parts(std::size_t count, std::size_t align, double work, double min_wor
                const std::function<void(std::size_t, std::size_t)>& body) {
   align = std::max<std::size_t>(align, 1);
   const std::size_t units = (count + align - 1) / align;  // whole aligned pieces to share out
-  std::size_t parts = std::min(units, inside_part ? 1 : pool_threads());
+  // A few parts per thread: a thread that loses its CPU for a while (a busy machine) then holds up one small part.
+  constexpr std::size_t kPartsPerThread = 4;
+  const std::size_t threads = inside_part ? 1 : pool_threads();
+  std::size_t parts = threads == 1 ? 1 : std::min(units, threads * kPartsPerThread);
   if (min_work > 0) parts = std::min(parts, std::max<std::size_t>(1, std::size_t(work / min_work)));
   if (parts <= 1) {
     if (count > 0) body(0, count);

@@ -17,8 +17,8 @@ void set_threads(std::size_t count);
 std::size_t threads();
 
 // body(begin, end) for contiguous parts of [0, count) that together cover it, each but the last a multiple of
-// `align` long; returns when all are done. Fewer parts than threads when `work` (what the whole loop costs, in any
-// unit) is under `min_work` per extra thread, so that small loops stay on one thread. If a part throws, the other
+// `align` long, a few per thread, taken by the threads as they get to them; returns when all are done. At most
+// work / min_work parts (`work`: what the whole loop costs, in any unit), so that small loops stay on one thread. If a part throws, the other
 // parts still run and the first exception is rethrown here. A loop started inside a part runs on that part's
 // thread alone.
 void for_parts(std::size_t count, std::size_t align, double work, double min_work,

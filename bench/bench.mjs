@@ -9,7 +9,7 @@
 // (/proc/self/schedstat) around it: "slow mode" is this thread waiting on the run queue while other processes
 // hold both cores, and a row timed so says so. Writes bench/results.md. Compare the ratios, not the times.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +18,7 @@ import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as ort from 'onnxruntime-web';
 import createAttention from '../dist/attention.mjs';
 import { attentionGraph, forwardGraph } from './onnx-graph.mjs';
+import { cpuShare, scheduled } from './schedstat.mjs';
 import { simdPeak } from './simd-peak.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -254,16 +255,6 @@ const native = JSON.parse(execFileSync(`${root}build/native-release/attn_bench`,
 // The wasm SIMD128 peak, sampled around every timing. A burst is 20 ms: long enough to be steady, short
 // enough to sit right beside the timing it vouches for.
 const peak = await simdPeak();
-// This thread's time on a CPU and runnable but waiting for one, in ms since it started (null off Linux).
-const SCHEDSTAT = '/proc/thread-self/schedstat';
-const scheduled = () => {
-  if (!existsSync(SCHEDSTAT)) return null;
-  const [running, waiting] = readFileSync(SCHEDSTAT, 'utf8').split(' ').map(Number);
-  return { running: running / 1e6, waiting: waiting / 1e6, at: performance.now() };
-};
-// The share of the wall time between two readings that this thread was not waiting for a core: running, or
-// idle by its own choice (onnxruntime-web's calls are asynchronous). Only the run queue's wait is taken out.
-const cpuShare = (from, to) => (from && to ? 1 - (to.waiting - from.waiting) / (to.at - from.at) : null);
 const peakSamples = [];
 const samplePeak = () => { const value = peak.sample(20); peakSamples.push(value); return value; };
 const runStart = scheduled();

@@ -18,10 +18,19 @@ export function wasmBoundary(core) {
   const encoder = new TextEncoder();
   const bytesAt = (address, length) => new Uint8Array(memory.buffer, address, length);
   const utf8 = (address, length) => decoder.decode(bytesAt(address, length).slice());
+  // A field's name: ASCII in practice, decoded without TextDecoder (which costs more than the rest of reading a
+  // small result); anything else through it.
+  const nameAt = (address, length) => {
+    const bytes = bytesAt(address, length);
+    let name = '';
+    for (let i = 0; i < length; i++) {
+      if (bytes[i] > 0x7f) return utf8(address, length);
+      name += String.fromCharCode(bytes[i]);
+    }
+    return name;
+  };
 
-  function fieldValue(result, i) {
-    const type = FIELD_TYPES[core.resultType(result, i)];
-    const address = core.resultData(result, i), length = core.resultLength(result, i);
+  function fieldValue(type, address, length) {
     if (type === 'number') return new Float64Array(memory.buffer, address, 1)[0];
     if (type === 'boolean') return bytesAt(address, 1)[0] !== 0;
     if (type === 'string') return utf8(address, length);
@@ -38,17 +47,28 @@ export function wasmBoundary(core) {
   }
 
   // A Result's fields as an object (dotted names nest: "config.layers"), or its error thrown; freed either way.
+  // Its layout (flat_api.hpp) is one table, read with one call into wasm.
   function read(result, what) {
     if (!result) throw new RangeError(`${what}: out of memory: this browser's wasm memory is full`);
     try {
+      const address = core.resultLayout(result);
+      const count = new Float64Array(memory.buffer, address, 2)[1];
+      const layout = new Float64Array(memory.buffer, address, 2 + 5 * count);
       const fields = {};
-      for (let i = 0, count = core.resultFields(result); i < count; i++) {
-        const path = utf8(core.resultName(result, i), core.resultNameLength(result, i)).split('.');
+      for (let i = 0; i < count; i++) {
+        const at = 2 + 5 * i;  // type, name address, name length, data address, length
+        const name = nameAt(layout[at + 1], layout[at + 2]);
+        const value = fieldValue(FIELD_TYPES[layout[at]], layout[at + 3], layout[at + 4]);
+        if (!name.includes('.')) {
+          fields[name] = value;
+          continue;
+        }
+        const path = name.split('.');
         let into = fields;
         for (const key of path.slice(0, -1)) into = into[key] ??= {};
-        into[path.at(-1)] = fieldValue(result, i);
+        into[path.at(-1)] = value;
       }
-      const ErrorType = ERRORS[core.resultError(result)];
+      const ErrorType = ERRORS[layout[0]];
       if (ErrorType) throw new ErrorType(fields.message);
       return fields;
     } finally {

@@ -127,19 +127,21 @@ for (const n of tokenCounts) {
       // Interleaved rounds: a warm-up of each, then core and onnxruntime in turn, each timed with its waits.
       coreRun(), await ortRun();
       const count = rounds || (n <= 64 ? 7 : 5);
-      const times = { core: [], ort: [] }, waits = { core: [], ort: [] }, peaks = [];
+      const times = { core: [], ort: [] }, cpu = { core: [], ort: [] }, waits = { core: [], ort: [] }, peaks = [];
       for (let r = 0; r < count; r++) {
         peaks.push(samplePeak());
         for (const [which, run] of [['core', coreRun], ['ort', ortRun]]) {
-          const from = scheduled(), start = performance.now();
+          const from = scheduled(), used = process.cpuUsage(), start = performance.now();
           await run();
           times[which].push(performance.now() - start);
+          const { user, system } = process.cpuUsage(used);
+          cpu[which].push((user + system) / 1000);
           waits[which].push(cpuShare(from, scheduled()));
         }
       }
       peaks.push(samplePeak());
-      Object.assign(row, { core: median(times.core), ort: median(times.ort), coreShare: median(waits.core), ortShare: median(waits.ort),
-        peakNearby: Math.min(...peaks), rounds: count });
+      Object.assign(row, { core: median(times.core), ort: median(times.ort), coreCpu: median(cpu.core), ortCpu: median(cpu.ort),
+        coreShare: median(waits.core), ortShare: median(waits.ort), peakNearby: Math.min(...peaks), rounds: count });
       results.push(row);
       log(`  core ${row.core.toFixed(0)} ms, onnxruntime ${row.ort.toFixed(0)} ms: ${(row.ort / row.core).toFixed(2)}× ` +
         `(hidden error ${hiddenError.toExponential(1)}, attentions ${options.attentions ? attentionError.toExponential(1) : '—'})`);
@@ -168,17 +170,21 @@ lines.push('');
 lines.push('Same float32 weights on both sides (one safetensors checkpoint → the core\'s loadCheckpoint, and the graph\'s initializers); ' +
   'the core\'s `model.run(text, { reuse: false })` against `session.run({ ids })`, interleaved, medians. Errors are against the core\'s own outputs: ' +
   'the largest difference of an attention probability, and of the final hidden state relative to its largest value. ' +
+  '"on-CPU" is the process\'s CPU time per call (process.cpuUsage), which a neighbour holding a core does not lengthen; ' +
   '"not waiting" is the share of each call\'s time that the main thread was not waiting for a core; a row with a peak nearby below 80 % of the run\'s or less than 80 % not waiting is marked ⚠.');
 lines.push('');
-lines.push(`| tokens | onnxruntime-web graph | ${coreLabel}, ms | onnxruntime-web, ms | core vs ORT | peak nearby | not waiting (core / ORT) | error: attentions / hidden |`);
-lines.push('|---:|---|---:|---:|---:|---:|---:|---:|');
+// CPU time: the process's (process.cpuUsage), so with threads it adds up every thread's.
+const cpuHeader = threads > 1 ? 'CPU ms, all threads (core / ORT)' : 'on-CPU ms (core / ORT) and ratio';
+lines.push(`| tokens | onnxruntime-web graph | ${coreLabel}, ms | onnxruntime-web, ms | core vs ORT | ${cpuHeader} | peak nearby | not waiting (core / ORT) | error: attentions / hidden |`);
+lines.push('|---:|---|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of results) {
   if (r.wrong) {
-    lines.push(`| ${r.n} | ${r.label} | | wrong: not timed | | | | ${r.attentionError?.toExponential(1) ?? '—'} / ${r.hiddenError.toExponential(1)} |`);
+    lines.push(`| ${r.n} | ${r.label} | | wrong: not timed | | | | | ${r.attentionError?.toExponential(1) ?? '—'} / ${r.hiddenError.toExponential(1)} |`);
     continue;
   }
   const pct = (x) => (x == null ? '?' : `${(100 * x).toFixed(0)} %`);
-  lines.push(`| ${r.n} | ${r.label} | ${r.core.toFixed(0)} | ${r.ort.toFixed(0)} | **${(r.ort / r.core).toFixed(2)}×** | ` +
+  const cpuCell = `${r.coreCpu.toFixed(0)} / ${r.ortCpu.toFixed(0)}${threads > 1 ? '' : `: ${(r.ortCpu / r.coreCpu).toFixed(2)}×`}`;
+  lines.push(`| ${r.n} | ${r.label} | ${r.core.toFixed(0)} | ${r.ort.toFixed(0)} | **${(r.ort / r.core).toFixed(2)}×** | ${cpuCell} | ` +
     `${r.peakNearby.toFixed(1)}${contended(r) ? ' ⚠' : ''} | ${pct(r.coreShare)} / ${pct(r.ortShare)} | ${r.attentionError == null ? '—' : r.attentionError.toExponential(1)} / ${r.hiddenError.toExponential(1)} |`);
 }
 lines.push('');

@@ -78,42 +78,45 @@ export function wasmBoundary(core) {
 
   // Runs body(scope) with memory for one call: scope.array(typedArray, name) and scope.text(string, name) copy
   // a value into memory allocated for it, scope.table(numbers) writes float64s; each gives [address, length]
-  // ([0, 0] for null). Everything allocated is released when body returns or throws.
-  function call(body) {
-    const owned = [];
-    const allocate = (bytes, name) => {
-      const address = core.allocate(bytes);
-      if (!address) throw new RangeError(`${name}: out of memory: ${bytes} bytes do not fit in this browser's wasm memory`);
-      owned.push(address);
+  // ([0, 0] for null). Everything allocated is released when body returns or throws. One scope serves every
+  // call (a small call is a few microseconds; closures made per call were a tenth of that): what a call
+  // allocated is the top of `owned` above where it started, so calls inside a body nest.
+  const owned = [];
+  const allocate = (bytes, name) => {
+    const address = core.allocate(bytes);
+    if (!address) throw new RangeError(`${name}: out of memory: ${bytes} bytes do not fit in this browser's wasm memory`);
+    owned.push(address);
+    return address;
+  };
+  const scope = Object.freeze({
+    array(array, name) {
+      if (array === null) return [0, 0];
+      const Type = ELEMENT_TYPES[typedArrayKind(array)], length = elementCount(array);
+      const address = allocate(length * Type.BYTES_PER_ELEMENT, name);
+      if (length > 0) copyInto.call(new Type(memory.buffer, address, length), array);  // a view made after the allocation
+      return [address, length];
+    },
+    text(string, name) {
+      let encoded;
+      try {
+        encoded = encoder.encode(string);  // a lone surrogate becomes U+FFFD, one for one
+      } catch (error) {
+        throw new RangeError(`${name}: ${string.length} characters are too long to encode here (${error.message})`);
+      }
+      return scope.array(encoded, name);
+    },
+    table(numbers) {
+      const address = allocate(numbers.length * 8, 'arguments');
+      new Float64Array(memory.buffer, address, numbers.length).set(numbers);
       return address;
-    };
-    const scope = {
-      array(array, name) {
-        if (array === null) return [0, 0];
-        const Type = ELEMENT_TYPES[typedArrayKind(array)], length = elementCount(array);
-        const address = allocate(length * Type.BYTES_PER_ELEMENT, name);
-        if (length > 0) copyInto.call(new Type(memory.buffer, address, length), array);  // a view made after the allocation
-        return [address, length];
-      },
-      text(string, name) {
-        let encoded;
-        try {
-          encoded = encoder.encode(string);  // a lone surrogate becomes U+FFFD, one for one
-        } catch (error) {
-          throw new RangeError(`${name}: ${string.length} characters are too long to encode here (${error.message})`);
-        }
-        return scope.array(encoded, name);
-      },
-      table(numbers) {
-        const address = allocate(numbers.length * 8, 'arguments');
-        new Float64Array(memory.buffer, address, numbers.length).set(numbers);
-        return address;
-      },
-    };
+    },
+  });
+  function call(body) {
+    const start = owned.length;
     try {
       return body(scope);
     } finally {
-      for (const address of owned) core.release(address);
+      while (owned.length > start) core.release(owned.pop());
     }
   }
 

@@ -301,8 +301,9 @@ void masked_softmax(float* s, std::size_t lds, std::size_t n, std::size_t m, flo
     const std::size_t query = first_row + i;
     const std::size_t len = causal ? std::min(m, query + 1) : m;  // keys past len: hidden by the causal mask
     const std::size_t start = window && query + 1 > window ? std::min(len, query + 1 - window) : 0;  // and before start
-    std::fill(s + i * lds, s + i * lds + start, 0.0f);
-    std::fill(s + i * lds + len, s + i * lds + m, 0.0f);
+    // (guarded: an empty fill is still a call to memset, twice per row of a small head)
+    if (start) std::fill(s + i * lds, s + i * lds + start, 0.0f);
+    if (len < m) std::fill(s + i * lds + len, s + i * lds + m, 0.0f);
     float* row = s + i * lds + start;
     const float* hide = hidden + start;
     const std::size_t visible = len - start;

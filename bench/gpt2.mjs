@@ -86,7 +86,7 @@ const samplePeak = () => { const value = peak.sample(20); peakSamples.push(value
 for (let i = 0; i < 5; i++) samplePeak();
 const runStart = scheduled();
 
-const results = [];
+const results = [], patterns = [];
 for (const n of tokenCounts) {
   const text = textOf(n);
   const reference = model.run(text, { reuse: false, hidden: true });
@@ -96,6 +96,15 @@ for (const n of tokenCounts) {
   const expectedHidden = hiddenOf(reference.hidden);
   const largestHidden = expectedHidden.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
   const coreRun = () => model.run(text, { reuse: false });
+  // How peaked the patterns are (so that agreeing on them means something): the mean of each row's largest
+  // probability, against the mean of 1 / (keys it sees) for uniform rows.
+  let largest = 0, uniform = 0;
+  for (let row = 0; row < CONFIG.layers * CONFIG.heads * n; row++) {
+    const i = row % n, at = row * n;
+    largest += reference.attentions.subarray(at, at + i + 1).reduce((m, p) => Math.max(m, p), 0) / (CONFIG.layers * CONFIG.heads * n);
+    uniform += 1 / (i + 1) / (CONFIG.layers * CONFIG.heads * n);
+  }
+  patterns.push(`${n} tokens: ${largest.toFixed(2)} (uniform rows: ${uniform.toFixed(2)})`);
   const variants = [
     ['attentions as outputs, GELU as plain ops', { attentions: true, fastGelu: false }],
     ['attentions as outputs, FastGelu contrib op', { attentions: true, fastGelu: true }],
@@ -187,6 +196,8 @@ for (const r of results) {
   lines.push(`| ${r.n} | ${r.label} | ${r.core.toFixed(0)} | ${r.ort.toFixed(0)} | **${(r.ort / r.core).toFixed(2)}×** | ${cpuCell} | ` +
     `${r.peakNearby.toFixed(1)}${contended(r) ? ' ⚠' : ''} | ${pct(r.coreShare)} / ${pct(r.ortShare)} | ${r.attentionError == null ? '—' : r.attentionError.toExponential(1)} / ${r.hiddenError.toExponential(1)} |`);
 }
+lines.push('');
+lines.push(`The core's attention rows' largest probability, on average: ${patterns.join('; ')}.`);
 lines.push('');
 const flagged = results.filter((r) => !r.wrong && contended(r));
 lines.push(`${flagged.length ? `**Slow mode detected** in ${flagged.length} of ${results.filter((r) => !r.wrong).length} rows (⚠).` : 'Slow mode: not detected.'}` +

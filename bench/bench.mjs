@@ -2,14 +2,15 @@
 // this project's wasm SIMD and scalar builds (public JS API), onnxruntime-web (wasm, 1 thread; the faster of a
 // plain-op graph and its fused contrib op), TensorFlow.js's wasm backend (1 thread) and plain JS — plus the
 // native build of the core and its AVX2/FMA peak (bench/attn_bench.cpp). `--before <dist>` adds an earlier
-// build of this project (a dist/ folder) as one more row, in the same process.
+// build of this project (a dist/ folder) as one more row, in the same process. `--gpt2` adds a GPT-2-small-sized
+// forward against onnxruntime-web running it as an ONNX graph (bench/gpt2.mjs), `--threads N` that at N threads too.
 // Every implementation is first checked against a float64 reference on a slice of rows; a wrong one is reported,
 // not timed. The wasm SIMD128 peak is measured in this process (bench/simd-peak.mjs) right before and after
 // every timing, and on Linux the kernel's count of the time this thread spent on a CPU and waiting for one
 // (/proc/self/schedstat) around it: "slow mode" is this thread waiting on the run queue while other processes
 // hold both cores, and a row timed so says so. Writes bench/results.md. Compare the ratios, not the times.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +19,7 @@ import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as ort from 'onnxruntime-web';
 import createAttention from '../dist/attention.mjs';
 import { attentionGraph, forwardGraph } from './onnx-graph.mjs';
+import { cpuShare, scheduled } from './schedstat.mjs';
 import { simdPeak } from './simd-peak.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -228,21 +230,27 @@ function plainJs(n, d, heads, data) {
 // Median ms per call over at least 5 samples (more, up to 50, while under 2 s). A sample is a batch of calls
 // lasting at least 5 ms, so short calls are timed over many (and V8 has compiled the code with its optimizing
 // tier, as it would have in a page that runs the model on every keystroke). The warm-up runs calls for 0.3 s,
-// none when the first call (the correctness check, taking firstMs) was already that long.
+// none when the first call (the correctness check, taking firstMs) was already that long. -> { ms, cpuMs }:
+// wall time, and the process's CPU time per call (process.cpuUsage: exact, unlike schedstat's per-thread
+// counter, which moves only at scheduler ticks of 4 ms here), the median of the same samples' — what a call
+// costs when no other process takes the core away. Every implementation here computes on this one thread; the
+// CPU time also counts V8's helper threads (garbage collection, compilation), a cost of the call too.
 async function medianMs(run, firstMs = 0) {
   let calls = 1, elapsed = firstMs;
   const warm = performance.now() - firstMs;
   while ((elapsed = performance.now() - warm) < 300) await run(), calls++;
   const batch = Math.max(1, Math.ceil(5 / (elapsed / calls)));
-  const samples = [];
+  const samples = [], cpuSamples = [];
   const start = performance.now();
   while (samples.length < 5 || (performance.now() - start < 2000 && samples.length < 50)) {
-    const t = performance.now();
+    const t = performance.now(), from = process.cpuUsage();
     for (let i = 0; i < batch; i++) await run();
     samples.push((performance.now() - t) / batch);
+    const used = process.cpuUsage(from);
+    cpuSamples.push((used.user + used.system) / 1000 / batch);
   }
-  samples.sort((a, b) => a - b);
-  return samples[samples.length >> 1];
+  const median = (values) => values.sort((a, b) => a - b)[values.length >> 1];
+  return { ms: median(samples), cpuMs: cpuSamples.length ? median(cpuSamples) : null };
 }
 
 // ---- The run.
@@ -254,16 +262,6 @@ const native = JSON.parse(execFileSync(`${root}build/native-release/attn_bench`,
 // The wasm SIMD128 peak, sampled around every timing. A burst is 20 ms: long enough to be steady, short
 // enough to sit right beside the timing it vouches for.
 const peak = await simdPeak();
-// This thread's time on a CPU and runnable but waiting for one, in ms since it started (null off Linux).
-const SCHEDSTAT = '/proc/thread-self/schedstat';
-const scheduled = () => {
-  if (!existsSync(SCHEDSTAT)) return null;
-  const [running, waiting] = readFileSync(SCHEDSTAT, 'utf8').split(' ').map(Number);
-  return { running: running / 1e6, waiting: waiting / 1e6, at: performance.now() };
-};
-// The share of the wall time between two readings that this thread was not waiting for a core: running, or
-// idle by its own choice (onnxruntime-web's calls are asynchronous). Only the run queue's wait is taken out.
-const cpuShare = (from, to) => (from && to ? 1 - (to.waiting - from.waiting) / (to.at - from.at) : null);
 const peakSamples = [];
 const samplePeak = () => { const value = peak.sample(20); peakSamples.push(value); return value; };
 const runStart = scheduled();
@@ -272,6 +270,7 @@ console.log(`peaks: wasm SIMD128 ${Math.max(...peakSamples).toFixed(1)} GFLOP/s 
 
 // --only a,b: just the implementations whose names start with a or b (for a quick look while working on the
 // kernels; the table in the README comes from a full run). --shapes 16,64,4;128,256,4: other shapes.
+// --gpt2 [--threads N]: the GPT-2-sized forward too (see the end of the run). --no-exponent: not the n sweep.
 const only = option('--only')?.split(',');
 const shapes = option('--shapes')?.split(';').map((s) => s.split(',').map(Number)) ?? SHAPES;
 const before = option('--before');
@@ -309,7 +308,7 @@ for (const [n, d, heads] of shapes) {
             rows.push({ ...row, wrong: true });
           } else {
             const peakBefore = samplePeak(), from = scheduled();
-            row.ms = await medianMs(impl[work], firstMs);
+            ({ ms: row.ms, cpuMs: row.cpuMs } = await medianMs(impl[work], firstMs));
             row.share = cpuShare(from, scheduled());
             row.peakNearby = Math.min(peakBefore, samplePeak());
             if (!best || row.ms < best.ms) best = row;
@@ -331,7 +330,7 @@ const lengths = args.includes('--no-exponent') ? [] : [256, 512, 1024, 2048, 409
 const times = [];
 for (const n of lengths) {
   const data = inputs(n, 768);
-  times.push(await medianMs(() => simd.scaledDotProductAttention({ q: data.q, k: data.k, v: data.v, n, m: n, dk: 64, dv: 64, heads: 12, weights: false })));
+  times.push((await medianMs(() => simd.scaledDotProductAttention({ q: data.q, k: data.k, v: data.v, n, m: n, dk: 64, dv: 64, heads: 12, weights: false }))).ms);
 }
 const xs = lengths.map(Math.log), ys = times.map(Math.log);
 const mean = (a) => a.reduce((s, x) => s + x, 0) / a.length;
@@ -357,14 +356,14 @@ lines.push('Work: "forward" is multi-head attention with the four projections (8
   '(onnxruntime-web: its plain-op graph with the softmax as a second output); "attention" is attention alone over given Q, K, V (4·n²·d). ' +
   'Shapes are (n, dModel, heads). "vs fastest peer" is the fastest of onnxruntime-web, TF.js and plain JS divided by this row\'s time (above 1: faster than every peer). ' +
   `"% of peak" is against the wasm SIMD128 peak for wasm rows and the native peak for the native row. "peak nearby" is the lower of the peak bursts right before and after the row's timing; ` +
-  `"not waiting" is the share of the row's timing during which this thread was not runnable-but-waiting for a core (/proc/self/schedstat's run-queue time). ` +
+  `"on-CPU ms" is the median of the same samples timed by the process's CPU time (process.cpuUsage; one thread computes), which a neighbour holding the core does not lengthen. "not waiting" is the share of the row's timing during which this thread was not runnable-but-waiting for a core (/proc/self/schedstat's run-queue time). ` +
   `A peak nearby below ${100 * CONTENDED} % of the run's, or less than ${100 * CONTENDED} % not waiting, is marked ⚠: the core was shared with another process during that row.`);
 lines.push('');
-lines.push('| shape | work | implementation | median ms | GFLOP/s | vs fastest peer | % of peak | peak nearby | not waiting | max error |');
-lines.push('|---|---|---|---:|---:|---:|---:|---:|---:|---:|');
+lines.push('| shape | work | implementation | median ms | on-CPU ms | GFLOP/s | vs fastest peer | % of peak | peak nearby | not waiting | max error |');
+lines.push('|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const row of rows) {
   if (row.wrong) {
-    lines.push(`| ${row.shape} | ${row.work} | ${row.name} | wrong: not timed | | | | | | ${row.error.toExponential(1)} |`);
+    lines.push(`| ${row.shape} | ${row.work} | ${row.name} | wrong: not timed | | | | | | | ${row.error.toExponential(1)} |`);
     continue;
   }
   const peers = rows.filter((r) => r.shape === row.shape && r.work === row.work && r.kind === 'peer' && !r.wrong).map((r) => r.ms);
@@ -373,7 +372,7 @@ for (const row of rows) {
   const peakOfRow = row.kind === 'native' ? native.peakGflops : wasmPeak;
   const nearby = row.kind === 'native' ? '' : `${row.peakNearby.toFixed(1)}${contended(row) ? ' ⚠' : ''}`;
   const share = row.share == null ? '' : `${(100 * row.share).toFixed(0)} %`;
-  lines.push(`| ${row.shape} | ${row.work} | ${row.name} | ${row.ms.toPrecision(4)} | ${gflops.toFixed(1)} | ${vsPeer} | ${(100 * gflops / peakOfRow).toFixed(0)} % | ${nearby} | ${share} | ${row.error.toExponential(1)} |`);
+  lines.push(`| ${row.shape} | ${row.work} | ${row.name} | ${row.ms.toPrecision(4)} | ${row.cpuMs ? row.cpuMs.toPrecision(4) : ''} | ${gflops.toFixed(1)} | ${vsPeer} | ${(100 * gflops / peakOfRow).toFixed(0)} % | ${nearby} | ${share} | ${row.error.toExponential(1)} |`);
 }
 lines.push('');
 
@@ -388,13 +387,14 @@ for (const [n, d, heads] of shapes) {
     const ourRow = find(shape, work, 'ours', 'this project, wasm SIMD'), ortRow = find(shape, work, 'peer', 'onnxruntime'), earlier = find(shape, work, 'before');
     if (!ourRow || !ortRow) continue;
     const ratio = ortRow.ms / ourRow.ms, share = gflopsOf(ourRow) / wasmPeak;
-    // The same ratio without the time spent waiting for a core (time × share): about the ratio on an idle machine.
-    const onCpu = ourRow.share && ortRow.share ? (ortRow.ms * ortRow.share) / (ourRow.ms * ourRow.share) : null;
+    // The same ratio of the calls' time on a CPU: about the ratio on an idle machine.
+    const onCpu = ourRow.cpuMs && ortRow.cpuMs ? ortRow.cpuMs / ourRow.cpuMs : null;
+    const earlierOnCpu = earlier?.cpuMs && ortRow.cpuMs ? ortRow.cpuMs / earlier.cpuMs : null;
     const met = n === 16 ? ratio >= 2 : ratio >= 1.3 || share >= 0.85;
     const flags = [ourRow, ortRow].some(contended) ? ' (⚠ a row was timed while the core was shared)' : '';
     lines.push(`- ${shape} ${work}: **${ratio.toFixed(2)}×** onnxruntime-web, ${(100 * share).toFixed(0)} % of the peak` +
       `${earlier ? ` (before: ${(ortRow.ms / earlier.ms).toFixed(2)}×, ${(100 * gflopsOf(earlier) / wasmPeak).toFixed(0)} %)` : ''}` +
-      `${onCpu ? `; without the waits for a core ${onCpu.toFixed(2)}×` : ''}` +
+      `${onCpu ? `; on-CPU time ${onCpu.toFixed(2)}×${earlierOnCpu ? ` (before ${earlierOnCpu.toFixed(2)}×)` : ''}` : ''}` +
       ` — target ${n === 16 ? '2×' : '1.3× or 85 % of the peak'}: ${met ? 'met' : 'not met'}${flags}`);
   }
 }
@@ -409,6 +409,17 @@ if (lengths.length) {
   lines.push('');
   lines.push(`Attention alone (dModel 768, 12 heads, no weights), this project's SIMD build: ${lengths.map((n, i) => `n = ${n}: ${times[i].toFixed(1)} ms`).join(', ')}; ` +
     `fitted exponent of time against n: **${slope.toFixed(2)}** (2 is the n² of the work).`);
+}
+// --gpt2: the GPT-2-small-sized forward against onnxruntime-web (bench/gpt2.mjs), in a process of its own for
+// each thread count (onnxruntime's thread count is set once per process): 1 thread, and N with --threads N.
+if (args.includes('--gpt2')) {
+  const counts = [...new Set([1, Number(option('--threads') ?? 1)])];
+  for (const count of counts) {
+    console.log(`\nGPT-2-sized forward, ${count} thread${count > 1 ? 's' : ''} (bench/gpt2.mjs; several minutes) …`);
+    const section = execFileSync(process.execPath, [`${root}bench/gpt2.mjs`, '--threads', String(count)],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+    lines.push('', section.trim());
+  }
 }
 const report = `${lines.join('\n')}\n`;
 if (!only && !option('--shapes')) writeFileSync(`${root}bench/results.md`, `# Benchmark results (npm run bench)\n\n${report}`);

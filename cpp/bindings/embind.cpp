@@ -23,13 +23,7 @@ EMSCRIPTEN_BINDINGS(attention) {
   using emscripten::function;
   function("allocate", &allocate);
   function("release", &release);
-  function("resultError", &result_error);
-  function("resultFields", &result_fields);
-  function("resultName", &result_name);
-  function("resultNameLength", &result_name_length);
-  function("resultType", &result_type);
-  function("resultData", &result_data);
-  function("resultLength", &result_length);
+  function("resultLayout", &result_layout);
   function("resultFree", &result_free);
   function("moduleInfo", &module_info);
   function("setThreads", &set_threads);

@@ -47,16 +47,20 @@ class Result {
     add(std::move(name), std::move(s));
   }
 
-  std::size_t size() const { return fields_.size(); }
-  const std::string& name(std::size_t i) const { return fields_.at(i).name; }
-  FieldType type(std::size_t i) const { return FieldType(fields_.at(i).value.index()); }
-  std::pair<const void*, std::size_t> data(std::size_t i) const {
-    return std::visit([](const auto& v) -> std::pair<const void*, std::size_t> {
-      using T = std::decay_t<decltype(v)>;
-      if constexpr (std::is_same_v<T, double> || std::is_same_v<T, bool>) return {&v, 1};
-      else if constexpr (std::is_same_v<T, Strings>) return {v.block.data(), v.block.size()};
-      else return {v.data(), v.size()};
-    }, fields_.at(i).value);
+  // flat_api.hpp's table of this Result, made when asked for and kept with it.
+  const double* layout() {
+    layout_.assign({double(error), double(fields_.size())});
+    for (const Field& f : fields_) {
+      const auto [data, length] = std::visit([](const auto& v) -> std::pair<const void*, std::size_t> {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, double> || std::is_same_v<T, bool>) return {&v, 1};
+        else if constexpr (std::is_same_v<T, Strings>) return {v.block.data(), v.block.size()};
+        else return {v.data(), v.size()};
+      }, f.value);
+      layout_.insert(layout_.end(), {double(f.value.index()), double(reinterpret_cast<Address>(f.name.data())), double(f.name.size()),
+                                     double(reinterpret_cast<Address>(data)), double(length)});
+    }
+    return layout_.data();
   }
 
  private:
@@ -65,6 +69,7 @@ class Result {
     Value value;
   };
   std::vector<Field> fields_;
+  std::vector<double> layout_;
 };
 
 Address address_of(Result* result) { return reinterpret_cast<Address>(result); }
@@ -206,13 +211,7 @@ Address allocate(double bytes) {
 
 void release(Address memory) { std::free(reinterpret_cast<void*>(memory)); }
 
-int result_error(Address result) { return int(result_at(result).error); }
-std::size_t result_fields(Address result) { return result_at(result).size(); }
-Address result_name(Address result, std::size_t field) { return reinterpret_cast<Address>(result_at(result).name(field).data()); }
-std::size_t result_name_length(Address result, std::size_t field) { return result_at(result).name(field).size(); }
-int result_type(Address result, std::size_t field) { return int(result_at(result).type(field)); }
-Address result_data(Address result, std::size_t field) { return reinterpret_cast<Address>(result_at(result).data(field).first); }
-std::size_t result_length(Address result, std::size_t field) { return result_at(result).data(field).second; }
+Address result_layout(Address result) { return reinterpret_cast<Address>(result_at(result).layout()); }
 void result_free(Address result) { delete reinterpret_cast<Result*>(result); }
 
 Address module_info() {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
 #include "attn/attention.hpp"
@@ -30,12 +31,26 @@ void check_elements(const char* name, const char* shape, std::uint64_t a, std::u
   }
 }
 
+// Whether no value is NaN or infinite: their magnitude bits are the largest, from 0x7f800000 up. An unsigned
+// max over integers vectorises (a float test with an early exit does not); it was 3.5 % of a (16, 64, 4)
+// multi-head call, scanning x one float at a time.
+bool all_finite(const float* values, std::size_t count) {
+  std::uint32_t largest = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    std::uint32_t bits;
+    std::memcpy(&bits, values + i, 4);
+    largest = std::max(largest, bits & 0x7fffffffu);
+  }
+  return largest < 0x7f800000u;
+}
+
 void check_floats(const char* name, View<float> view, const char* shape, std::size_t expected) {
   if (view.data == nullptr && expected != 0) throw ArgumentError(name, "is required");
   if (view.size != expected) {
     throw ArgumentError(name, std::string("expected ") + shape + " = " + std::to_string(expected) +
                                   " floats, got " + std::to_string(view.size));
   }
+  if (all_finite(view.data, view.size)) return;
   for (std::size_t i = 0; i < view.size; ++i) {
     if (!std::isfinite(view[i])) {
       throw ArgumentError(name, "element " + std::to_string(i) + " is " +

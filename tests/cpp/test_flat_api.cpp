@@ -1,5 +1,5 @@
 // The numbers-only boundary (attn/flat_api.hpp) as the wasm bindings use it, natively and under ASan + UBSan:
-// results read field by field, errors as values that name the argument, and TextModel::encode's special tokens,
+// results read through their layout, errors as values that name the argument, and TextModel::encode's special tokens,
 // truncation and UTF-16 offsets. (Leaks of failed calls show in the sanitizer run: LeakSanitizer fails it.)
 #include <catch2/catch.hpp>
 
@@ -45,12 +45,14 @@ std::vector<T> array_at(Address data, std::size_t length) {
 Read read(Address result) {
   REQUIRE(result != 0);
   Read out;
-  out.error = flat::result_error(result);
-  for (std::size_t i = 0; i < flat::result_fields(result); ++i) {
-    const std::string name(reinterpret_cast<const char*>(flat::result_name(result, i)), flat::result_name_length(result, i));
-    const Address data = flat::result_data(result, i);
-    const std::size_t length = flat::result_length(result, i);
-    switch (flat::FieldType(flat::result_type(result, i))) {
+  const auto* layout = reinterpret_cast<const double*>(flat::result_layout(result));
+  out.error = int(layout[0]);
+  for (std::size_t i = 0; i < std::size_t(layout[1]); ++i) {
+    const double* field = layout + 2 + 5 * i;  // type, name address, name length, data address, length
+    const std::string name(reinterpret_cast<const char*>(Address(field[1])), std::size_t(field[2]));
+    const Address data = Address(field[3]);
+    const std::size_t length = std::size_t(field[4]);
+    switch (flat::FieldType(int(field[0]))) {
       case flat::FieldType::kNumber: out.fields[name] = *reinterpret_cast<const double*>(data); break;
       case flat::FieldType::kBoolean: out.fields[name] = *reinterpret_cast<const bool*>(data); break;
       case flat::FieldType::kString: out.fields[name] = std::string(reinterpret_cast<const char*>(data), length); break;

@@ -3,8 +3,8 @@
 //
 //  - Every argument is a number, or the address of memory the caller got from allocate() and filled. Sizes
 //    arrive as the caller's numbers (doubles) and are checked here like any other argument.
-//  - Every call returns a Result, which the caller reads field by field and then frees with result_free(); an
-//    error is a Result too (result_error() != 0, the message in field 0). No exception leaves these functions,
+//  - Every call returns a Result, which the caller reads from its layout (result_layout()) and then frees with
+//    result_free(); an error is a Result too (its error kind not 0, the message in field 0). No exception leaves these functions,
 //    and none calls back into the caller.
 //  - Objects that live between calls (models, prepared projections, checkpoint loaders) are addresses returned
 //    in a Result's "handle" field, freed by their *_free function. The caller keeps track of which are alive.
@@ -35,13 +35,12 @@ enum class ErrorKind : int {
 // uint32 end offsets, then the UTF-8 of all of them).
 enum class FieldType : int { kNumber, kBoolean, kString, kFloat32, kInt32, kUint8, kFloat64, kStrings };
 
-int result_error(Address result);  // an ErrorKind
-std::size_t result_fields(Address result);
-Address result_name(Address result, std::size_t field);  // UTF-8; a dotted name ("config.layers") nests
-std::size_t result_name_length(Address result, std::size_t field);
-int result_type(Address result, std::size_t field);  // a FieldType
-Address result_data(Address result, std::size_t field);
-std::size_t result_length(Address result, std::size_t field);  // elements (bytes for strings and lists)
+// A Result described in one table of float64, so that a caller reads it with one call across the boundary (a
+// wasm call through the bindings costs about as much as copying a few hundred floats): [error (an ErrorKind),
+// count, then per field: type (a FieldType), name address, name length (UTF-8 bytes; a dotted name such as
+// "config.layers" nests), data address, length (elements; bytes for strings and lists)]. The table belongs
+// to the Result: valid until result_free.
+Address result_layout(Address result);
 void result_free(Address result);
 
 // {version, arch (the SIMD architecture), threads (how many this build can run), checkpointTextFiles (the names

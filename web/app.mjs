@@ -54,7 +54,7 @@ async function refresh() {
   }
   const blank = blankTextNote(state.text);
   if (blank) return views.clear(blank);
-  views.computing(!engine.isShowing(state));
+  views.computing(!engine.isShowing(state), !engine.isShowing(state) || !engine.hasPredictions());
   let result;
   try {
     result = await engine.resultFor(state, () => store.state);
@@ -67,10 +67,28 @@ async function refresh() {
   if (examples.apply(result)) return;  // it chose the example's head and token: that commit refreshes
   controls.showResult(result, store.state);
   views.render(result, engine.description, engine.cachedTrace(store.state));
-  if (typeof store.state.head !== 'number' || engine.cachedTrace(store.state)) return;
+  // The predictions and the chosen head's trace, asked for together: the worker answers them in turn.
+  await Promise.all([predictions(store.state), trace(store.state)]);
+}
+
+// The last result's predictions for `state`, into the Predictions view once they arrive (the view says it is
+// out of date until then).
+async function predictions(state) {
+  if (engine.hasPredictions()) return;
   try {
-    const trace = await engine.traceFor(store.state, () => store.state);
-    if (trace) views.showTrace(trace);
+    const result = await engine.predictionsFor(state, () => store.state);
+    if (result) views.showPredictions(result);
+  } catch (error) {
+    views.computing(false);
+    say(`Could not compute the predictions: ${error.message}`, true);
+  }
+}
+
+async function trace(state) {
+  if (typeof state.head !== 'number' || engine.cachedTrace(state)) return;
+  try {
+    const answer = await engine.traceFor(state, () => store.state);
+    if (answer) views.showTrace(answer);
   } catch (error) {
     say(`Could not follow the head through W_O: ${error.message}`, true);
   }

@@ -123,7 +123,8 @@ export function viewsController(store, notes) {
         ...view, caption: `${what}: attention weights of ${view.rows.length} tokens`, onSelect: choose, focusName: 'heatmap',
       }));
       const labels = main.tokens.map(display);
-      timed('predictions', () => drawPredictions(result, state, labels));
+      const complete = Boolean(main.predictions || main.noPredictions);  // else they follow: showPredictions
+      if (complete) timed('predictions', () => drawPredictions(result, state, labels));
       timed('steps', () => drawSteps(result, state, trace));
       timed('head grid', () => renderHeadGrid($('heads'), {
         layers: config.layers, heads: config.heads, ...everyHead(result, state), summaries: main.summaries, selected: state, firstToken: first,
@@ -141,12 +142,12 @@ export function viewsController(store, notes) {
       const mode = whatIfs(state);
       say(`${main.n} tokens · ${config.name}${mode.length ? ` (${mode.join(', ')})` : ''} · computed in ` +
         `${milliseconds.toFixed(1)} ms by the ${build}`, false, `${main.n} tokens, ${config.name}${mode.length ? `, ${mode.join(', ')}` : ''}: ${what}.`);
-      computing(false);
+      computing(false, !complete);
       const { link, example } = notes(state);
       showNote('length-note', lengthNote(result));
       showNote('link-note', link);
       showNote('example-note', example);
-      $('matrix').dataset.ready = 'true';
+      if (complete) $('matrix').dataset.ready = 'true';  // every view drawn
 
       if (focused) document.querySelector(`[data-focus="${focused}"]`)?.focus({ preventScroll: true });
       if (keystroke !== null) {
@@ -155,6 +156,17 @@ export function viewsController(store, notes) {
         requestAnimationFrame(() => performance.measure('keystroke to next frame', { start, end: performance.now() }));
         keystroke = null;
       }
+    },
+
+    // The predictions of the result shown have arrived: the Predictions view, and what the heads switched off
+    // changed there.
+    showPredictions(result) {
+      if (result !== shown) return;
+      const labels = result.main.tokens.map(display);
+      timed('predictions', () => drawPredictions(result, store.state, labels));
+      ablation.show(result, store.state, labels);
+      computing(false, false);
+      $('matrix').dataset.ready = 'true';
     },
 
     // The chosen head's trace has arrived for the state the page shows: the steps again, with step 5.

@@ -9,6 +9,20 @@ import { startEngine } from '../lib/compute.mjs';
 import { isHubModel } from '../lib/hub-names.mjs';
 import { computeRequest } from '../lib/view-rules.mjs';
 
+// The request's way there and back, for bench/page.mjs: the whole round trip, the message's way to the worker
+// (its wait there behind other work included), the computation, and the answer's way back (worker.timing: when
+// the worker had the message and posted the answer, on the clock that performance.timeOrigin shares).
+function timeRoundTrip(asked, result) {
+  const now = performance.now();
+  performance.measure('worker round trip', { start: asked, end: now });
+  if (!result?.timing) return;
+  const toPage = (time) => time - performance.timeOrigin;
+  const { received, posted } = result.timing;
+  performance.measure('  message to the worker', { start: asked, end: toPage(received) });
+  performance.measure('  worker compute', { start: toPage(posted) - result.milliseconds, duration: result.milliseconds });
+  performance.measure('  answer back to the page', { start: toPage(posted), end: now });
+}
+
 // workerUrl: null where no worker can be (the one-file offline playground); simd: createAttention's option.
 export function engineController({ createAttention, workerUrl, simd }) {
   let engine = null, compute = null, computePredictions = null, computeTrace = null, description = '';
@@ -44,8 +58,7 @@ export function engineController({ createAttention, workerUrl, simd }) {
       if (pending.key !== key) pending = { key, promise: compute({ ...computeRequest(state), part: 'attention' }) };
       const asked = performance.now();
       const result = await pending.promise;
-      performance.measure('worker round trip', { start: asked, end: performance.now() });
-      performance.measure('worker compute', { start: asked, duration: result?.milliseconds ?? 0 });
+      timeRoundTrip(asked, result);
       if (result === null || keyOf(current()) !== key) return null;
       last = { key, result };
       return result;

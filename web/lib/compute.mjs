@@ -141,7 +141,9 @@ export function serveRequests(scope, createAttention, options) {
     if (cancel !== undefined) return loads.get(cancel)?.abort();
     try {
       if (request) {
+        const received = performance.timeOrigin + performance.now();  // a clock the page shares (bench/page.mjs)
         const result = await engine.compute(request);
+        result.timing = { received, posted: performance.timeOrigin + performance.now() };
         return scope.postMessage({ id, result }, transferables(result));
       }
       const controller = new AbortController();

@@ -6,6 +6,7 @@
 // path through W_O on their own).
 import createAttention from './dist/attention.mjs';
 import { bindControls } from './controllers/controls.mjs';
+import { earlyWorker } from './controllers/early-worker.mjs';
 import { engineController } from './controllers/engine.mjs';
 import { bindExamples } from './controllers/examples.mjs';
 import { bindExport } from './controllers/export.mjs';
@@ -29,6 +30,7 @@ const engine = engineController({
   createAttention,
   workerUrl: served ? new URL(`./worker.mjs${location.search}`, import.meta.url) : null,
   simd: new URLSearchParams(location.search).get('simd') === '0' ? false : 'auto',
+  early: earlyWorker,
 });
 const examples = bindExamples(store);
 const views = viewsController(store, (state) => ({ link: store.linkNote, example: examples.note(state) }));
@@ -94,5 +96,7 @@ async function trace(state) {
   }
 }
 
-if (served) registerServiceWorker().catch((error) => console.warn(`offline use unavailable: ${error.message}`));
-engine.start().then(refresh, (error) => say(`The WebAssembly core could not load: ${error.message}`, true));
+const firstPicture = engine.start().then(refresh, (error) => say(`The WebAssembly core could not load: ${error.message}`, true));
+// The service worker's install downloads every file for offline use: once the first picture is drawn, so that it
+// does not compete with the files that picture needs.
+if (served) firstPicture.then(registerServiceWorker).catch((error) => console.warn(`offline use unavailable: ${error.message}`));

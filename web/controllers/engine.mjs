@@ -24,7 +24,8 @@ function timeRoundTrip(asked, result) {
 }
 
 // workerUrl: null where no worker can be (the one-file offline playground); simd: createAttention's option.
-export function engineController({ createAttention, workerUrl, simd }) {
+// early: the worker web/early-worker.mjs started, if it did.
+export function engineController({ createAttention, workerUrl, simd, early = null }) {
   let engine = null, compute = null, computePredictions = null, computeTrace = null, description = '';
   let checkpoints = 0;  // the user's models loaded in this tab: a new one is a new model named 'checkpoint'
   let hubModel = null, hubLoads = 0;  // the model from a hub in the engine ('hf:<repo>@<commit>'), and how many came
@@ -36,7 +37,7 @@ export function engineController({ createAttention, workerUrl, simd }) {
 
   return {
     async start() {
-      const started = await startEngine({ pageUrl: location.href, workerUrl, createAttention, options: { simd } });
+      const started = await startEngine({ pageUrl: location.href, workerUrl, createAttention, options: { simd }, early });
       engine = started.engine;
       compute = latestOnly(engine.compute);
       computePredictions = latestOnly(engine.compute);

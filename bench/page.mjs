@@ -6,13 +6,21 @@
 //   startup     navigation start → the first animation frame with the heatmap painted, cold (a new browser
 //               profile: no HTTP cache, no service worker) and warm (the same profile again: the service worker's
 //               cache), with the requests of one cold load as a waterfall
+//   checkpoint  (--checkpoint, alone) a GPT-2-small-sized checkpoint (124M parameters, float16 file of made-up
+//               weights) opened on the page, at about 64 tokens: a keystroke at the end (the core's prefix cache
+//               keeps the rows before it) and one at the start (every row again) → the first changed heatmap
+//               frame; whether "Computing…" showed in between; and five keystrokes typed at once: how many
+//               requests the worker computed (the newest-only rule: not five)
 // With --before <checkout> (a built checkout of an older commit, e.g. ../old), the same measurements of that
 // checkout's page, served by its own server, interleaved with this one's in the same browser.
 //   npm run bench:page [-- --simd=0] [--before ../old] [--edits 60] [--loads 12] [--only keystroke|startup]
-import { cpus, loadavg } from 'node:os';
-import { resolve } from 'node:path';
+//   node bench/page.mjs --checkpoint [--edits 20]
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { launchBrowser, serve } from '../tests/e2e/browser.mjs';
+import { GPT2_SMALL_CONFIG, gpt2Shapes, writeSyntheticCheckpoint } from '../tools/fixtures/synthetic-checkpoint.mjs';
 
 const flag = (name, fallback) => {
   const i = process.argv.indexOf(name);
@@ -32,7 +40,7 @@ const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
 function observer() {
   const canvas = () => document.querySelector('#matrix canvas.heatmap-cells');
   const pixels = (c) => (c && c.width > 0 ? `${c.width}x${c.height}:${new Uint32Array(c.getContext('2d').getImageData(0, 0, c.width, c.height).data.buffer).join(',')}` : '');
-  window.__bench = { edits: [], firstPicture: null };
+  window.__bench = { edits: [], computingShown: [], firstPicture: null };
   const firstPicture = () => {
     if (canvas()?.width > 0) window.__bench.firstPicture = performance.now();
     else requestAnimationFrame(firstPicture);
@@ -41,9 +49,11 @@ function observer() {
   addEventListener('input', (event) => {
     if (event.target.id !== 'sentence') return;
     const start = event.timeStamp, before = pixels(canvas());
+    let computing = false;
     const frame = () => {
       const now = performance.now();
-      if (pixels(canvas()) !== before) return window.__bench.edits.push(now - start);
+      computing ||= document.getElementById('computing')?.hidden === false;
+      if (pixels(canvas()) !== before) return window.__bench.computingShown.push(computing), window.__bench.edits.push(now - start);
       if (now - start > 10000) return window.__bench.edits.push(Infinity);
       requestAnimationFrame(frame);
     };
@@ -147,6 +157,63 @@ async function startup(browser, checkouts) {
   for (const r of waterfall.sort((a, b) => a.start - b.start)) console.log(`    ${r.start.toFixed(0).padStart(5)} → ${r.end.toFixed(0).padStart(5)}  ${r.url}`);
 }
 
+// The GPT-2-sized checkpoint on the page (see the head of this file).
+async function checkpoint(browser, url) {
+  const folder = await mkdtemp(join(tmpdir(), 'page-checkpoint-'));
+  try {
+    const names = await writeSyntheticCheckpoint(folder, 'tests/fixtures/checkpoints/gpt2', gpt2Shapes(), GPT2_SMALL_CONFIG, 'float16');
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.addInitScript(observer);
+    await page.goto(`${url}/`);
+    await page.waitForSelector('#matrix[data-ready="true"] canvas', { timeout: 20000 });
+    const loading = performance.now();
+    await page.setInputFiles('#checkpoint-files', names.map((name) => join(folder, name)));
+    await page.waitForFunction(() => document.getElementById('model').value === 'checkpoint' && /computed in/.test(document.getElementById('status').textContent), null, { timeout: 300000 });
+    const loaded = (performance.now() - loading) / 1000;
+    // Words until the page says TOKENS tokens or more.
+    const words = 'The cat sat on the mat because it was tired and the dog ran after it'.split(' ');
+    let tokens = 0;
+    for (let count = 12; tokens < TOKENS; count++) {
+      await page.fill('#sentence', Array.from({ length: count }, (_, i) => words[i % words.length]).join(' '));
+      await page.waitForFunction(() => document.getElementById('computing').hidden, null, { timeout: 60000 });
+      tokens = Number((await page.textContent('#status')).split(' ')[0]);
+    }
+    const timed = async (count, where) => {
+      const times = [], computing = [];
+      for (let k = 0; k < count; k++) {
+        await page.focus('#sentence');
+        await page.keyboard.press(where);
+        const before = await page.evaluate(() => window.__bench.edits.length);
+        await page.keyboard.press(k % 2 === 0 ? 'x' : 'y');
+        await page.waitForFunction((c) => window.__bench.edits.length > c, before, { timeout: 60000 });
+        times.push(await page.evaluate(() => window.__bench.edits.at(-1)));
+        computing.push(await page.evaluate(() => window.__bench.computingShown.at(-1)));
+        await page.waitForFunction(() => document.getElementById('computing').hidden, null, { timeout: 60000 });
+        await page.keyboard.press('Backspace');  // back to the same text (its own computation, not timed)
+        await page.waitForFunction(() => document.getElementById('computing').hidden, null, { timeout: 60000 });
+        await sleep(100);
+      }
+      return { times, computing: computing.filter(Boolean).length };
+    };
+    const atEnd = await timed(Math.max(10, EDITS / 2), 'End'), atStart = await timed(Math.max(5, EDITS / 4), 'Home');
+    // Five letters at once: each keystroke asks; the newest-only rule computes the one in progress and the last.
+    await page.focus('#sentence');
+    await page.keyboard.press('End');
+    const computed = () => page.evaluate(() => performance.getEntriesByName('  worker compute').length);
+    const computedBefore = await computed();
+    await page.keyboard.type('quick', { delay: 10 });
+    await page.waitForFunction(() => document.getElementById('computing').hidden, null, { timeout: 60000 });
+    const burst = (await computed()) - computedBefore;
+    console.log(`\nGPT-2-small-sized checkpoint (124M parameters, float16 file, made-up weights; loaded in ${loaded.toFixed(1)} s) at ${tokens} tokens, Chromium headless:`);
+    console.log(`  keystroke at the end → first changed heatmap frame   ${stats(atEnd.times)}; "Computing…" seen in ${atEnd.computing} of ${atEnd.times.length}`);
+    console.log(`  keystroke at the start (every row again)           ${stats(atStart.times)}; "Computing…" seen in ${atStart.computing} of ${atStart.times.length}`);
+    console.log(`  five letters typed 10 ms apart: ${burst} requests computed (the rest dropped by the newest-only rule)`);
+    await page.close();
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+}
+
 const servers = [];
 const checkouts = [];
 const before = flag('--before', null);
@@ -160,8 +227,12 @@ checkouts.push({ name: 'this build', url: servers.at(-1).url });
 const browser = await launchBrowser();
 try {
   console.log(`CPU: ${cpus()[0].model}, ${cpus().length} cores; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; Chromium ${browser.version()}`);
-  if (only !== 'startup') await keystrokes(browser, checkouts);
-  if (only !== 'keystroke') await startup(browser, checkouts);
+  if (process.argv.includes('--checkpoint')) {
+    await checkpoint(browser, checkouts.at(-1).url);
+  } else {
+    if (only !== 'startup') await keystrokes(browser, checkouts);
+    if (only !== 'keystroke') await startup(browser, checkouts);
+  }
   console.log(`\nLoad average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 } finally {
   await browser.close();

@@ -34,7 +34,11 @@ const engine = engineController({
 });
 const examples = bindExamples(store);
 const views = viewsController(store, (state) => ({ link: store.linkNote, example: examples.note(state) }));
-const controls = bindControls(store, { onKeystroke: views.keystroke });
+// The chosen head's trace is a whole run of the model (the prefix cache cannot give it), which would hold up the
+// next keystroke's run in the worker: while the reader types, it is asked for once typing pauses this long.
+const TYPING_PAUSE_MS = 400;
+let lastKeystroke = -Infinity;
+const controls = bindControls(store, { onKeystroke: (time) => { lastKeystroke = time; views.keystroke(time); } });
 const loads = modelLoads();  // one model load at a time, the user's files or the Hub's
 bindModelPicker(store, engine, loads);
 const hub = bindHub(store, engine, loads, { available: served });
@@ -88,6 +92,11 @@ async function predictions(state) {
 
 async function trace(state) {
   if (typeof state.head !== 'number' || engine.cachedTrace(state)) return;
+  const typing = lastKeystroke + TYPING_PAUSE_MS - performance.now();
+  if (typing > 0) {
+    await new Promise((done) => setTimeout(done, typing));
+    if (store.state !== state) return;  // typed on: the newer state asks in turn
+  }
   try {
     const answer = await engine.traceFor(state, () => store.state);
     if (answer) views.showTrace(answer);

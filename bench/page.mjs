@@ -208,6 +208,13 @@ async function checkpoint(browser, url) {
     console.log(`  keystroke at the end → first changed heatmap frame   ${stats(atEnd.times)}; "Computing…" seen in ${atEnd.computing} of ${atEnd.times.length}`);
     console.log(`  keystroke at the start (every row again)           ${stats(atStart.times)}; "Computing…" seen in ${atStart.computing} of ${atStart.times.length}`);
     console.log(`  five letters typed 10 ms apart: ${burst} requests computed (the rest dropped by the newest-only rule)`);
+    const measures = await page.evaluate(() => {
+      const byName = {};
+      for (const entry of performance.getEntriesByType('measure')) (byName[entry.name] ??= []).push(entry.duration);
+      return byName;
+    });
+    console.log('  the page\'s own marks, every computation above:');
+    for (const [name, values] of Object.entries(measures)) console.log(`    ${name.padEnd(40)} ${stats(values)}`);
     await page.close();
   } finally {
     await rm(folder, { recursive: true, force: true });

@@ -6,6 +6,7 @@
 // path through W_O on their own).
 import createAttention from './dist/attention.mjs';
 import { bindControls } from './controllers/controls.mjs';
+import { earlyWorker } from './controllers/early-worker.mjs';
 import { engineController } from './controllers/engine.mjs';
 import { bindExamples } from './controllers/examples.mjs';
 import { bindExport } from './controllers/export.mjs';
@@ -29,10 +30,15 @@ const engine = engineController({
   createAttention,
   workerUrl: served ? new URL(`./worker.mjs${location.search}`, import.meta.url) : null,
   simd: new URLSearchParams(location.search).get('simd') === '0' ? false : 'auto',
+  early: earlyWorker,
 });
 const examples = bindExamples(store);
 const views = viewsController(store, (state) => ({ link: store.linkNote, example: examples.note(state) }));
-const controls = bindControls(store, { onKeystroke: views.keystroke });
+// The chosen head's trace is a whole run of the model (the prefix cache cannot give it), which would hold up the
+// next keystroke's run in the worker: while the reader types, it is asked for once typing pauses this long.
+const TYPING_PAUSE_MS = 400;
+let lastKeystroke = -Infinity;
+const controls = bindControls(store, { onKeystroke: (time) => { lastKeystroke = time; views.keystroke(time); } });
 const loads = modelLoads();  // one model load at a time, the user's files or the Hub's
 bindModelPicker(store, engine, loads);
 const hub = bindHub(store, engine, loads, { available: served });
@@ -54,7 +60,7 @@ async function refresh() {
   }
   const blank = blankTextNote(state.text);
   if (blank) return views.clear(blank);
-  views.computing(!engine.isShowing(state));
+  views.computing(!engine.isShowing(state), !engine.isShowing(state) || !engine.hasPredictions());
   let result;
   try {
     result = await engine.resultFor(state, () => store.state);
@@ -67,14 +73,39 @@ async function refresh() {
   if (examples.apply(result)) return;  // it chose the example's head and token: that commit refreshes
   controls.showResult(result, store.state);
   views.render(result, engine.description, engine.cachedTrace(store.state));
-  if (typeof store.state.head !== 'number' || engine.cachedTrace(store.state)) return;
+  // The predictions and the chosen head's trace, asked for together: the worker answers them in turn.
+  await Promise.all([predictions(store.state), trace(store.state)]);
+}
+
+// The last result's predictions for `state`, into the Predictions view once they arrive (the view says it is
+// out of date until then).
+async function predictions(state) {
+  if (engine.hasPredictions()) return;
   try {
-    const trace = await engine.traceFor(store.state, () => store.state);
-    if (trace) views.showTrace(trace);
+    const result = await engine.predictionsFor(state, () => store.state);
+    if (result) views.showPredictions(result);
+  } catch (error) {
+    views.computing(false);
+    say(`Could not compute the predictions: ${error.message}`, true);
+  }
+}
+
+async function trace(state) {
+  if (typeof state.head !== 'number' || engine.cachedTrace(state)) return;
+  const typing = lastKeystroke + TYPING_PAUSE_MS - performance.now();
+  if (typing > 0) {
+    await new Promise((done) => setTimeout(done, typing));
+    if (store.state !== state) return;  // typed on: the newer state asks in turn
+  }
+  try {
+    const answer = await engine.traceFor(state, () => store.state);
+    if (answer) views.showTrace(answer);
   } catch (error) {
     say(`Could not follow the head through W_O: ${error.message}`, true);
   }
 }
 
-if (served) registerServiceWorker().catch((error) => console.warn(`offline use unavailable: ${error.message}`));
-engine.start().then(refresh, (error) => say(`The WebAssembly core could not load: ${error.message}`, true));
+const firstPicture = engine.start().then(refresh, (error) => say(`The WebAssembly core could not load: ${error.message}`, true));
+// The service worker's install downloads every file for offline use: once the first picture is drawn, so that it
+// does not compete with the files that picture needs.
+if (served) firstPicture.then(registerServiceWorker).catch((error) => console.warn(`offline use unavailable: ${error.message}`));

@@ -482,6 +482,63 @@ void silu(const float* in, float* out, std::size_t count) {
   for (; i < count; ++i) out[i] = in[i] / (1.0f + std::exp(std::min(80.0f, std::max(-80.0f, -in[i]))));
 }
 
+// An online softmax over a vocabulary, one block of it at a time: logits (count, n) — `count` vocabulary rows of
+// n positions, as the language-model head's matmul writes them — folded into each position's largest logit so
+// far, largest (n), and sum of exp(logit − largest), sums (n; double: a vocabulary may have 2^22 terms). The
+// block's own sums are taken in float with the vectorised exp (each term is at most 1, a block a few hundred
+// terms), across positions, so the loops run along the rows. scratch (n) is work space. Exponents below −87 give 0.
+template <class Arch>
+void fold_softmax_block(const float* logits, std::size_t count, std::size_t n, float* largest, double* sums, float* scratch) {
+  using B = Batch<Arch>;
+  constexpr std::size_t W = B::size;
+  constexpr float kMinExponent = -87.0f;
+  std::fill(scratch, scratch + n, -std::numeric_limits<float>::infinity());
+  for (std::size_t r = 0; r < count; ++r) {  // the block's largest logit per position
+    const float* row = logits + r * n;
+    std::size_t i = 0;
+    for (; i + W <= n; i += W) xsimd::max(B::load_unaligned(scratch + i), B::load_unaligned(row + i)).store_unaligned(scratch + i);
+    for (; i < n; ++i) scratch[i] = std::max(scratch[i], row[i]);
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (scratch[i] > largest[i]) sums[i] *= std::exp(double(largest[i]) - double(scratch[i])), largest[i] = scratch[i];
+    scratch[i] = 0.0f;
+  }
+  // The last n mod W positions go through the same vectorised exp as the others (padded), so that a position's
+  // sum has the same bits wherever it sits in the block: a run that reuses rows matches one that does not.
+  const B vmin(kMinExponent);
+  const auto folded = [&](B x, B sum) { return sum + xsimd::select(x < vmin, B(0.0f), xsimd::exp(xsimd::max(x, vmin))); };
+  const std::size_t whole = n - n % W;
+  alignas(64) float tail_x[W], tail_sum[W];
+  for (std::size_t r = 0; r < count; ++r) {
+    const float* row = logits + r * n;
+    for (std::size_t i = 0; i < whole; i += W) {
+      folded(B::load_unaligned(row + i) - B::load_unaligned(largest + i), B::load_unaligned(scratch + i)).store_unaligned(scratch + i);
+    }
+    if (whole == n) continue;
+    for (std::size_t j = 0; j < W; ++j) {
+      tail_x[j] = whole + j < n ? row[whole + j] - largest[whole + j] : kMinExponent;
+      tail_sum[j] = whole + j < n ? scratch[whole + j] : 0.0f;
+    }
+    folded(B::load_aligned(tail_x), B::load_aligned(tail_sum)).store_aligned(tail_sum);
+    std::copy_n(tail_sum, n - whole, scratch + whole);
+  }
+  for (std::size_t i = 0; i < n; ++i) sums[i] += double(scratch[i]);
+}
+
+// Calls each(i) for every i in [0, n) where values[i] > thresholds[i], comparing W at a time: for a top-k search
+// over a vocabulary almost no value passes, and the compare is most of the work.
+template <class Arch, class Each>
+void each_above(const float* values, const float* thresholds, std::size_t n, Each&& each) {
+  using B = Batch<Arch>;
+  constexpr std::size_t W = B::size;
+  std::size_t i = 0;
+  for (; i + W <= n; i += W) {
+    if (!xsimd::any(B::load_unaligned(values + i) > B::load_unaligned(thresholds + i))) continue;
+    for (std::size_t j = i; j < i + W; ++j) if (values[j] > thresholds[j]) each(j);
+  }
+  for (; i < n; ++i) if (values[i] > thresholds[i]) each(i);
+}
+
 // The two public operations for one arch; arguments must already be validated.
 template <class Arch>
 AttentionResult scaled_dot_product_attention(const AttentionInput& in) {

@@ -36,6 +36,16 @@ for (const [name, load] of [['builtin-causal', () => attn.loadModel('builtin-cau
     assert.equal(whole.reused, 0);
     assert.deepEqual(whole.attentions, typing.run(EDITS.at(-1), { ablate: [[0, 1]] }).attentions);
     assert.throws(() => typing.run('x', { reuse: 1 }), /^TypeError: reuse: expected true or false, got 1$/);
+    // A head's trace (the playground asks for one after each keystroke's run) computes every row and leaves the
+    // cache to the next run: typing on reuses the prefix, with the numbers of a whole run.
+    typing.run(EDITS.at(-1), options);
+    const traced = typing.run(EDITS.at(-1), { trace: { layer: 0, head: 0 } });
+    assert.equal(traced.reused, 0);
+    const next = typing.run(`${EDITS.at(-1)} Yes`, options);
+    assert.ok(next.reused > 0, `${next.reused} rows reused after a trace`);
+    const fresh = await load();
+    assert.deepEqual(next.attentions, fresh.run(`${EDITS.at(-1)} Yes`, options).attentions);
+    fresh.dispose();
     typing.dispose();
   });
 }

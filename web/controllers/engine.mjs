@@ -1,27 +1,46 @@
 // The playground's engine (web/lib/compute.mjs's startEngine: the worker web/worker.mjs, or the core on this
 // thread) and its results. Only the newest request is computed, so typing never queues stale work; the last
-// result is kept, so that choosing another layer, head or token redraws without computing again. The steps'
-// step 5 asks separately for the chosen head's trace (web/lib/analysis.mjs's traceHead), its own newest only.
+// result is kept, so that choosing another layer, head or token redraws without computing again. A result comes
+// in two parts: everything but the predictions first (what the views above the fold show), then the
+// predictions (web/lib/analysis.mjs's predictionsOf: most of a small model's run), each its own newest only. The
+// steps' step 5 asks separately for the chosen head's trace (web/lib/analysis.mjs's traceHead), likewise.
 import { latestOnly } from '../lib/analysis.mjs';
 import { startEngine } from '../lib/compute.mjs';
 import { isHubModel } from '../lib/hub-names.mjs';
 import { computeRequest } from '../lib/view-rules.mjs';
 
+// The request's way there and back, for bench/page.mjs: the whole round trip, the message's way to the worker
+// (its wait there behind other work included), the computation, and the answer's way back (worker.timing: when
+// the worker had the message and posted the answer, on the clock that performance.timeOrigin shares).
+function timeRoundTrip(asked, result) {
+  const now = performance.now();
+  performance.measure('worker round trip', { start: asked, end: now });
+  if (!result?.timing) return;
+  const toPage = (time) => time - performance.timeOrigin;
+  const { received, posted } = result.timing;
+  performance.measure('  message to the worker', { start: asked, end: toPage(received) });
+  performance.measure('  worker compute', { start: toPage(posted) - result.milliseconds, duration: result.milliseconds });
+  performance.measure('  answer back to the page', { start: toPage(posted), end: now });
+}
+
 // workerUrl: null where no worker can be (the one-file offline playground); simd: createAttention's option.
-export function engineController({ createAttention, workerUrl, simd }) {
-  let engine = null, compute = null, computeTrace = null, description = '';
+// early: the worker web/early-worker.mjs started, if it did.
+export function engineController({ createAttention, workerUrl, simd, early = null }) {
+  let engine = null, compute = null, computePredictions = null, computeTrace = null, description = '';
   let checkpoints = 0;  // the user's models loaded in this tab: a new one is a new model named 'checkpoint'
   let hubModel = null, hubLoads = 0;  // the model from a hub in the engine ('hf:<repo>@<commit>'), and how many came
   let last = { key: null, result: null }, pending = { key: null, promise: null };
+  let pendingPredictions = { key: null, promise: null };
   let lastTrace = { key: null, trace: null }, pendingTrace = { key: null, promise: null };
   const keyOf = (state) => JSON.stringify([computeRequest(state), state.model === 'checkpoint' && checkpoints, isHubModel(state.model) && hubLoads]);
   const traceKeyOf = (state) => JSON.stringify([keyOf({ ...state, compare: '' }), state.layer, state.head]);  // one sentence's
 
   return {
     async start() {
-      const started = await startEngine({ pageUrl: location.href, workerUrl, createAttention, options: { simd } });
+      const started = await startEngine({ pageUrl: location.href, workerUrl, createAttention, options: { simd }, early });
       engine = started.engine;
       compute = latestOnly(engine.compute);
+      computePredictions = latestOnly(engine.compute);
       computeTrace = latestOnly(engine.compute);
       description = `${started.simd ? 'SIMD' : 'scalar'} WebAssembly build ${started.where}${started.threads > 1 ? ` on ${started.threads} threads` : ''}`;
     },
@@ -37,13 +56,27 @@ export function engineController({ createAttention, workerUrl, simd }) {
     async resultFor(state, current) {
       const key = keyOf(state);
       if (last.key === key) return last.result;
-      if (pending.key !== key) pending = { key, promise: compute(computeRequest(state)) };
+      if (pending.key !== key) pending = { key, promise: compute({ ...computeRequest(state), part: 'attention' }) };
       const asked = performance.now();
       const result = await pending.promise;
-      performance.measure('worker round trip', { start: asked, end: performance.now() });
+      timeRoundTrip(asked, result);
       if (result === null || keyOf(current()) !== key) return null;
       last = { key, result };
       return result;
+    },
+    // Whether the last result has its predictions (or knows why the model has none).
+    hasPredictions: () => Boolean(last.result && (last.result.main.predictions || last.result.main.noPredictions)),
+    // The last result (the one for `state`) with its predictions once computed, or null when the page has moved
+    // on (current(): its state now) or a newer result has come.
+    async predictionsFor(state, current) {
+      const { result } = last;
+      if (result.main.predictions || result.main.noPredictions) return result;
+      const key = keyOf(state);
+      if (pendingPredictions.key !== key) pendingPredictions = { key, promise: computePredictions({ ...computeRequest(state), part: 'predictions' }) };
+      const answer = await pendingPredictions.promise;
+      if (answer === null || last.result !== result) return null;
+      Object.assign(result.main, answer.main);
+      return keyOf(current()) === key ? result : null;
     },
 
     // The chosen head's trace for `state` (layer and head numbers) once computed, or null when the page has moved

@@ -17,8 +17,11 @@ export function say(text, isError = false, spoken = text) {
   else timer = setTimeout(tell, SETTLE_MS);
 }
 
-// Whether the views show a result older than the text (or a what-if control) while the newer one is computed.
-export function computing(on) {
-  computingBadge.hidden = !on;
+// Whether the views show a result older than the text (or a what-if control) while the newer one is computed;
+// predictions: whether the Predictions view does, while its part of the result (computed after the rest) is.
+// "Computing…" shows while either is.
+export function computing(on, predictions = on) {
+  computingBadge.hidden = !on && !predictions;
   document.getElementById('views').setAttribute('aria-busy', String(on));
+  document.getElementById('predictions').setAttribute('aria-busy', String(predictions));
 }

@@ -50,11 +50,26 @@ function pointAtViews() {
   pair.classList.add('just-changed');
 }
 
+// Runs `then` right after the next frame (its paint included), or after 100 ms if no frame comes (a page in the
+// background gets none).
+function afterFirstFrame(then) {
+  let done = false;
+  const once = () => { if (!done) done = true, then(); };
+  const timer = setTimeout(once, 100);
+  requestAnimationFrame(() => setTimeout(() => { clearTimeout(timer); once(); }, 0));
+}
+
 // store: the page state; notes(state): { link, example } notes to show.
 export function viewsController(store, notes) {
   for (const bar of document.querySelectorAll('.colorbar-gradient')) bar.style.background = VIRIDIS_GRADIENT;
   let keystroke = null;  // when the newest keystroke not yet shown happened (performance.now()'s time base)
   let shown = null;  // the result on the page, for the steps' step 5 when its trace arrives
+  let shownTrace = null;  // the chosen head's trace for it, once there
+  // What of the shown result is drawn: the views below the fold (drawn after the first frame of a new result)
+  // and its predictions (which come after the rest of it). #matrix's data-ready says that every view is drawn.
+  let drawn = { below: true, predictions: true };
+  const markReady = () => { if (drawn.below && drawn.predictions) $('matrix').dataset.ready = 'true'; };
+  const refocus = (focused) => { if (focused) document.querySelector(`[data-focus="${focused}"]`)?.focus({ preventScroll: true }); };
   const ablation = bindAblation(store);
 
   // The chosen token's predictions, and its Mask (or Unmask) button: a new text and `masked`, as a new history
@@ -112,6 +127,7 @@ export function viewsController(store, notes) {
     render(result, build, trace) {
       const { state } = store, { config, main, milliseconds } = result;
       shown = result;
+      shownTrace = trace;
       const focused = document.activeElement?.dataset?.focus;  // a re-render replaces the focused button
       const first = firstTokenName(main.tokens, main.special);
       const view = chosenView(result, state);
@@ -123,32 +139,45 @@ export function viewsController(store, notes) {
         ...view, caption: `${what}: attention weights of ${view.rows.length} tokens`, onSelect: choose, focusName: 'heatmap',
       }));
       const labels = main.tokens.map(display);
-      timed('predictions', () => drawPredictions(result, state, labels));
-      timed('steps', () => drawSteps(result, state, trace));
-      timed('head grid', () => renderHeadGrid($('heads'), {
-        layers: config.layers, heads: config.heads, ...everyHead(result, state), summaries: main.summaries, selected: state, firstToken: first,
-        onSelect: (layer, head) => {
-          store.commit({ ...store.state, layer, head }, true);
-          pointAtViews();
-        },
-        off: new Set(headsIn(result.ablated, config).map(([l, h]) => l * config.heads + h)), onToggle: ablation.toggle,
-      }));
-      ablation.show(result, state, labels);
-      timed('comparison', () => renderComparison($('compare-views'), comparisonPanels(result, state), {
-        token: state.token, onSelect: (token) => store.commit({ ...store.state, token }, false),
-      }));
+      // A new result (a keystroke, a what-if) has no predictions yet: they follow (showPredictions), and the views
+      // below the fold are drawn once the frame with the ones above has been (a redraw of the same result, for
+      // another token or head, draws everything at once).
+      const complete = Boolean(main.predictions || main.noPredictions);
+      drawn = { below: false, predictions: complete };
+      if (complete) timed('predictions', () => drawPredictions(result, state, labels));
+      const below = () => {
+        if (shown !== result || drawn.below) return;
+        const now = store.state;
+        timed('steps', () => drawSteps(result, now, shownTrace));
+        timed('head grid', () => renderHeadGrid($('heads'), {
+          layers: config.layers, heads: config.heads, ...everyHead(result, now), summaries: main.summaries, selected: now, firstToken: first,
+          onSelect: (layer, head) => {
+            store.commit({ ...store.state, layer, head }, true);
+            pointAtViews();
+          },
+          off: new Set(headsIn(result.ablated, config).map(([l, h]) => l * config.heads + h)), onToggle: ablation.toggle,
+        }));
+        ablation.show(result, now, labels);
+        timed('comparison', () => renderComparison($('compare-views'), comparisonPanels(result, now), {
+          token: now.token, onSelect: (token) => store.commit({ ...store.state, token }, false),
+        }));
+        drawn.below = true;
+        markReady();
+      };
+      if (complete) below();
+      else afterFirstFrame(() => { below(); refocus(focused); });
 
       const mode = whatIfs(state);
       say(`${main.n} tokens · ${config.name}${mode.length ? ` (${mode.join(', ')})` : ''} · computed in ` +
         `${milliseconds.toFixed(1)} ms by the ${build}`, false, `${main.n} tokens, ${config.name}${mode.length ? `, ${mode.join(', ')}` : ''}: ${what}.`);
-      computing(false);
+      computing(false, !complete);
       const { link, example } = notes(state);
       showNote('length-note', lengthNote(result));
       showNote('link-note', link);
       showNote('example-note', example);
-      $('matrix').dataset.ready = 'true';
+      markReady();
 
-      if (focused) document.querySelector(`[data-focus="${focused}"]`)?.focus({ preventScroll: true });
+      refocus(focused);
       if (keystroke !== null) {
         const start = keystroke;
         performance.measure('keystroke to views rendered', { start, end: performance.now() });
@@ -157,9 +186,22 @@ export function viewsController(store, notes) {
       }
     },
 
+    // The predictions of the result shown have arrived: the Predictions view, and what the heads switched off
+    // changed there.
+    showPredictions(result) {
+      if (result !== shown) return;
+      const labels = result.main.tokens.map(display);
+      timed('predictions', () => drawPredictions(result, store.state, labels));
+      ablation.show(result, store.state, labels);
+      computing(false, false);
+      drawn.predictions = true;
+      markReady();
+    },
+
     // The chosen head's trace has arrived for the state the page shows: the steps again, with step 5.
     showTrace(trace) {
-      if (shown) drawSteps(shown, store.state, trace);
+      shownTrace = trace;
+      if (shown && drawn.below) drawSteps(shown, store.state, trace);
     },
   };
 }

@@ -75,40 +75,58 @@ function whyNoPredictions(model) {
   return cannotPredict.get(model);
 }
 
-// request: { text, compare, mask, scaled, temperature, ablate, masked } (web/lib/view-rules.mjs's computeRequest).
-// Returns { config, main, compare?, cross?, ablated } where main and compare are { tokens, offsets, special, n,
-// attentions, queries, keys, values, truncated, textTokens }; main also has summaries: each head's
-// (web/lib/head-patterns.mjs), for the head grid; and, when the model can predict, `predictions`: the top SHOWN
-// tokens at each position (web/lib/predictions.mjs's topPredictions) with targetTexts, masks and what (its
-// scoring), and with heads off `before` (the same without them) and `shift` (predictionShift from before),
-// both taken over COMPARED tokens; when it cannot, `noPredictions`: why. `ablated`: the heads switched off that
-// the model has ('0.1 2.3'). plainRun(model, text, options): the run without heads off (a cache of the
-// analyser's, so that switching heads does not run it again).
+// request: { text, compare, mask, scaled, temperature, ablate, masked } (web/lib/view-rules.mjs's computeRequest),
+// and `part`: 'attention' (all but the predictions), 'predictions' (those alone: predictionsOf below), or none
+// (both). Returns { config, main, compare?, cross?, ablated } where main and compare are { tokens, offsets,
+// special, n, attentions, queries, keys, values, truncated, textTokens }; main also has summaries: each head's
+// (web/lib/head-patterns.mjs), for the head grid; and, unless part is 'attention', predictionsOf's fields.
+// plainRun(model, text, options): the run without heads off (a cache of the analyser's, so that switching heads
+// does not run it again).
 export function analyse(attn, model, request, plainRun = (m, text, options) => m.run(text, options)) {
   const { config } = model;
   const ablate = headsIn(request.ablate ?? '', config);
   const options = runOptions(request, ablate);
-  const scored = config.canPredict ? scoring(model, request.text, request.masked) : null;
-  const predict = scored ? { predict: ablate.length ? COMPARED : SHOWN, ...(scored.targets && { targets: scored.targets }) } : {};
-  const run = model.run(request.text, { ...options, ...predict });
+  const attentionOnly = request.part === 'attention';
+  const { run, predicted } = attentionOnly ? { run: model.run(request.text, options) } : predictedRun(model, request, plainRun, options);
   const main = sentence(run);
   main.summaries = headSummaries(main.attentions, config.layers, config.heads, main.n);
-  if (scored) {
-    main.predictions = { ...topPredictions(run.predictions, main.n), targetTexts: targetTexts(run, scored, config.causal), masks: scored.masks, what: scored.what };
-    if (ablate.length) {
-      const plain = plainRun(model, request.text, { ...runOptions(request), projections: false, ...predict }).predictions;
-      main.predictions.before = topPredictions(plain, main.n);
-      main.predictions.shift = predictionShift(plain, run.predictions, main.n);
-    }
-  } else {
-    main.noPredictions = whyNoPredictions(model);
-  }
+  if (!attentionOnly) Object.assign(main, predicted);
   const result = { config: { ...config }, main, ablated: formatHeads(ablate) };
   if (request.compare.trim() !== '') {
     result.compare = sentence(model.run(request.compare, options));
     result.cross = crossAttention(attn, model.config, main, result.compare, request);
   }
   return result;
+}
+
+// The predictions of request's sentence, for the Predictions view: { main: { predictions } } when the model can
+// predict — the top SHOWN tokens at each position (web/lib/predictions.mjs's topPredictions) with targetTexts,
+// masks and what (its scoring), and with heads off `before` (the same without them) and `shift` (predictionShift
+// from before), both taken over COMPARED tokens —, or { main: { noPredictions } }: why it cannot. Apart from the
+// attention (part 'attention'), because its vocabulary-wide softmax at every position is most of a small
+// model's run and the views above the fold do not show it. For a causal model the run reuses the one before it
+// (the core's prefix cache): its rows cost nothing again.
+export function predictionsOf(model, request, plainRun = (m, text, options) => m.run(text, options)) {
+  const options = { ...runOptions(request, headsIn(request.ablate ?? '', model.config)), projections: false };
+  return { main: predictedRun(model, request, plainRun, options).predicted };
+}
+
+// The run with `options` and the predictions asked of it: { run, predicted: { predictions } | { noPredictions } }.
+function predictedRun(model, request, plainRun, options) {
+  const { config } = model;
+  const scored = config.canPredict ? scoring(model, request.text, request.masked) : null;
+  const ablated = Boolean(options.ablate);
+  const predict = scored ? { predict: ablated ? COMPARED : SHOWN, ...(scored.targets && { targets: scored.targets }) } : {};
+  const run = model.run(request.text, { ...options, ...predict });
+  if (!scored) return { run, predicted: { noPredictions: whyNoPredictions(model) } };
+  const n = run.tokens.length;
+  const predictions = { ...topPredictions(run.predictions, n), targetTexts: targetTexts(run, scored, config.causal), masks: scored.masks, what: scored.what };
+  if (ablated) {
+    const plain = plainRun(model, request.text, { ...runOptions(request), projections: false, ...predict }).predictions;
+    predictions.before = topPredictions(plain, n);
+    predictions.shift = predictionShift(plain, run.predictions, n);
+  }
+  return { run, predicted: { predictions } };
 }
 
 // A request with `trace: { layer, head }` asks for that one head's path past the attention, for the steps'
@@ -143,7 +161,8 @@ export function createAnalyser(attn) {
   const analyser = async (request) => {
     const model = await load(request.model);
     const started = performance.now();
-    const result = request.trace ? traceHead(model, request) : analyse(attn, model, request, plainRun);
+    const result = request.trace ? traceHead(model, request)
+      : request.part === 'predictions' ? predictionsOf(model, request, plainRun) : analyse(attn, model, request, plainRun);
     result.milliseconds = performance.now() - started;
     return result;
   };
@@ -158,10 +177,10 @@ export function createAnalyser(attn) {
   return analyser;
 }
 
-// The typed arrays of a result, to transfer rather than copy between threads.
+// The typed arrays of a result, to transfer rather than copy between threads (a part has only some).
 export function transferables(result) {
   return [result.main, result.compare].filter(Boolean)
-    .flatMap((s) => [s.attentions, s.queries, s.keys, s.values, s.offsets, s.special].map((a) => a.buffer))
+    .flatMap((s) => [s.attentions, s.queries, s.keys, s.values, s.offsets, s.special].filter(Boolean).map((a) => a.buffer))
     .concat(result.cross ? [result.cross.buffer] : [], Object.values(result.trace ?? {}).map((a) => a.buffer));
 }
 

@@ -69,12 +69,13 @@ const engineFunctions = (call) => ({
 });
 
 // workerOptions: { type: 'module' } for web/worker.mjs; {} for a classic script such as dist/attention-view.js.
-export function startWorker(workerUrl, workerOptions = { type: 'module' }) {
-  const worker = new Worker(workerUrl, workerOptions);
+// early: a worker of workerUrl already started (web/early-worker.mjs's earlyWorker), with the events it held.
+export function startWorker(workerUrl, workerOptions = { type: 'module' }, early = null) {
+  const worker = early?.worker ?? new Worker(workerUrl, workerOptions);
   const calls = new Map();
   let nextId = 1;
   const ready = new Promise((resolve, reject) => {
-    worker.addEventListener('message', ({ data }) => {
+    const message = ({ data }) => {
       if (data.ready) return resolve(data.ready);
       if (data.failed) return reject(new Error(data.failed));
       const call = calls.get(data.id);
@@ -83,8 +84,11 @@ export function startWorker(workerUrl, workerOptions = { type: 'module' }) {
       calls.delete(data.id);
       if (data.error !== undefined) call.reject(Object.assign(new Error(data.error), { name: data.name ?? 'Error' }));
       else call.resolve(data.result);
-    });
-    worker.addEventListener('error', (event) => reject(new Error(event.message || 'the worker could not start')));
+    };
+    const error = (event) => reject(new Error(event.message || 'the worker could not start'));
+    worker.addEventListener('message', message);
+    worker.addEventListener('error', error);
+    early?.handOver({ message, error });
   });
   const call = (message, { onProgress, signal } = {}) => new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(abortError(signal));
@@ -108,11 +112,12 @@ export const workerCanStart = (pageUrl, workerUrl) => typeof Worker === 'functio
 // A page's engine: the worker at workerUrl when it can start and does, otherwise (file://, a
 // Content-Security-Policy without worker-src, a failed start) createAttention(options) on the page's thread.
 // Resolves to { engine, simd, arch, where: 'in a worker' | 'on the page' }.
-export async function startEngine({ pageUrl, workerUrl, workerOptions, createAttention, options }) {
+// early: as startWorker's, for the same workerUrl.
+export async function startEngine({ pageUrl, workerUrl, workerOptions, createAttention, options, early = null }) {
   if (workerCanStart(pageUrl, workerUrl)) {
     let worker;
     try {
-      worker = startWorker(workerUrl, workerOptions);
+      worker = startWorker(workerUrl, workerOptions, early?.url.href === new URL(workerUrl).href ? early : null);
       return { engine: worker, ...(await worker.ready), where: 'in a worker' };
     } catch {
       worker?.terminate();
@@ -141,7 +146,9 @@ export function serveRequests(scope, createAttention, options) {
     if (cancel !== undefined) return loads.get(cancel)?.abort();
     try {
       if (request) {
+        const received = performance.timeOrigin + performance.now();  // a clock the page shares (bench/page.mjs)
         const result = await engine.compute(request);
+        result.timing = { received, posted: performance.timeOrigin + performance.now() };
         return scope.postMessage({ id, result }, transferables(result));
       }
       const controller = new AbortController();

@@ -136,5 +136,21 @@ export function renderBeams(container, { labels, weights, selected, onSelect, ca
   draw(selected);
   // Long input scrolls sideways: start with the chosen token in the middle, not at the left edge.
   const chosen = buttons[selected];
-  if (layout === 'rows' && chosen) body.scrollLeft = chosen.offsetLeft + chosen.offsetWidth / 2 - body.clientWidth / 2;
+  if (layout === 'rows' && chosen) onceLaidOut(body, () => { body.scrollLeft = chosen.offsetLeft + chosen.offsetWidth / 2 - body.clientWidth / 2; });
+}
+
+// Runs `then` once `element` has been laid out: in a ResizeObserver's first call, after the frame's layout and
+// before its paint, so that a redraw does not force a layout of its own in the middle of the page's.
+const afterLayout = new WeakMap();
+const laidOut = typeof ResizeObserver === 'function' ? new ResizeObserver((entries) => {
+  for (const { target } of entries) {
+    laidOut.unobserve(target);
+    afterLayout.get(target)?.();
+    afterLayout.delete(target);
+  }
+}) : null;
+function onceLaidOut(element, then) {
+  if (!laidOut) return then();
+  afterLayout.set(element, then);
+  laidOut.observe(element);
 }

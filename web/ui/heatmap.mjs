@@ -35,6 +35,8 @@ export function thinnedLabels(count, pitch, line, keep = -1) {
 const layouts = new WeakMap();
 const resized = typeof ResizeObserver === 'function'
   ? new ResizeObserver((entries) => { for (const { target } of entries) layouts.get(target)?.(); }) : null;
+// Each container's canvas size when last laid out: { height, width, line } (px).
+const sizes = new WeakMap();
 // The cell last pointed at in a container, to point at again when the view is redrawn for the same tokens
 // (choosing a row redraws it).
 const pointed = new WeakMap();
@@ -140,18 +142,25 @@ export function renderHeatmap(container, { rows, columns, weights, caption, sele
   figure.append(grid, readout, weightsTable(rows, columns, weights, caption, wasOpen));
   container.replaceChildren(figure);
 
-  // The labels that fit at the size the canvas has now.
-  const layout = () => {
-    const height = canvas.clientHeight, width = canvas.clientWidth;
-    if (height === 0 || width === 0) return;  // not laid out (off-screen, hidden): done when it is
-    const line = parseFloat(getComputedStyle(rowLabels).fontSize) * 1.3;
+  // The labels that fit at `size`: the canvas's now, or by default its predecessor's in this container.
+  const thin = ({ height, width, line }) => {
     const showRows = thinnedLabels(n, height / n, line, selected), showColumns = thinnedLabels(m, width / m, line);
     rowLabels.childNodes.forEach((span, i) => span.classList.toggle('heatmap-label-thinned', !showRows[i]));
     columnLabels.childNodes.forEach((span, j) => span.classList.toggle('heatmap-label-thinned', !showColumns[j]));
   };
+  const layout = () => {
+    const height = canvas.clientHeight, width = canvas.clientWidth;
+    if (height === 0 || width === 0) return;  // not laid out (off-screen, hidden): done when it is
+    const size = { height, width, line: parseFloat(getComputedStyle(rowLabels).fontSize) * 1.3 };
+    sizes.set(container, size);
+    thin(size);
+  };
   layouts.set(canvas, layout);
   resized?.observe(canvas);
-  layout();
+  // A redraw (a keystroke) thins the labels as the last canvas here was sized, without reading the layout in
+  // the middle of the page's redraw; the observer's first call, after the frame's layout, checks the new one.
+  if (sizes.has(container) && resized) thin(sizes.get(container));
+  else layout();
   const last = pointed.get(container);
   if (last?.identity === identity && last.i < n && last.j < m) {
     if (last.withCursor) keyboard = [last.i, last.j];

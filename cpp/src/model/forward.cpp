@@ -276,20 +276,23 @@ Predictions predict(const Network& net, const float* x, std::size_t n, std::size
                     std::vector<double>* losses) {
   // Each block of logits folded into a running softmax per position (largest logit, sum of exps), its top k, and
   // its target's logit.
-  std::vector<float> largest(n, -INFINITY), target(n, NAN);
+  std::vector<float> largest(n, -INFINITY), target(n, NAN), scratch(n);
   std::vector<double> sums(n, 0.0);  // of up to 2^22 terms: float would lose digits
   std::vector<std::vector<std::pair<float, std::int32_t>>> top(n);
+  // What a logit must beat to enter top[i]: -inf until it holds k, then the smallest it holds. (A NaN logit
+  // enters no list.)
+  std::vector<float> kth(n, -INFINITY);
   head_logits(net, x, n, [&](std::size_t v0, std::size_t count, const float* logits) {
-    for (std::size_t i = 0; i < n; ++i) {
-      float block_max = -INFINITY;
-      for (std::size_t r = 0; r < count; ++r) block_max = std::max(block_max, logits[r * n + i]);
-      if (block_max > largest[i]) sums[i] *= std::exp(double(largest[i]) - block_max), largest[i] = block_max;
-      for (std::size_t r = 0; r < count; ++r) {
-        const float logit = logits[r * n + i];
-        sums[i] += std::exp(double(logit) - largest[i]);
-        keep_top(top[i], k, logit, std::int32_t(v0 + r));
-        if (i < targets.size() && targets[i] == std::int32_t(v0 + r)) target[i] = logit;
-      }
+    kernels::fold_softmax_block<BuildArch>(logits, count, n, largest.data(), sums.data(), scratch.data());
+    for (std::size_t r = 0; r < count; ++r) {
+      const float* row = logits + r * n;
+      kernels::each_above<BuildArch>(row, kth.data(), n, [&](std::size_t i) {
+        keep_top(top[i], k, row[i], std::int32_t(v0 + r));
+        if (top[i].size() == k) kth[i] = top[i].back().first;
+      });
+    }
+    for (std::size_t i = 0; i < std::min(n, targets.size()); ++i) {
+      if (targets[i] >= std::int32_t(v0) && targets[i] < std::int32_t(v0 + count)) target[i] = logits[std::size_t(targets[i] - std::int32_t(v0)) * n + i];
     }
   });
   Predictions p;
@@ -426,9 +429,11 @@ ModelOutput run(const Network& net, const std::vector<std::int32_t>& ids, const 
   const std::size_t n = ids.size(), d = h.d, layers = h.layers, heads = h.heads;
   check_ids(h, ids);
   // The rows [0, first) the cache has: the prefix shared with its last run, for the same options; at least the
-  // last row is computed. What a trace or the whole logits need is not kept: those runs compute every row.
+  // last row is computed. What a trace or the whole logits need is not kept: those runs compute every row, and
+  // leave the cache as it was for the next run (the playground asks for a head's trace after each keystroke's run).
   const std::size_t q_width = heads * h.head_dim, kept = layers * heads * n * n + (layers + 1) * n * d + layers * n * 3 * q_width;
-  if (cache && (!options.causal || run.trace || run.logits || kept > kMaxCachedFloats)) *cache = {}, cache = nullptr;
+  if (cache && (!options.causal || kept > kMaxCachedFloats)) *cache = {}, cache = nullptr;
+  if (run.trace || run.logits) cache = nullptr;
   std::size_t first = 0;
   if (cache && cache->options.causal && cache->options.scale == options.scale && cache->options.softcap == options.softcap &&
       cache->options.post_scale == options.post_scale && cache->ablated == ablated) {

@@ -1,0 +1,30 @@
+// The playground's worker (web/worker.mjs), started as soon as this small module arrives: before the page's own
+// modules have, so that the core's wasm and the model load while they do (web/index.html runs it on its own,
+// async; web/app.mjs hands it to its engine, web/controllers/engine.mjs). What the worker says before the engine listens is held for it.
+// Null where no worker starts from here (file://, or the one-file offline playground, which has no
+// import.meta.url).
+function startEarly() {
+  if (!import.meta.url || typeof Worker !== 'function' || !/^https?:$/.test(location.protocol)) return null;
+  const url = new URL(`../worker.mjs${location.search}`, import.meta.url);  // it reads ?simd=0 and ?hub=
+  let worker;
+  try {
+    worker = new Worker(url, { type: 'module' });
+  } catch {
+    return null;  // a Content-Security-Policy without worker-src, say: the engine starts on the page
+  }
+  const held = [];
+  const hold = (event) => held.push(event);
+  worker.addEventListener('message', hold);
+  worker.addEventListener('error', hold);
+  return {
+    worker, url,
+    // The held events to `listeners` ({ message, error }), which hear the later ones themselves.
+    handOver(listeners) {
+      worker.removeEventListener('message', hold);
+      worker.removeEventListener('error', hold);
+      for (const event of held.splice(0)) listeners[event.type]?.(event);
+    },
+  };
+}
+
+export const earlyWorker = startEarly();

@@ -18,15 +18,20 @@ namespace {
 constexpr double kMinWorkPerThread = double(1 << 20);
 
 // y (n, width) = norm(x) per row of `width` columns with row stride ld (the same for y); mean and rstd (n) kept
-// (a LayerNorm's, for a backward pass). In place (y == x) works: each row is read before it is written.
+// (a LayerNorm's, for a backward pass). In place (y == x) works: each row is read before it is written. Rows
+// between threads: with long texts the norms were a few per cent of a run that no other thread shared.
 void norm_forward(const Architecture& arch, const Hyperparameters& h, const Norm& w, const float* x, std::size_t n,
                   std::size_t width, std::size_t ld, float* y, float* mean, float* rstd) {
-  if (arch.norm == NormKind::kLayerNorm) {
-    if (ld == width) return layers::layer_norm(x, n, width, w.gain.data(), w.bias.data(), h.eps, y, mean, rstd);
-    for (std::size_t i = 0; i < n; ++i) layers::layer_norm(x + i * ld, 1, width, w.gain.data(), w.bias.data(), h.eps, y + i * ld, mean + i, rstd + i);
-    return;
-  }
-  layers::rms_norm(x, n, width, ld, w.gain.data(), arch.norm == NormKind::kRmsNormPlusOne, h.eps, y, rstd);
+  parallel::for_parts(n, 1, double(n * width), kMinWorkPerThread / 16, [&](std::size_t begin, std::size_t end) {
+    const float* from = x + begin * ld;
+    float* to = y + begin * ld;
+    if (arch.norm != NormKind::kLayerNorm) {
+      return layers::rms_norm(from, end - begin, width, ld, w.gain.data(), arch.norm == NormKind::kRmsNormPlusOne, h.eps, to, rstd + begin);
+    }
+    for (std::size_t i = 0; i < end - begin; ++i) {
+      layers::layer_norm(from + i * ld, 1, width, w.gain.data(), w.bias.data(), h.eps, to + i * ld, mean + begin + i, rstd + begin + i);
+    }
+  });
 }
 
 // out (count) = a + b: a residual connection.
@@ -454,12 +459,16 @@ ModelOutput run(const Network& net, const std::vector<std::int32_t>& ids, const 
   std::vector<float> attentions(layers * heads * n * n), hidden((layers + 1) * n * d);
   Activations a;
   forward(net, ids, options, a, [&](std::size_t l, const LayerActivations& layer) {
-    for (std::size_t head = 0; head < heads; ++head) {  // the prefix's rows, cut or widened to n columns (zeros past
-      float* to = attentions.data() + (l * heads + head) * n * n;  // the diagonal: it is causal), then the new rows
-      const float* from = c.attentions.data() + (l * heads + head) * old * old;
-      for (std::size_t i = 0; i < first; ++i) std::copy_n(from + i * old, std::min(old, n), to + i * n);
-      std::copy_n(layer.weights.data() + head * t * n, t * n, to + first * n);
-    }
+    // Each head's weights: the prefix's rows, cut or widened to n columns (zeros past the diagonal: it is causal),
+    // then the new rows. Heads between threads (a copy, but tens of MB for a long text).
+    parallel::for_parts(heads, 1, double(heads * n * n), kMinWorkPerThread / 4, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t head = begin; head < end; ++head) {
+        float* to = attentions.data() + (l * heads + head) * n * n;
+        const float* from = c.attentions.data() + (l * heads + head) * old * old;
+        for (std::size_t i = 0; i < first; ++i) std::copy_n(from + i * old, std::min(old, n), to + i * n);
+        std::copy_n(layer.weights.data() + head * t * n, t * n, to + first * n);
+      }
+    });
     if (l == 0) rows(c.hidden.data(), a.embeddings.data(), d, hidden.data());
     rows(c.hidden.data() + (l + 1) * old * d, layer.output.data(), d, hidden.data() + (l + 1) * n * d);
     std::vector<float> q(n * q_width);

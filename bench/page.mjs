@@ -13,7 +13,7 @@
 //               requests the worker computed (the newest-only rule: not five)
 // With --before <checkout> (a built checkout of an older commit, e.g. ../old), the same measurements of that
 // checkout's page, served by its own server, interleaved with this one's in the same browser.
-//   npm run bench:page [-- --simd=0] [--before ../old] [--edits 60] [--loads 12] [--only keystroke|startup]
+//   npm run bench:page [-- --simd=0 | --threads=1] [--before ../old] [--edits 60] [--loads 12] [--only keystroke|startup]
 //   node bench/page.mjs --checkpoint [--edits 20]
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -28,7 +28,7 @@ const flag = (name, fallback) => {
 };
 const EDITS = Number(flag('--edits', 60)), LOADS = Number(flag('--loads', 12)), TOKENS = 64;
 const only = flag('--only', null);
-const search = process.argv.includes('--simd=0') ? '?simd=0' : '';
+const search = process.argv.includes('--simd=0') ? '?simd=0' : process.argv.includes('--threads=1') ? '?threads=1' : '';
 const quantile = (values, q) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))];
 const stats = (values) => `median ${quantile(values, 0.5).toFixed(1)} ms, p90 ${quantile(values, 0.9).toFixed(1)} ms ` +
   `(min ${Math.min(...values).toFixed(1)}, max ${Math.max(...values).toFixed(1)}, n ${values.length})`;

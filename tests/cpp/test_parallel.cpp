@@ -27,7 +27,10 @@ TEST_CASE("a single-threaded wasm build refuses more threads, naming the argumen
   CHECK_THROWS_WITH(attn::parallel::set_threads(2), Catch::Contains("threads: this build has one thread"));
   attn::parallel::set_threads(1);
   std::size_t parts = 0;
-  attn::parallel::for_parts(1000, 1, 1e9, 1.0, [&](std::size_t begin, std::size_t end) { ++parts, CHECK(end - begin == 1000); });
+  attn::parallel::for_parts(1000, 1, 1e9, 1.0, [&](std::size_t begin, std::size_t end) {
+    ++parts;
+    CHECK(end - begin == 1000);
+  });
   CHECK(parts == 1);
 }
 #else

@@ -43,6 +43,8 @@ test('a BERT checkpoint chosen with the file picker shows in every view, with th
   assert.equal(await page.locator('.head-thumb').count(), 8);
   // Layer 0, head 0 in the table, to 3 decimals, is the reference's.
   await page.click('.heatmap-table summary');
+  // (the table is built when it opens, after the frame: wait for its rows)
+  await page.waitForFunction((count) => document.querySelectorAll('.heatmap-table tbody tr').length === count, n);
   const table = await page.$$eval('.heatmap-table tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((c) => Number(c.textContent))));
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) assert.ok(Math.abs(table[i][j] - first.attentions[i * n + j]) <= 0.0005 + 1e-9, `row ${i}, column ${j}`);
@@ -91,6 +93,7 @@ test('a GPT-2 checkpoint dropped on the page loads; a missing file is named; a r
   assert.equal(labels.slice(1).join('').replaceAll('·', ' '), 'The cat sat on the mat.');
   // Causal: the upper triangle of the table is zero.
   await page.click('.heatmap-table summary');
+  await page.waitForFunction((count) => document.querySelectorAll('.heatmap-table tbody tr').length === count, labels.length);
   const table = await page.$$eval('.heatmap-table tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((c) => Number(c.textContent))));
   table.forEach((row, i) => row.forEach((w, j) => { if (j > i) assert.equal(w, 0); }));
   assert.equal(await page.evaluate(() => document.body.classList.contains('dropping')), false);

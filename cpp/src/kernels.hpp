@@ -132,6 +132,29 @@ inline void widen(const std::uint16_t* in, std::size_t count, Storage storage, f
 inline void widen_or_copy(const std::uint16_t* in, std::size_t count, Storage storage, float* out) { widen(in, count, storage, out); }
 inline void widen_or_copy(const float* in, std::size_t count, Storage, float* out) { std::copy_n(in, count, out); }
 
+#if defined(__wasm_simd128__)
+// dst[j·dst_stride + r] = src[r·src_stride + j] for an 8 × 8 block of 16-bit values: eight rows loaded, transposed
+// in registers (pairs of 16, then 32, then 64 bits interleaved), eight rows stored.
+inline void transpose_8x8(const std::uint16_t* src, std::size_t src_stride, std::uint16_t* dst, std::size_t dst_stride) {
+  v128_t v[8], a[8], b[8];
+  for (std::size_t r = 0; r < 8; ++r) v[r] = wasm_v128_load(src + r * src_stride);
+  for (std::size_t r = 0; r < 8; r += 2) {
+    a[r] = wasm_i16x8_shuffle(v[r], v[r + 1], 0, 8, 1, 9, 2, 10, 3, 11);
+    a[r + 1] = wasm_i16x8_shuffle(v[r], v[r + 1], 4, 12, 5, 13, 6, 14, 7, 15);
+  }
+  for (std::size_t r = 0; r < 8; r += 4) {
+    b[r] = wasm_i32x4_shuffle(a[r], a[r + 2], 0, 4, 1, 5);
+    b[r + 1] = wasm_i32x4_shuffle(a[r], a[r + 2], 2, 6, 3, 7);
+    b[r + 2] = wasm_i32x4_shuffle(a[r + 1], a[r + 3], 0, 4, 1, 5);
+    b[r + 3] = wasm_i32x4_shuffle(a[r + 1], a[r + 3], 2, 6, 3, 7);
+  }
+  for (std::size_t j = 0; j < 4; ++j) {
+    wasm_v128_store(dst + (2 * j) * dst_stride, wasm_i64x2_shuffle(b[j], b[j + 4], 0, 2));
+    wasm_v128_store(dst + (2 * j + 1) * dst_stride, wasm_i64x2_shuffle(b[j], b[j + 4], 1, 3));
+  }
+}
+#endif
+
 // Packs B (k, p) given as b(t, c) = b[t·row_stride + c·col_stride]: col_stride 1 for B itself, row_stride 1 for
 // the transpose of a row-major matrix (Kᵀ from K, without a transposed copy). T is float, or uint16_t for the
 // 16 bits of `storage` (kept as they are).
@@ -150,10 +173,23 @@ void pack_panels(const T* b, std::size_t row_stride, std::size_t col_stride, std
   for (std::size_t j = 0; j < panels; ++j) {
     const std::size_t first = j * P, cols = std::min(P, p - first);
     T* dst = data.data() + j * k * P;
-    for (std::size_t t = 0; t < k; ++t, dst += P) {
+    std::size_t t0 = 0;  // rows [0, t0) are packed
+#if defined(__wasm_simd128__)
+    // The transpose of 16-bit rows (a 16-bit table's block of tokens, for the output head): blocks of 8 × 8 in
+    // registers, where the scalar gather below cost half of the head's time for a row or two.
+    if constexpr (std::is_same_v<T, std::uint16_t>) {
+      if (row_stride == 1 && cols == P && P % 8 == 0) {
+        for (; t0 + 8 <= k; t0 += 8) {
+          for (std::size_t c = 0; c < P; c += 8) transpose_8x8(b + t0 + (first + c) * col_stride, col_stride, dst + t0 * P + c, P);
+        }
+      }
+    }
+#endif
+    for (std::size_t t = t0; t < k; ++t) {
       const T* src = b + t * row_stride + first * col_stride;
-      for (std::size_t c = 0; c < cols; ++c) dst[c] = src[c * col_stride];
-      std::fill(dst + cols, dst + P, T(0));
+      T* row = dst + t * P;
+      for (std::size_t c = 0; c < cols; ++c) row[c] = src[c * col_stride];
+      std::fill(row + cols, row + P, T(0));
     }
   }
 }
@@ -185,9 +221,10 @@ template <class Arch, std::size_t P>
 // accumulating). Only the first `cols` columns are stored. A is read where it is (no packed copy: with tiles
 // of 2 rows that measured the same in wasm, and it is one copy of the input less per call); the loop's loads
 // step by one float in A and one panel row in B, which leaves it almost nothing but the arithmetic.
-template <class Arch, std::size_t R>
-void tile(const float* a, std::size_t lda, const float* panel, std::size_t k, const float* bias, float* c, std::size_t ldc,
-          std::size_t cols, bool accumulate) {
+// T = uint16_t: the panel's 16 bits (`storage`), each panel row widened as it is read (see matmul_columns).
+template <class Arch, std::size_t R, class T = float>
+void tile(const float* a, std::size_t lda, const T* panel, std::size_t k, Storage storage, const float* bias, float* c,
+          std::size_t ldc, std::size_t cols, bool accumulate) {
   using B = Batch<Arch>;
   constexpr std::size_t W = B::size, U = Tile<Arch>::batches, P = U * W;
   B acc[R][U];
@@ -196,7 +233,13 @@ void tile(const float* a, std::size_t lda, const float* panel, std::size_t k, co
   }
   for (std::size_t t = 0; t < k; ++t, ++a, panel += P) {
     B row[U];
-    for (std::size_t u = 0; u < U; ++u) row[u] = B::load_unaligned(panel + u * W);
+    if constexpr (std::is_same_v<T, float>) {
+      for (std::size_t u = 0; u < U; ++u) row[u] = B::load_unaligned(panel + u * W);
+    } else {
+      alignas(64) float wide[P];
+      widen(panel, P, storage, wide);
+      for (std::size_t u = 0; u < U; ++u) row[u] = B::load_aligned(wide + u * W);
+    }
     for (std::size_t r = 0; r < R; ++r) {
       const B broadcast(a[r * lda]);
       for (std::size_t u = 0; u < U; ++u) acc[r][u] = xsimd::fma(broadcast, row[u], acc[r][u]);
@@ -213,13 +256,13 @@ void tile(const float* a, std::size_t lda, const float* panel, std::size_t k, co
 }
 
 // The tile for `rows` rows (1 to Tile<Arch>::rows): the full one for all but a matrix's last few rows.
-template <class Arch, std::size_t R = Tile<Arch>::rows>
-void tile_rows(std::size_t rows, const float* a, std::size_t lda, const float* panel, std::size_t k, const float* bias, float* c,
-               std::size_t ldc, std::size_t cols, bool accumulate) {
+template <class Arch, std::size_t R = Tile<Arch>::rows, class T = float>
+void tile_rows(std::size_t rows, const float* a, std::size_t lda, const T* panel, std::size_t k, Storage storage, const float* bias,
+               float* c, std::size_t ldc, std::size_t cols, bool accumulate) {
   if constexpr (R > 1) {
-    if (rows < R) return tile_rows<Arch, R - 1>(rows, a, lda, panel, k, bias, c, ldc, cols, accumulate);
+    if (rows < R) return tile_rows<Arch, R - 1, T>(rows, a, lda, panel, k, storage, bias, c, ldc, cols, accumulate);
   }
-  tile<Arch, R>(a, lda, panel, k, bias, c, ldc, cols, accumulate);
+  tile<Arch, R, T>(a, lda, panel, k, storage, bias, c, ldc, cols, accumulate);
 }
 
 // c (n, p) = a (n, k) · B + bias (p), where `b` holds B with at least k rows and p columns (the first k and p
@@ -232,17 +275,27 @@ void matmul_columns(const float* a, std::size_t lda, const Panels& b, const floa
                     std::size_t col_begin, std::size_t col_end, float* c, std::size_t ldc, bool accumulate = false) {
   constexpr std::size_t P = kPanelWidth<Arch>, R = Tile<Arch>::rows;
   const std::size_t p = col_end;
+  // A 16-bit panel is widened once per block of rows, or, when the block is a single tile's rows (a text's last
+  // token or two, computed again after a keystroke), row by row inside the tile: its float32 copy would be written
+  // and read back from L2 for each panel of every weight matrix, for the work of one tile.
   thread_local AlignedFloats widened;  // (k, P): one 16-bit panel of B as float32
-  if (b.storage != Storage::kF32) widened.resize(b.k * P);
+  const bool half = b.storage != Storage::kF32, in_tile = half && n <= R;
+  if (half && !in_tile) widened.resize(b.k * P);
   for (std::size_t i0 = 0; i0 < n; i0 += kRowBlock) {
     const std::size_t rows = std::min(kRowBlock, n - i0);
     for (std::size_t col = col_begin; col < p; col += P) {
+      const std::size_t start = col / P * b.k * P, cols = std::min(P, p - col);
+      if (in_tile) {
+        tile_rows<Arch, R, std::uint16_t>(rows, a + i0 * lda, lda, b.half.data() + start, k, b.storage, bias ? bias + col : nullptr,
+                                          c + i0 * ldc + col, ldc, cols, accumulate);
+        continue;
+      }
       const float* panel = widened.data();
-      if (b.storage == Storage::kF32) panel = b.data.data() + col / P * b.k * P;
-      else widen(b.half.data() + col / P * b.k * P, b.k * P, b.storage, widened.data());  // once per block of rows
+      if (!half) panel = b.data.data() + start;
+      else widen(b.half.data() + start, b.k * P, b.storage, widened.data());  // once per block of rows
       for (std::size_t r0 = 0; r0 < rows; r0 += R) {
-        tile_rows<Arch>(std::min(R, rows - r0), a + (i0 + r0) * lda, lda, panel, k, bias ? bias + col : nullptr,
-                        c + (i0 + r0) * ldc + col, ldc, std::min(P, p - col), accumulate);
+        tile_rows<Arch>(std::min(R, rows - r0), a + (i0 + r0) * lda, lda, panel, k, Storage::kF32, bias ? bias + col : nullptr,
+                        c + (i0 + r0) * ldc + col, ldc, cols, accumulate);
       }
     }
   }

@@ -403,7 +403,7 @@ TEST_CASE("a checkpoint without its output head says so, and predict names what 
 TEST_CASE("a causal model reuses its last run's prefix and gives the numbers of a whole run", "[checkpoint][cache]") {
   // Typing at the end, an edit in the middle, a deletion, the same text again, predictions whose targets move,
   // switched-off heads: each run against a run that computes every row, as the same bits.
-  for (const std::string model : {"gpt2", "llama", "mistral", "qwen2-bf16", "gemma2", "gpt_neox"}) {
+  for (const std::string model : {"gpt2", "llama", "mistral", "qwen2-bf16", "gemma2", "gemma2-f16", "gpt_neox"}) {
     INFO(model);
     const auto c = checkpoint_fixture(model);
     const auto cached = load_checkpoint(c.files, c.weights);
@@ -430,17 +430,23 @@ TEST_CASE("a causal model reuses its last run's prefix and gives the numbers of 
     attn::RunOptions more = everything;
     more.predict = 5;
     runs.push_back({text, more});
+    // Longer than a matmul panel is wide (16 or more rows): the whole run and the one-row tail take different
+    // ways through the output head and the 16-bit weights, with the same numbers.
+    std::vector<std::int32_t> longer;
+    while (longer.size() < 26) longer.push_back(text[longer.size() % text.size()]);
+    for (const std::size_t n : {24, 25, 26}) runs.push_back({std::vector<std::int32_t>(longer.begin(), longer.begin() + std::ptrdiff_t(n)), more});
     for (std::size_t r = 0; r < runs.size(); ++r) {
       INFO("run " << r << " of " << runs[r].first.size() << " tokens");
       const auto got = cached->run(runs[r].first, runs[r].second);
       // What it could reuse: the tokens it shares with the run before, for the same switched-off heads; the last
-      // row is always computed.
+      // row is computed unless the text is the same.
       std::size_t shared = 0;
       if (r > 0 && runs[r - 1].second.ablate.size() == runs[r].second.ablate.size()) {
         const auto& before = runs[r - 1].first;
         while (shared < std::min(before.size(), runs[r].first.size()) && before[shared] == runs[r].first[shared]) ++shared;
       }
-      CHECK(got.reused == std::min(shared, runs[r].first.size() - 1));
+      const bool same = r > 0 && shared == runs[r].first.size() && runs[r - 1].first.size() == shared;
+      CHECK(got.reused == (same ? shared : std::min(shared, runs[r].first.size() - 1)));
       attn::RunOptions whole = runs[r].second;
       whole.reuse = false;
       const auto want = cached->run(runs[r].first, whole);

@@ -248,7 +248,7 @@ TEMPLATE_TEST_CASE("matmul with 16-bit panels equals matmul with their widened f
                    BuildArch, Emulated2, Emulated8) {
   using attn::kernels::Storage;
   for (const Storage storage : {Storage::kF16, Storage::kBF16}) {
-    for (const std::size_t n : {1, 7, 65, 130}) {
+    for (const std::size_t n : {1, 2, 7, 65, 130}) {  // (one or two rows: widened inside the tile)
       for (const std::size_t p : {1, 9, 33}) {
         const std::size_t k = 19;
         Random random(n * 31 + p);
@@ -266,6 +266,34 @@ TEMPLATE_TEST_CASE("matmul with 16-bit panels equals matmul with their widened f
         INFO("n=" << n << " p=" << p << " arch=" << TestType::name());
         CHECK(from_half == from_float);
       }
+    }
+  }
+}
+
+TEMPLATE_TEST_CASE("panels of a transposed 16-bit matrix hold its columns, zero-padded", "[kernel][matmul][widen]",
+                   BuildArch, Emulated2, Emulated8) {
+  // B (k, p) = the transpose of rows (p, ld): what the output head packs of a 16-bit table's block of tokens
+  // (blocks of 8 × 8 in registers in the SIMD wasm build, the rest element by element).
+  constexpr std::size_t P = attn::kernels::kPanelWidth<TestType>;
+  for (const std::size_t k : {3, 8, 19, 24, 33}) {
+    for (const std::size_t p : {1, 8, 16, 21, 40}) {
+      const std::size_t ld = k + 5;
+      std::vector<std::uint16_t> rows(p * ld);
+      for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = std::uint16_t(i * 2654435761u >> 7);
+      attn::kernels::Panels panels;
+      attn::kernels::pack_panels<TestType>(rows.data(), 1, ld, k, p, panels, attn::kernels::Storage::kF16);
+      INFO("k=" << k << " p=" << p << " arch=" << TestType::name());
+      REQUIRE(panels.half.size() == (p + P - 1) / P * k * P);
+      bool same = true;
+      for (std::size_t j = 0; j * P < p; ++j) {
+        for (std::size_t t = 0; t < k; ++t) {
+          for (std::size_t c = 0; c < P; ++c) {
+            const std::uint16_t want = j * P + c < p ? rows[(j * P + c) * ld + t] : 0;
+            same = same && panels.half[(j * k + t) * P + c] == want;
+          }
+        }
+      }
+      CHECK(same);
     }
   }
 }

@@ -183,7 +183,8 @@ export interface ModelRun extends Tokens {
   textTokens: number;
   /** The leading tokens whose rows came from this model's last run instead of being computed again: a causal
    *  model keeps its last run (keys, values, every output row) and recomputes only the tokens after the prefix
-   *  that the new text shares with it, under the same what-if options. Same numbers either way. */
+   *  that the new text shares with it, under the same what-if options (the same text again: none, and `reused` is
+   *  n). Same numbers either way. */
   reused: number;
 }
 

@@ -16,6 +16,9 @@ namespace {
 
 // Below this many multiply-adds per extra thread a loop stays on one thread: waking one costs tens of µs.
 constexpr double kMinWorkPerThread = double(1 << 20);
+// Widening a 16-bit weight to float32 costs about what this many rows' multiply-adds with it do (the work a
+// loop over 16-bit weights reports, so that a row or two still goes to every thread: typing at the end).
+constexpr std::size_t kWidenRows = 4;
 
 // y (n, width) = norm(x) per row of `width` columns with row stride ld (the same for y); mean and rstd (n) kept
 // (a LayerNorm's, for a backward pass). In place (y == x) works: each row is read before it is written. Rows
@@ -196,6 +199,12 @@ void layer_forward(const Network& net, const LayerWeights& w, std::size_t all, s
   }
 }
 
+// Layer l's attention options: the run's, with the window where the layer has one.
+AttentionOptions layer_options(const Hyperparameters& h, AttentionOptions options, std::size_t l) {
+  options.window = !h.sliding_layers.empty() && h.sliding_layers[l] ? h.sliding_window : 0;
+  return options;
+}
+
 // Head `head` of layer `l` followed through W_O, from that layer's buffers.
 HeadTrace trace_of(const Network& net, std::size_t l, std::size_t head, std::size_t n, const LayerActivations& a) {
   const std::size_t hd = net.hyper.head_dim, width = net.hyper.heads * hd, col = head * hd;
@@ -257,23 +266,55 @@ void head_logits(const Network& net, const float* x, std::size_t n,
     rows = transformed.data();
   }
   const Table& table = h.tied ? net.weights.token_embedding : head.untied;
-  // logits (V, n) = E · x'ᵀ block by block: E's rows are the matmul's A, x'ᵀ (d, n) packed once is its B.
+  // logits (V, n) = E · x'ᵀ block by block of kBlock tokens, a group of kGroup blocks between threads, then
+  // each() on the group's blocks in order. Many rows: E's rows are the matmul's A and x'ᵀ (d, n) packed once is
+  // its B. Fewer rows than a panel's width (typing at the end recomputes one or two): a block of E transposed into
+  // panels is B and x' is A, so the matmul does not multiply columns of padding. Each logit sums the same
+  // products in the same order either way, so a row's logits do not depend on the rows that came with it.
+  constexpr std::size_t kBlock = 256, kGroup = 8;
+  const bool few = n < kernels::kPanelWidth<BuildArch>;
   kernels::Panels xt;
-  kernels::pack_panels<BuildArch>(rows, 1, d, d, n, xt);
-  constexpr std::size_t kBlock = 256;
-  std::vector<float> a(kBlock * d), logits(kBlock * n);
-  for (std::size_t v0 = 0; v0 < V; v0 += kBlock) {
-    const std::size_t count = std::min(kBlock, V - v0);
-    for (std::size_t r = 0; r < count; ++r) table.row(v0 + r, a.data() + r * d);
-    kernels::matmul<BuildArch>(a.data(), d, xt, nullptr, count, d, n, logits.data(), n);
+  if (!few) kernels::pack_panels<BuildArch>(rows, 1, d, d, n, xt);
+  std::vector<float> logits(std::min(kGroup * kBlock, V) * n);
+  // A block's logits (count, n) into `out`; e, transposed and a: a thread's buffers.
+  const auto block_logits = [&](std::size_t v0, std::size_t count, float* out, kernels::Panels& e, std::vector<float>& transposed,
+                                std::vector<float>& a) {
+    if (few) {
+      if (table.storage == kernels::Storage::kF32) kernels::pack_panels<BuildArch>(table.f32.data() + v0 * d, 1, d, d, count, e);
+      else kernels::pack_panels<BuildArch>(table.half.data() + v0 * d, 1, d, d, count, e, table.storage);
+      transposed.resize(n * count);
+      kernels::matmul<BuildArch>(rows, d, e, nullptr, n, d, count, transposed.data(), count);
+      kernels::transpose(transposed.data(), count, n, count, out);
+    } else {
+      a.resize(count * d);
+      for (std::size_t r = 0; r < count; ++r) table.row(v0 + r, a.data() + r * d);
+      kernels::matmul<BuildArch>(a.data(), d, xt, nullptr, count, d, n, out, n);
+    }
     for (std::size_t r = 0; r < count; ++r) {
-      float* row = logits.data() + r * n;
+      float* row = out + r * n;
       for (std::size_t i = 0; i < n; ++i) {
         if (!head.bias.empty()) row[i] += head.bias[v0 + r];
         if (h.output_softcap > 0) row[i] = h.output_softcap * std::tanh(row[i] / h.output_softcap);
       }
     }
-    each(v0, count, logits.data());
+  };
+  for (std::size_t g0 = 0; g0 < V; g0 += kGroup * kBlock) {
+    const std::size_t blocks = std::min(kGroup, (V - g0 + kBlock - 1) / kBlock);
+    // The work of a 16-bit table counts its widening too (as some rows' worth): one row's products alone would
+    // keep the group on one thread.
+    const double work = double(blocks * kBlock) * double(d) * double(n + (table.storage == kernels::Storage::kF32 ? 0 : kWidenRows));
+    parallel::for_parts(blocks, 1, work, kMinWorkPerThread, [&](std::size_t begin, std::size_t end) {
+      kernels::Panels e;
+      std::vector<float> transposed, a;  // (n, count), (count, d)
+      for (std::size_t b = begin; b < end; ++b) {
+        const std::size_t v0 = g0 + b * kBlock;
+        block_logits(v0, std::min(kBlock, V - v0), logits.data() + b * kBlock * n, e, transposed, a);
+      }
+    });
+    for (std::size_t b = 0; b < blocks; ++b) {
+      const std::size_t v0 = g0 + b * kBlock;
+      each(v0, std::min(kBlock, V - v0), logits.data() + b * kBlock * n);
+    }
   }
 }
 
@@ -343,7 +384,7 @@ void rotary_table(const Rope& rope, std::size_t positions, std::vector<float>& c
 
 // The output's columns between threads, whole panels each: a thread reads (and widens) only its share of W.
 void linear_forward(const float* x, std::size_t n, const Linear& l, float* y) {
-  const double work = double(n) * double(l.in) * double(l.out);
+  const double work = double(n + (l.w.storage == kernels::Storage::kF32 ? 0 : kWidenRows)) * double(l.in) * double(l.out);
   parallel::for_parts(l.out, kernels::kPanelWidth<BuildArch>, work, kMinWorkPerThread, [&](std::size_t begin, std::size_t end) {
     kernels::matmul_columns<BuildArch>(x, l.in, l.w, l.b.empty() ? nullptr : l.b.data(), n, l.in, begin, end, y, l.out);
   });
@@ -371,14 +412,12 @@ void forward(const Network& net, const std::vector<std::int32_t>& ids, const Att
   if (a.layers.empty()) a.layers.resize(1);
   if (cache) cache->layers.resize(layers);
   embedding_forward(net, ids, first, a.embeddings);
-  AttentionOptions layer_options = options;
   const std::vector<float>* stream = &a.embeddings;  // the output of the layer before
   for (std::size_t l = 0; l < layers; ++l) {
     LayerActivations& layer = a.layers[a.layers.size() == 1 ? 0 : l];
     layer.input = *stream;
-    layer_options.window = !h.sliding_layers.empty() && h.sliding_layers[l] ? h.sliding_window : 0;
     if (cache) std::swap(layer.k, cache->layers[l].k), std::swap(layer.v, cache->layers[l].v);  // the prefix's rows
-    layer_forward(net, net.weights.layers[l], n, first, layer_options, ablated.empty() ? nullptr : ablated.data() + l * h.heads, layer);
+    layer_forward(net, net.weights.layers[l], n, first, layer_options(h, options, l), ablated.empty() ? nullptr : ablated.data() + l * h.heads, layer);
     if (observe) observe(l, layer);
     if (cache) std::swap(layer.k, cache->layers[l].k), std::swap(layer.v, cache->layers[l].v);
     stream = &layer.output;
@@ -438,13 +477,29 @@ ModelOutput run(const Network& net, const std::vector<std::int32_t>& ids, const 
   // leave the cache as it was for the next run (the playground asks for a head's trace after each keystroke's run).
   const std::size_t q_width = heads * h.head_dim, kept = layers * heads * n * n + (layers + 1) * n * d + layers * n * 3 * q_width;
   if (cache && (!options.causal || kept > kMaxCachedFloats)) *cache = {}, cache = nullptr;
+  const bool applies = cache && cache->options.causal && cache->options.scale == options.scale &&
+                       cache->options.softcap == options.softcap && cache->options.post_scale == options.post_scale &&
+                       cache->ablated == ablated;
+  // A trace of the very text the cache holds, with nothing else asked (the playground's step 5, after a
+  // keystroke's run): the traced layer alone again, every row, from the input the cache kept for it — the numbers
+  // of a whole run for a twelfth of one in a 12-layer model.
+  if (run.trace && applies && cache->ids == ids && !run.hidden && !run.projections && !run.predict && !run.logits) {
+    const std::size_t l = run.trace->layer;
+    LayerActivations layer;
+    layer.input.assign(cache->hidden.begin() + std::ptrdiff_t(l * n * d), cache->hidden.begin() + std::ptrdiff_t((l + 1) * n * d));
+    layer_forward(net, net.weights.layers[l], n, 0, layer_options(h, options, l), ablated.empty() ? nullptr : ablated.data() + l * heads, layer);
+    ModelOutput out;
+    out.attentions = cache->attentions;
+    out.trace = trace_of(net, l, run.trace->head, n, layer);
+    out.reused = n;
+    return out;
+  }
   if (run.trace || run.logits) cache = nullptr;
   std::size_t first = 0;
-  if (cache && cache->options.causal && cache->options.scale == options.scale && cache->options.softcap == options.softcap &&
-      cache->options.post_scale == options.post_scale && cache->ablated == ablated) {
+  if (cache && applies) {
     const std::size_t common = std::min(cache->ids.size(), n);
     while (first < common && cache->ids[first] == ids[first]) ++first;
-    first = std::min(first, n - 1);
+    if (cache->ids.size() != n) first = std::min(first, n - 1);  // (the same text again: nothing to compute)
   }
   PrefixCache scratch;  // without a cache: one for this run alone, every row computed
   PrefixCache& c = cache ? *cache : scratch;
@@ -456,29 +511,36 @@ ModelOutput run(const Network& net, const std::vector<std::int32_t>& ids, const 
   };
   ModelOutput out;
   out.reused = first;
-  std::vector<float> attentions(layers * heads * n * n), hidden((layers + 1) * n * d);
-  Activations a;
-  forward(net, ids, options, a, [&](std::size_t l, const LayerActivations& layer) {
-    // Each head's weights: the prefix's rows, cut or widened to n columns (zeros past the diagonal: it is causal),
-    // then the new rows. Heads between threads (a copy, but tens of MB for a long text).
-    parallel::for_parts(heads, 1, double(heads * n * n), kMinWorkPerThread / 4, [&](std::size_t begin, std::size_t end) {
-      for (std::size_t head = begin; head < end; ++head) {
-        float* to = attentions.data() + (l * heads + head) * n * n;
-        const float* from = c.attentions.data() + (l * heads + head) * old * old;
-        for (std::size_t i = 0; i < first; ++i) std::copy_n(from + i * old, std::min(old, n), to + i * n);
-        std::copy_n(layer.weights.data() + head * t * n, t * n, to + first * n);
-      }
-    });
-    if (l == 0) rows(c.hidden.data(), a.embeddings.data(), d, hidden.data());
-    rows(c.hidden.data() + (l + 1) * old * d, layer.output.data(), d, hidden.data() + (l + 1) * n * d);
-    std::vector<float> q(n * q_width);
-    rows(c.layers[l].q.data(), layer.q.data(), q_width, q.data());
-    c.layers[l].q = std::move(q);
-    if (run.projections) append(out.queries, c.layers[l].q), append(out.keys, layer.k), append(out.values, layer.v);
-    if (run.trace && run.trace->layer == l) out.trace = trace_of(net, l, run.trace->head, n, layer);
-  }, ablated, first, &c);
-  std::vector<float> last(n * d);
-  rows(c.last.data(), net.arch->final_norm ? a.normed.data() : a.layers.back().output.data(), d, last.data());
+  std::vector<float> attentions, hidden, last;
+  if (t == 0) {  // the last run's text and options (the predictions asked after it): every row is there
+    attentions = c.attentions, hidden = c.hidden, last = c.last;
+    for (std::size_t l = 0; l < layers && run.projections; ++l) {
+      append(out.queries, c.layers[l].q), append(out.keys, c.layers[l].k), append(out.values, c.layers[l].v);
+    }
+  } else {
+    attentions.resize(layers * heads * n * n), hidden.resize((layers + 1) * n * d), last.resize(n * d);
+    Activations a;
+    forward(net, ids, options, a, [&](std::size_t l, const LayerActivations& layer) {
+      // Each head's weights: the prefix's rows, cut or widened to n columns (zeros past the diagonal: it is causal),
+      // then the new rows. Heads between threads (a copy, but tens of MB for a long text).
+      parallel::for_parts(heads, 1, double(heads * n * n), kMinWorkPerThread / 4, [&](std::size_t begin, std::size_t end) {
+        for (std::size_t head = begin; head < end; ++head) {
+          float* to = attentions.data() + (l * heads + head) * n * n;
+          const float* from = c.attentions.data() + (l * heads + head) * old * old;
+          for (std::size_t i = 0; i < first; ++i) std::copy_n(from + i * old, std::min(old, n), to + i * n);
+          std::copy_n(layer.weights.data() + head * t * n, t * n, to + first * n);
+        }
+      });
+      if (l == 0) rows(c.hidden.data(), a.embeddings.data(), d, hidden.data());
+      rows(c.hidden.data() + (l + 1) * old * d, layer.output.data(), d, hidden.data() + (l + 1) * n * d);
+      std::vector<float> q(n * q_width);
+      rows(c.layers[l].q.data(), layer.q.data(), q_width, q.data());
+      c.layers[l].q = std::move(q);
+      if (run.projections) append(out.queries, c.layers[l].q), append(out.keys, layer.k), append(out.values, layer.v);
+      if (run.trace && run.trace->layer == l) out.trace = trace_of(net, l, run.trace->head, n, layer);
+    }, ablated, first, &c);
+    rows(c.last.data(), net.arch->final_norm ? a.normed.data() : a.layers.back().output.data(), d, last.data());
+  }
   if (run.predict) {
     // Rows before `reused` keep their predictions: the same k, the same target, inside the shared prefix.
     std::vector<std::int32_t> targets = run.targets;
@@ -486,8 +548,11 @@ ModelOutput run(const Network& net, const std::vector<std::int32_t>& ids, const 
     std::size_t reused = run.predict == c.k ? std::min(first, c.predicted) : 0;
     for (std::size_t i = 0; i < reused; ++i) if (c.targets[i] != targets[i]) reused = i;
     std::vector<double> losses;
-    Predictions fresh = predict(net, last.data() + reused * d, n - reused, run.predict,
-                                std::vector<std::int32_t>(targets.begin() + std::ptrdiff_t(reused), targets.end()), &losses);
+    Predictions fresh;
+    if (reused < n) {
+      fresh = predict(net, last.data() + reused * d, n - reused, run.predict,
+                      std::vector<std::int32_t>(targets.begin() + std::ptrdiff_t(reused), targets.end()), &losses);
+    }
     const std::size_t k = run.predict;
     Predictions& p = out.predictions;
     p.k = k;

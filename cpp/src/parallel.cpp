@@ -49,18 +49,22 @@ class Pool {
 
   // part(i) for each i in [0, parts), on this thread and the others.
   void run(std::size_t parts, const std::function<void(std::size_t)>& part) {
+    bool sleepers;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       job_ = &part, parts_ = parts, next_ = 0, finished_ = 0, ++generation_;
+      sleepers = sleeping_ > 0;
     }
-    wake_.notify_all();
+    if (sleepers) wake_.notify_all();  // (a wake is a futex call, tens of µs in a browser: only when one sleeps)
     inside_part = true;
     claim(part, parts);
     inside_part = false;
     const auto done = [&] { return finished_ == parts && busy_ == 0; };
     spin_until(done);
     std::unique_lock<std::mutex> lock(mutex_);
+    caller_waits_ = true;
     done_.wait(lock, done);
+    caller_waits_ = false;
     job_ = nullptr;
     if (error_) std::rethrow_exception(std::exchange(error_, nullptr));  // e.g. bad_alloc: the caller's to report
   }
@@ -76,7 +80,7 @@ class Pool {
       }
       if (finished_.fetch_add(1) + 1 == parts) {
         std::lock_guard<std::mutex> lock(mutex_);  // (under the lock: the caller cannot miss it between check and wait)
-        done_.notify_all();
+        if (caller_waits_) done_.notify_all();
       }
     }
   }
@@ -98,7 +102,9 @@ class Pool {
     for (;;) {
       spin_until([&] { return stopping_ || generation_ != seen; });
       std::unique_lock<std::mutex> lock(mutex_);
+      ++sleeping_;
       wake_.wait(lock, [&] { return stopping_ || generation_ != seen; });
+      --sleeping_;
       if (stopping_) return;
       seen = generation_;
       if (!job_) continue;  // it ended before this thread woke
@@ -108,7 +114,7 @@ class Pool {
       lock.unlock();
       claim(job, parts);
       lock.lock();
-      if (--busy_ == 0) done_.notify_all();
+      if (--busy_ == 0 && caller_waits_) done_.notify_all();
     }
   }
 
@@ -120,6 +126,8 @@ class Pool {
   std::atomic<std::size_t> generation_{0}, busy_{0};         // (written under mutex_) busy_: others claiming parts
   std::atomic<std::size_t> next_{0}, finished_{0};          // the next part to claim, the parts done
   std::exception_ptr error_;                                 // the first exception a part threw
+  std::size_t sleeping_ = 0;                                 // (guarded by mutex_) threads waiting on wake_
+  bool caller_waits_ = false;                                // (guarded by mutex_) the caller waits on done_
   std::atomic<bool> stopping_{false};
 };
 

@@ -143,3 +143,31 @@ test('attentionSteps redoes the scores as each family makes them: grouped-query 
     checkpoint.dispose();
   }
 });
+
+test('the analyser\'s head summaries: rows a causal model reused keep their entropies, with the numbers of a fresh summary', async () => {
+  const { createAnalyser } = await import('../../web/lib/analysis.mjs');
+  const { headSummaries } = await import('../../web/lib/head-patterns.mjs');
+  const request = { ...defaults, model: 'builtin-causal', compare: '', ablate: '', masked: '', part: 'attention' };
+  // Typing at the end, an edit in the middle, a second sentence (its run is the core's last: the next text shares
+  // a prefix with it, not with the one analysed), another temperature, heads off.
+  const steps = [{ text: 'The cat sat' }, { text: 'The cat sat on' }, { text: 'The dog sat on' }, { text: 'The dog sat on', compare: 'A bird flew' },
+    { text: 'A bird flew away' }, { text: 'A bird flew away', temperature: 2 }, { text: 'A bird flew away', ablate: '0.1' }, { text: 'A bird flew off' }];
+  const analyser = createAnalyser(attn);
+  for (const step of steps) {
+    const { main, config } = await analyser({ ...request, ...step });
+    assert.deepEqual(main.summaries, headSummaries(main.attentions, config.layers, config.heads, main.n), step.text);
+  }
+  // Which rows come from the memo: its entropies made NaN past [BOS] show where they are used.
+  const causal = await attn.loadModel('builtin-causal');
+  const memo = {};
+  const poisoned = (text, extra = {}) => {
+    for (let i = 0; i < memo.entropies.length; i++) if (i % memo.n > 0) memo.entropies[i] = NaN;
+    return analyse(attn, causal, { ...request, text, ...extra }, undefined, memo).main.summaries.some((s) => Number.isNaN(s.entropy));
+  };
+  analyse(attn, causal, { ...request, text: 'The cat sat' }, undefined, memo);
+  assert.equal(poisoned('The cat sat on'), true, 'typing at the end reuses the rows before');
+  assert.equal(poisoned('The cat sat on', { compare: 'A bird flew' }), true);
+  assert.equal(poisoned('A bird flew away'), false, 'the core reused the second sentence\'s rows, which the memo does not hold');
+  assert.equal(poisoned('A bird flew away', { temperature: 2 }), false, 'other options');
+  causal.dispose();
+});

@@ -82,14 +82,23 @@ function whyNoPredictions(model) {
 // (web/lib/head-patterns.mjs), for the head grid; and, unless part is 'attention', predictionsOf's fields.
 // plainRun(model, text, options): the run without heads off (a cache of the analyser's, so that switching heads
 // does not run it again).
-export function analyse(attn, model, request, plainRun = (m, text, options) => m.run(text, options)) {
+// memo: the analyser's, kept from one request to the next (headSummaries' row entropies).
+export function analyse(attn, model, request, plainRun = (m, text, options) => m.run(text, options), memo = null) {
   const { config } = model;
   const ablate = headsIn(request.ablate ?? '', config);
   const options = runOptions(request, ablate);
   const attentionOnly = request.part === 'attention';
   const { run, predicted } = attentionOnly ? { run: model.run(request.text, options) } : predictedRun(model, request, plainRun, options);
   const main = sentence(run);
-  main.summaries = headSummaries(main.attentions, config.layers, config.heads, main.n);
+  // A run that reused rows is a causal model's, whose row i depends on tokens 0 to i alone: the rows it shares
+  // with the last text analysed here under the same options are that text's, entropies included.
+  const key = JSON.stringify(options);
+  let shared = 0;
+  if (memo && memo.model === model && memo.key === key && run.reused > 0) {
+    while (shared < Math.min(memo.ids.length, run.ids.length) && memo.ids[shared] === run.ids[shared]) shared++;
+  }
+  if (memo) Object.assign(memo, { model, key, ids: run.ids });
+  main.summaries = headSummaries(main.attentions, config.layers, config.heads, main.n, memo, shared);
   if (!attentionOnly) Object.assign(main, predicted);
   const result = { config: { ...config }, main, ablated: formatHeads(ablate) };
   if (request.compare.trim() !== '') {
@@ -145,6 +154,7 @@ export function traceHead(model, request) {
 // page without one.
 export function createAnalyser(attn) {
   const models = new Map();
+  const memo = {};  // analyse's, from one request to the next
   let plain = { model: null, key: null, run: null };
   const plainRun = (model, text, options) => {
     const key = JSON.stringify([text, { ...options, targets: options.targets && Array.from(options.targets) }]);
@@ -162,7 +172,7 @@ export function createAnalyser(attn) {
     const model = await load(request.model);
     const started = performance.now();
     const result = request.trace ? traceHead(model, request)
-      : request.part === 'predictions' ? predictionsOf(model, request, plainRun) : analyse(attn, model, request, plainRun);
+      : request.part === 'predictions' ? predictionsOf(model, request, plainRun) : analyse(attn, model, request, plainRun, memo);
     result.milliseconds = performance.now() - started;
     return result;
   };

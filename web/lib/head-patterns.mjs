@@ -4,17 +4,25 @@
 
 export const PATTERN_THRESHOLD = 0.4;  // a pattern dominates when it takes at least this mean weight
 
-// weights: (n, n) row-major, row i = how token i attends. Returns {previous, next, self, first, entropy, pattern}.
-export function summarizeHead(weights, n) {
+// Query row i's entropy in nats (weights: (n, n) row-major, row i = how token i attends).
+function rowEntropy(weights, n, i) {
+  let entropy = 0;
+  for (let j = i * n, end = j + n; j < end; j++) if (weights[j] > 0) entropy -= weights[j] * Math.log(weights[j]);
+  return entropy;
+}
+
+// weights: (n, n). Returns {previous, next, self, first, entropy, pattern}. entropies (n), when given: each
+// row's entropy, from rowEntropy (the part of the work that grows with n²).
+export function summarizeHead(weights, n, entropies = null) {
   const sums = { previous: 0, next: 0, self: 0, first: 0, entropy: 0 };
   const firstQuery = n > 1 ? 1 : 0;  // [BOS] looking at itself says nothing
   for (let i = firstQuery; i < n; i++) {
-    const row = weights.subarray(i * n, i * n + n);
-    if (i > 0) sums.previous += row[i - 1];
-    if (i + 1 < n) sums.next += row[i + 1];
-    sums.self += row[i];
-    sums.first += row[0];
-    for (const w of row) if (w > 0) sums.entropy -= w * Math.log(w);
+    const row = i * n;
+    if (i > 0) sums.previous += weights[row + i - 1];
+    if (i + 1 < n) sums.next += weights[row + i + 1];
+    sums.self += weights[row + i];
+    sums.first += weights[row];
+    sums.entropy += entropies ? entropies[i] : rowEntropy(weights, n, i);
   }
   const queries = n - firstQuery;
   const summary = Object.fromEntries(Object.entries(sums).map(([key, total]) => [key, total / queries]));
@@ -25,8 +33,20 @@ export function summarizeHead(weights, n) {
 }
 
 // Every head's summary, in the order of attentions (layers, heads, n, n): what the head grid names each head by.
-export function headSummaries(attentions, layers, heads, n) {
-  return Array.from({ length: layers * heads }, (_, index) => summarizeHead(attentions.subarray(index * n * n, (index + 1) * n * n), n));
+// memo: an object the caller keeps between calls, holding { entropies: (layers·heads, n'), n' } after each; the
+// first `reused` query rows (those a causal model's prefix cache kept from the last call's run) take their
+// entropies from it rather than computing them again, so typing at the end of a long text costs a row per head.
+export function headSummaries(attentions, layers, heads, n, memo = null, reused = 0) {
+  const entropies = new Float64Array(layers * heads * n);
+  const rows = memo?.entropies && memo.entropies.length === layers * heads * memo.n ? Math.min(reused, memo.n, n) : 0;
+  const summaries = Array.from({ length: layers * heads }, (_, index) => {
+    const weights = attentions.subarray(index * n * n, (index + 1) * n * n), own = entropies.subarray(index * n, (index + 1) * n);
+    if (rows > 0) own.set(memo.entropies.subarray(index * memo.n, index * memo.n + rows));
+    for (let i = rows; i < n; i++) own[i] = rowEntropy(weights, n, i);
+    return summarizeHead(weights, n, own);
+  });
+  if (memo) Object.assign(memo, { entropies, n });
+  return summaries;
 }
 
 const PATTERN_NAMES = { previous: 'previous token', next: 'next token', self: 'itself', broad: 'broad' };

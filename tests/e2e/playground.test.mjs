@@ -127,7 +127,7 @@ test('typing changes the weights; a clicked token drives the beams and the four 
   await page.waitForFunction(() => document.querySelectorAll('#matrix .heatmap-rows .heatmap-label').length === 5);
   const after = await weightsTable(page);
   assert.notDeepEqual(after.slice(0, 4).map((r) => r.slice(0, 4)), before, 'a new token changes the earlier rows (bidirectional)');
-  assert.match(await page.evaluate(() => location.hash), /text=The\+cat\+sat\+on/);
+  await page.waitForFunction(() => /text=The\+cat\+sat\+on/.test(location.hash));  // (written once typing pauses)
 
   // Beams: one button per token; clicking one selects it, draws one line per visible key and names it in the steps.
   assert.equal(await page.$$eval('.beams-queries button', (b) => b.length), 5);
@@ -384,6 +384,27 @@ test('choosing a head in the grid brings the views it changed into sight', async
   await page.waitForFunction(() => document.querySelector('.heatmap-readout').textContent.startsWith('Layer 1, head 3:'));
   await page.waitForFunction(() => Math.abs(document.querySelector('.pair').getBoundingClientRect().top) < 40, null, { timeout: 5000 });
   assert.equal(await page.locator('.pair.just-changed').count(), 1, 'and marked');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('typing reaches the link once it pauses, and a change right after typing keeps the typed text in the entry Back returns to', async () => {
+  const page = await browser.newPage();
+  const problems = watchPage(page, server.url);
+  await page.goto(`${server.url}/#text=${encodeURIComponent('The cat sat')}`);
+  await viewsReady(page);
+  await page.focus('#sentence');
+  await page.keyboard.press('End');
+  await page.keyboard.type(' on the mat');
+  await page.waitForFunction(() => new URLSearchParams(location.hash.slice(1)).get('text') === 'The cat sat on the mat');
+  // Typed, then another head chosen at once (a new history entry) before the typing's pause.
+  await page.keyboard.type(' today');
+  await page.selectOption('#head', '0');
+  await page.waitForFunction(() => location.hash.includes('head=0'));
+  assert.equal(new URLSearchParams(await page.evaluate(() => location.hash.slice(1))).get('text'), 'The cat sat on the mat today');
+  await page.goBack();
+  await page.waitForFunction(() => document.getElementById('head').value === '2');
+  assert.equal(await page.inputValue('#sentence'), 'The cat sat on the mat today', 'the entry before the change has the typed text');
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -2,14 +2,38 @@
 // is a permalink, Back and Forward work, and a reload shows the same. Every controller reads store.state and
 // changes it through commit; onChange redraws the page after every change, Back and Forward included.
 // Reading and writing the hash is asynchronous (a long text's hash is compressed): store.loaded resolves once
-// the page's own hash has been read, and the URL follows each commit as soon as its hash is written, in order.
+// the page's own hash has been read, and the URL follows each commit as soon as its hash is written, in order —
+// a commit that replaces the entry (typing, choosing a token) once no other has come for TYPING_WRITE_MS: each
+// write is a same-document navigation, for which the browser did tens of milliseconds of work (Chromium fetched
+// the favicon again every time) on the cores that compute the keystroke's attention.
 import { stillMasked } from '../lib/masking.mjs';
 import { linkNote, readHash, writeHash } from '../lib/state.mjs';
 import { fitted } from '../lib/view-rules.mjs';
 import { shownTokens } from '../lib/selection.mjs';
 
+const TYPING_WRITE_MS = 250;
+
 export function pageState(onChange) {
   let writing = Promise.resolve(), reading = 0;
+  let waiting = null;  // { state, timer }: a replacing commit not yet in the URL
+  // The state into the hash, then the URL: a new entry when `push`; into this entry otherwise, unless a newer
+  // state has come (it replaces this entry anyway) and `kept` is false.
+  const write = (next, push, kept = false) => {
+    writing = writing.then(async () => {
+      const hash = await writeHash(next);
+      if (!push && !kept && store.state !== next) return;
+      const url = `${location.pathname}${location.search}${hash}`;
+      if (url !== `${location.pathname}${location.search}${location.hash}`) history[push ? 'pushState' : 'replaceState'](null, '', url);
+    }).catch((error) => console.warn(`the link could not be updated: ${error.message}`));
+  };
+  // The waiting commit into this entry now (before a new entry, or as the page goes away).
+  const flush = () => {
+    if (!waiting) return;
+    clearTimeout(waiting.timer);
+    const { state } = waiting;
+    waiting = null;
+    write(state, false);
+  };
   const read = async () => {
     const mine = ++reading;
     const { state, note } = await readHash(location.hash);
@@ -27,14 +51,16 @@ export function pageState(onChange) {
     loaded: null,
     // A new state: onto the page, then into the hash (a new history entry when `push`, so Back undoes it).
     commit(next, push) {
+      const before = waiting?.state;
+      if (waiting) clearTimeout(waiting.timer), waiting = null;
       store.state = next;
       store.readNote = null;
-      writing = writing.then(async () => {
-        const hash = await writeHash(next);
-        if (!push && store.state !== next) return;  // a newer state replaces this entry anyway
-        const url = `${location.pathname}${location.search}${hash}`;
-        if (url !== `${location.pathname}${location.search}${location.hash}`) history[push ? 'pushState' : 'replaceState'](null, '', url);
-      }).catch((error) => console.warn(`the link could not be updated: ${error.message}`));
+      if (push) {
+        if (before) write(before, false, true);  // this entry keeps what was typed in it (Back shows it)
+        write(next, true);
+      } else {
+        waiting = { state: next, timer: setTimeout(flush, TYPING_WRITE_MS) };
+      }
       onChange();
     },
     // The layer, head, token and the heads switched off brought within what a result holds (a hand-edited link
@@ -48,6 +74,11 @@ export function pageState(onChange) {
     },
   };
   store.loaded = read();
-  window.addEventListener('popstate', read);
+  window.addEventListener('popstate', () => {
+    if (waiting) clearTimeout(waiting.timer), waiting = null;  // it belonged to the entry left
+    read();
+  });
+  window.addEventListener('pagehide', flush);
+  document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') flush(); });
   return store;
 }

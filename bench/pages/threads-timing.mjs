@@ -15,8 +15,29 @@ function textOf(model, tokens) {
 
 const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
 
+// Typing at the end of a text of `length` tokens: a letter added and taken away in turn, each run reusing the
+// rows before it (the core's prefix cache), as the playground's worker runs it (projections on).
+function typingAtTheEnd(engines, rounds, length) {
+  const text = textOf(engines.single, length), times = {};
+  for (const [name, model] of Object.entries(engines)) {
+    times[name] = [];
+    model.run(text, { projections: true });
+  }
+  for (let round = 0; round < 2 * rounds; round++) {
+    for (const [name, model] of Object.entries(engines)) {
+      const start = performance.now();
+      const run = model.run(round % 2 ? text : `${text}x`, { projections: true });
+      times[name].push(performance.now() - start);
+      if (run.reused === 0) throw new Error(`${name}: the prefix was not reused`);
+    }
+  }
+  const row = { tokens: `${engines.single.run(text).ids.length}, typing at the end` };
+  for (const name of Object.keys(engines)) row[name] = median(times[name]);
+  return row;
+}
+
 export function timeSideBySide(engines, rounds) {
-  return LENGTHS.map((length) => {
+  return [...LENGTHS.map((length) => {
     const text = textOf(engines.single, length), times = {};
     for (const [name, model] of Object.entries(engines)) {
       times[name] = [];
@@ -32,5 +53,5 @@ export function timeSideBySide(engines, rounds) {
     const row = { tokens: engines.single.run(text).ids.length };
     for (const name of Object.keys(engines)) row[name] = median(times[name]);
     return row;
-  });
+  }), typingAtTheEnd(engines, rounds, LENGTHS[0])];
 }

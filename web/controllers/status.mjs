@@ -20,8 +20,23 @@ export function say(text, isError = false, spoken = text) {
 // Whether the views show a result older than the text (or a what-if control) while the newer one is computed;
 // predictions: whether the Predictions view does, while its part of the result (computed after the rest) is.
 // "Computing…" shows while either is.
+// The views busy for more than STALE_MS fade (style.css's [data-stale]): a fade that starts with aria-busy, even
+// one delayed by a transition, made every section a layer of its own and repainted the page twice per keystroke.
+const STALE_MS = 250;
+const stale = new Map();  // element -> timer that marks it stale
+function busy(element, on) {
+  element.setAttribute('aria-busy', String(on));
+  if (!on) {
+    clearTimeout(stale.get(element));
+    stale.delete(element);
+    delete element.dataset.stale;
+  } else if (!stale.has(element)) {
+    stale.set(element, setTimeout(() => { element.dataset.stale = 'true'; }, STALE_MS));
+  }
+}
+
 export function computing(on, predictions = on) {
   computingBadge.hidden = !on && !predictions;
-  document.getElementById('views').setAttribute('aria-busy', String(on));
-  document.getElementById('predictions').setAttribute('aria-busy', String(predictions));
+  busy(document.getElementById('views'), on);
+  busy(document.getElementById('predictions'), predictions);
 }

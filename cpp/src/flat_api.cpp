@@ -218,11 +218,7 @@ Address module_info() {
   return guarded([&](Result& r) {
     r.add("version", std::string(version()));
     r.add("arch", std::string(simd_arch_name()));
-#if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
-    r.add("threads", 1.0);
-#else
-    r.add("threads", double(parallel::kMaxThreads));
-#endif
+    r.add("threads", double(parallel::max_threads()));
     r.add_strings("checkpointTextFiles", checkpoint_text_files());
   });
 }

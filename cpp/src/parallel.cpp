@@ -153,6 +153,14 @@ void set_threads(std::size_t count) {
 
 std::size_t threads() { return pool_threads(); }
 
+std::size_t max_threads() {
+#if ATTN_SINGLE_THREAD
+  return 1;
+#else
+  return kMaxThreads;
+#endif
+}
+
 void for_parts(std::size_t count, std::size_t align, double work, double min_work,
                const std::function<void(std::size_t, std::size_t)>& body) {
   align = std::max<std::size_t>(align, 1);

@@ -15,6 +15,8 @@ namespace attn::parallel {
 constexpr std::size_t kMaxThreads = 8;
 void set_threads(std::size_t count);
 std::size_t threads();
+// The most threads this build can run: kMaxThreads, or 1 in the single-threaded wasm builds.
+std::size_t max_threads();
 
 // body(begin, end) for contiguous parts of [0, count) that together cover it, each but the last a multiple of
 // `align` long, a few per thread, taken by the threads as they get to them; returns when all are done. At most

@@ -176,7 +176,7 @@ function makeTokenizer(core, handle) {
 // createAttention for one packaging: loadFactory(build) resolves to the Emscripten module factory,
 // instantiate(build, imports) to a WebAssembly {instance, module}, readModel(name) to a built-in model's bytes;
 // a packaging with the threaded build ('threads') has threadSupport() -> { why, cores } (chooseThreads) and
-// threadFiles() -> the module options that say where its thread workers' scripts are.
+// threadFiles() -> a promise of the module options that say where its thread workers' scripts are.
 const NO_THREADS = () => ({ why: 'this packaging has no threaded build (dist/attention.mjs has it)', cores: 1 });
 export async function createAttentionWith({ loadFactory, instantiate, readModel, threadSupport = NO_THREADS, threadFiles }, options = {}) {
   if (options === null || typeof options !== 'object') {
@@ -190,7 +190,7 @@ export async function createAttentionWith({ loadFactory, instantiate, readModel,
   const failed = new Promise((resolve, reject) => { fail = reject; });
   const exports = await Promise.race([failed, factory({
     // The threads' workers (threads - 1 of them) start at once and join in when they have loaded the module.
-    ...(threads > 1 ? { ...threadFiles(), pthreadPoolSize: threads - 1 } : {}),
+    ...(threads > 1 ? { ...await threadFiles(), pthreadPoolSize: threads - 1 } : {}),
     // Emscripten would locate and fetch the .wasm itself, which fails in node and from file://.
     instantiateWasm(imports, receiveInstance) {
       instantiate(build, imports).then(

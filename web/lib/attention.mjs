@@ -55,8 +55,9 @@ async function threadSupport() {
 }
 
 // Where the threads' workers start from and what they load: files beside this module (in node, paths).
-function threadFiles() {
-  const beside = (name) => (isNode ? decodeURIComponent(new URL(name, import.meta.url).pathname) : new URL(name, import.meta.url).href);
+async function threadFiles() {
+  const { fileURLToPath } = isNode ? await import('node:url') : {};
+  const beside = (name) => (isNode ? fileURLToPath(new URL(name, import.meta.url)) : new URL(name, import.meta.url).href);
   const [worker, glue] = isNode ? ['attention-threads.worker.cjs', 'attention-threads.cjs'] : ['attention-threads.worker.js', 'attention-threads.js'];
   return { locateFile: (file) => (file.endsWith('.worker.js') ? beside(worker) : beside(file)), mainScriptUrlOrBlob: beside(glue) };
 }

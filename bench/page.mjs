@@ -29,6 +29,7 @@ const flag = (name, fallback) => {
 const EDITS = Number(flag('--edits', 60)), LOADS = Number(flag('--loads', 12)), TOKENS = 64;
 const only = flag('--only', null);
 const search = process.argv.includes('--simd=0') ? '?simd=0' : process.argv.includes('--threads=1') ? '?threads=1' : '';
+const buildName = { '?simd=0': 'scalar build', '?threads=1': 'SIMD build on one thread', '': 'SIMD build, threads where the page is isolated' }[search];
 const quantile = (values, q) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))];
 const stats = (values) => `median ${quantile(values, 0.5).toFixed(1)} ms, p90 ${quantile(values, 0.9).toFixed(1)} ms ` +
   `(min ${Math.min(...values).toFixed(1)}, max ${Math.max(...values).toFixed(1)}, n ${values.length})`;
@@ -100,7 +101,7 @@ async function keystrokes(browser, checkouts) {
   for (let round = 0; round < EDITS / 10; round++) {
     for (const [i, playground] of playgrounds.entries()) await edit(playground, 10, times[i]);
   }
-  console.log(`\nKeystroke → first frame with the heatmap's pixels changed, ${playgrounds[0].tokens}–${playgrounds[0].tokens + 1} tokens ([BOS] included), builtin model, ${search ? 'scalar' : 'SIMD'} build, interleaved in tens:`);
+  console.log(`\nKeystroke → first frame with the heatmap's pixels changed, ${playgrounds[0].tokens}–${playgrounds[0].tokens + 1} tokens ([BOS] included), builtin model, ${buildName}, interleaved in tens:`);
   for (const [i, { name }] of playgrounds.entries()) console.log(`  ${name.padEnd(10)} ${stats(times[i])}`);
   const { page } = playgrounds.at(-1);
   const measures = await page.evaluate(() => {
@@ -148,7 +149,7 @@ async function startup(browser, checkouts) {
       await context.close();
     }
   }
-  console.log(`\nNavigation start → first frame with the heatmap painted (builtin model, ${search ? 'scalar' : 'SIMD'} build, http on 127.0.0.1), interleaved:`);
+  console.log(`\nNavigation start → first frame with the heatmap painted (builtin model, ${buildName}, http on 127.0.0.1), interleaved:`);
   for (const [i, { name }] of checkouts.entries()) {
     console.log(`  ${name.padEnd(10)} cold ${stats(cold[i])}`);
     console.log(`  ${''.padEnd(10)} warm ${stats(warm[i])}`);

@@ -463,5 +463,25 @@ TEST_CASE("a causal model reuses its last run's prefix and gives the numbers of 
       // The whole run leaves the cache empty: run it again so that the next run reuses this one's prefix.
       cached->run(runs[r].first, runs[r].second);
     }
+    // A head's trace: of the text the cache holds (its layer alone again, from the input kept for it), and of
+    // another text (every row); each the trace of a whole run, and the cache still the last run's.
+    for (const std::size_t layer : {std::size_t(0), std::size_t(1)}) {
+      for (const auto& traced_text : {text, prefix(6)}) {
+        cached->run(text, more);
+        attn::RunOptions trace;
+        trace.trace = attn::RunOptions::Head{layer, 1};
+        const auto got = cached->run(traced_text, trace);
+        trace.reuse = false;
+        const auto want = cached->run(traced_text, trace);
+        INFO("trace of layer " << layer << " at " << traced_text.size() << " tokens");
+        CHECK(got.reused == (traced_text == text ? text.size() : 0));
+        CHECK(got.attentions == want.attentions);
+        CHECK(got.trace.head_output == want.trace.head_output);
+        CHECK(got.trace.contribution == want.trace.contribution);
+        CHECK(got.trace.attention_output == want.trace.attention_output);
+        CHECK(got.trace.residual_before == want.trace.residual_before);
+        CHECK(got.trace.residual_after == want.trace.residual_after);
+      }
+    }
   }
 }

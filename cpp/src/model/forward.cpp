@@ -473,8 +473,9 @@ ModelOutput run(const Network& net, const std::vector<std::int32_t>& ids, const 
   const std::size_t n = ids.size(), d = h.d, layers = h.layers, heads = h.heads;
   check_ids(h, ids);
   // The rows [0, first) the cache has: the prefix shared with its last run, for the same options; at least the
-  // last row is computed. What a trace or the whole logits need is not kept: those runs compute every row, and
-  // leave the cache as it was for the next run (the playground asks for a head's trace after each keystroke's run).
+  // last row is computed, unless the text is the same (then none). What a trace or the whole logits need is not
+  // kept: those runs compute every row (a trace of the cached text: its layer alone, below), and leave the cache
+  // as it was for the next run (the playground asks for a head's trace after each keystroke's run).
   const std::size_t q_width = heads * h.head_dim, kept = layers * heads * n * n + (layers + 1) * n * d + layers * n * 3 * q_width;
   if (cache && (!options.causal || kept > kMaxCachedFloats)) *cache = {}, cache = nullptr;
   const bool applies = cache && cache->options.causal && cache->options.scale == options.scale &&

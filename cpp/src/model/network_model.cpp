@@ -33,7 +33,12 @@ class NetworkModel final : public TextModel {
   std::vector<Special> after() const override { return t_.after; }
   ModelOutput run(const std::vector<std::int32_t>& ids, const RunOptions& options) const override {
     if (!options.reuse) cache_ = {};
-    return attn::run(net_, ids, options, &cache_);
+    try {
+      return attn::run(net_, ids, options, &cache_);
+    } catch (...) {  // a run that failed part-way (out of memory) leaves layers of another text in the cache
+      cache_ = {};
+      throw;
+    }
   }
 
  private:

@@ -5,7 +5,9 @@
 // the page's own hash has been read, and the URL follows each commit as soon as its hash is written, in order —
 // a commit that replaces the entry (typing, choosing a token) once no other has come for TYPING_WRITE_MS: each
 // write is a same-document navigation, for which the browser did tens of milliseconds of work (Chromium fetched
-// the favicon again every time) on the cores that compute the keystroke's attention.
+// the favicon again every time) on the cores that compute the keystroke's attention. It is written at once when
+// a new entry follows, when the window loses focus (a click on the browser's Back button) and when the page is
+// hidden; what Back by keyboard, or a reload, within those 250 ms of the last keystroke leave behind is lost.
 import { stillMasked } from '../lib/masking.mjs';
 import { linkNote, readHash, writeHash } from '../lib/state.mjs';
 import { fitted } from '../lib/view-rules.mjs';
@@ -16,12 +18,14 @@ const TYPING_WRITE_MS = 250;
 export function pageState(onChange) {
   let writing = Promise.resolve(), reading = 0;
   let waiting = null;  // { state, timer }: a replacing commit not yet in the URL
+  let era = 0;  // Back and Forward so far: a write queued before one belongs to the entry left
   // The state into the hash, then the URL: a new entry when `push`; into this entry otherwise, unless a newer
   // state has come (it replaces this entry anyway) and `kept` is false.
   const write = (next, push, kept = false) => {
+    const queued = era;
     writing = writing.then(async () => {
       const hash = await writeHash(next);
-      if (!push && !kept && store.state !== next) return;
+      if (era !== queued || (!push && !kept && store.state !== next)) return;
       const url = `${location.pathname}${location.search}${hash}`;
       if (url !== `${location.pathname}${location.search}${location.hash}`) history[push ? 'pushState' : 'replaceState'](null, '', url);
     }).catch((error) => console.warn(`the link could not be updated: ${error.message}`));
@@ -32,7 +36,7 @@ export function pageState(onChange) {
     clearTimeout(waiting.timer);
     const { state } = waiting;
     waiting = null;
-    write(state, false);
+    write(state, false, true);  // (a push after it writes after it)
   };
   const read = async () => {
     const mine = ++reading;
@@ -75,9 +79,11 @@ export function pageState(onChange) {
   };
   store.loaded = read();
   window.addEventListener('popstate', () => {
+    era += 1;
     if (waiting) clearTimeout(waiting.timer), waiting = null;  // it belonged to the entry left
     read();
   });
+  window.addEventListener('blur', flush);
   window.addEventListener('pagehide', flush);
   document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') flush(); });
   return store;

@@ -513,8 +513,8 @@ ModelOutput run(const Network& net, const std::vector<std::int32_t>& ids, const 
   ModelOutput out;
   out.reused = first;
   std::vector<float> attentions, hidden, last;
-  if (t == 0) {  // the last run's text and options (the predictions asked after it): every row is there
-    attentions = c.attentions, hidden = c.hidden, last = c.last;
+  if (t == 0) {  // the last run's text and options (the predictions asked after it): every row is there, taken
+    attentions.swap(c.attentions), hidden.swap(c.hidden), last.swap(c.last);  // out and put back below (no copy)
     for (std::size_t l = 0; l < layers && run.projections; ++l) {
       append(out.queries, c.layers[l].q), append(out.keys, c.layers[l].k), append(out.values, c.layers[l].v);
     }

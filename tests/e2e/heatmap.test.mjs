@@ -149,3 +149,52 @@ test('long inputs: the beams open scrolled to the chosen token; the column label
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('typing keeps the heatmap\'s and the beams\' elements, and they name the new tokens: none stale, none missing', async () => {
+  const page = await browser.newPage();
+  const problems = watchPage(page, server.url);
+  await page.goto(`${server.url}/#text=${encodeURIComponent('the cat sat')}&token=1`);
+  await viewsReady(page);
+  await page.click('#matrix .heatmap-table summary');  // the table is built from scratch each time: the labels' check
+  const mark = () => page.evaluate(() => {
+    for (const selector of ['#matrix canvas', '#matrix .heatmap-rows .heatmap-label', '#beams .beams-queries .beams-token']) document.querySelector(selector).kept = true;
+  });
+  await mark();
+  const shown = () => page.evaluate(() => {
+    const texts = (selector) => [...document.querySelectorAll(selector)].map((element) => element.textContent);
+    return {
+      kept: ['#matrix canvas', '#matrix .heatmap-rows .heatmap-label', '#beams .beams-queries .beams-token'].map((selector) => document.querySelector(selector).kept === true),
+      n: document.querySelector('#matrix canvas').height, m: document.querySelector('#matrix canvas').width,
+      rows: texts('#matrix .heatmap-rows .heatmap-label'), columns: texts('#matrix .heatmap-columns .heatmap-label'),
+      table: texts('#matrix .heatmap-table thead th'), queries: texts('#beams .beams-queries .beams-token'),
+      keys: texts('#beams .beams-keys .beams-key > span:first-child'),
+      chosen: texts('#matrix .heatmap-label-chosen'), pressed: texts('#beams .beams-token[aria-pressed="true"]'),
+      lines: [...document.querySelectorAll('#beams .beams-lines line title')].map((title) => title.textContent.split(' → ')[0]),
+    };
+  });
+  let previous = null;
+  for (const text of ['the cat sat on', 'the cat sat on the mat because it was tired', 'the cat', 'the cat sat on the mat']) {
+    await page.fill('#sentence', text);
+    await page.waitForFunction((before) => document.querySelector('#matrix .heatmap-table thead')?.textContent !== before
+      && document.getElementById('computing').hidden, previous);
+    const now = await shown();
+    assert.deepEqual(now.kept, [true, true, true], `${text}: the same canvas, labels and buttons`);
+    assert.equal(now.rows.length, now.n, `${text}: a row label per row`);
+    assert.equal(now.columns.length, now.m);
+    assert.deepEqual(now.rows, now.table, `${text}: the row labels are the table's tokens`);
+    assert.deepEqual(now.columns, now.table);
+    assert.deepEqual(now.queries, now.table, `${text}: so are the beams' queries`);
+    assert.deepEqual(now.keys, now.table, 'and keys');
+    assert.deepEqual(now.chosen, [now.table[1]], 'one row chosen: the token chosen');
+    assert.deepEqual(now.pressed, [now.table[1]]);
+    assert.ok(now.lines.length > 0 && now.lines.every((query) => query === `“${now.table[1]}”`), `${text}: every beam from the chosen token`);
+    previous = await page.textContent('#matrix .heatmap-table thead');
+  }
+  // A kept beam still tells its weight when pointed at.
+  const line = page.locator('#beams .beams-lines line').last();
+  const box = await line.boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.waitForFunction(() => /^“.+” → “.+”: \d\.\d{4}$/.test(document.querySelector('#beams .beams-readout').textContent));
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -175,7 +175,7 @@ export function bindHub(store, engine, loads, { available }) {
     // The model chooser holds an entry for the state's model when it is from a hub (a link's, or the open one).
     sync(state) {
       const wanted = parseHubModel(state.model);
-      if (!wanted) $('hub-offer').hidden = true;
+      if (!wanted && !$('hub-offer').hidden) $('hub-offer').hidden = true;  // not written each keystroke: a write restyles
       const select = $('model');
       for (const option of select.querySelectorAll('option.hub-model-option')) if (option.value !== state.model && option.value !== loaded) option.remove();
       for (const name of [loaded, wanted && state.model]) {

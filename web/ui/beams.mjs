@@ -3,43 +3,51 @@
 // previews its beams; clicking it (or Enter) chooses it; hovering, tapping or focusing a key shows its exact
 // weight beside it. Long inputs scroll sideways, starting at the chosen token.
 import { viridis } from '../lib/palette.mjs';
+import { keepChildren, setAttribute, setStyleProperty, setText } from './children.mjs';
 import { createTip } from './tip.mjs';
 
 const SVG = 'http://www.w3.org/2000/svg';
 export const ROWS_FROM = 33;  // from this many tokens on, the columns turn into two scrolling rows
 const FAINTEST = { columns: 0.002, rows: 0.01 };  // thinner beams than this are not drawn
 
-// One tab stop for a group of buttons: the arrow keys, Home and End move between them.
-function roving(buttons, current) {
-  buttons.forEach((button, i) => {
-    button.tabIndex = i === current ? 0 : -1;
-    button.addEventListener('keydown', (event) => {
-      const step = { ArrowUp: -1, ArrowLeft: -1, ArrowDown: 1, ArrowRight: 1 }[event.key];
-      const target = event.key === 'Home' ? 0 : event.key === 'End' ? buttons.length - 1 : step === undefined ? null : i + step;
-      if (target === null || target < 0 || target >= buttons.length) return;
-      event.preventDefault();
-      button.tabIndex = -1;
-      buttons[target].tabIndex = 0;
-      buttons[target].focus();
-    });
+// One tab stop for a group of buttons (the children of `group`): the arrow keys, Home and End move between them.
+function roving(group) {
+  group.addEventListener('keydown', (event) => {
+    const buttons = [...group.children], i = buttons.indexOf(event.target);
+    const step = { ArrowUp: -1, ArrowLeft: -1, ArrowDown: 1, ArrowRight: 1 }[event.key];
+    const target = event.key === 'Home' ? 0 : event.key === 'End' ? buttons.length - 1 : step === undefined ? null : i + step;
+    if (i < 0 || target === null || target < 0 || target >= buttons.length) return;
+    event.preventDefault();
+    buttons[i].tabIndex = -1;
+    buttons[target].tabIndex = 0;
+    buttons[target].focus();
   });
 }
 
-// labels: the tokens' texts; weights (n, n); selected: the chosen query; onSelect(i) when another is chosen.
-export function renderBeams(container, { labels, weights, selected, onSelect, caption }) {
-  const n = labels.length;
-  const layout = n >= ROWS_FROM ? 'rows' : 'columns';
-  const figure = document.createElement('figure');
-  figure.className = `beams beams-${layout}`;
-  figure.style.setProperty('--n', n);
+// Each container's beams, kept from one drawing to the next (children.mjs says why).
+const drawn = new WeakMap();
 
+// labels: the tokens' texts; weights (n, n); selected: the chosen query; onSelect(i) when another is chosen.
+export function renderBeams(container, props) {
+  let beams = drawn.get(container);
+  if (!beams || beams.figure.parentNode !== container) {
+    beams = createBeams();
+    drawn.set(container, beams);
+    container.replaceChildren(beams.figure);
+  }
+  beams.update(props);
+}
+
+// The elements of one beams view, and update(props) to show a matrix in them; the listeners read the props shown.
+function createBeams() {
+  let shown = null;  // { labels, weights, selected, onSelect, caption, n, layout }
+  const figure = document.createElement('figure');
   const readout = document.createElement('figcaption');
   readout.className = 'beams-readout';
   readout.setAttribute('aria-live', 'polite');
 
   const svg = document.createElementNS(SVG, 'svg');
   svg.setAttribute('class', 'beams-lines');
-  svg.setAttribute('viewBox', layout === 'columns' ? `0 0 1 ${n}` : `0 0 ${n} 1`);
   svg.setAttribute('preserveAspectRatio', 'none');
   svg.setAttribute('aria-hidden', 'true');
 
@@ -51,92 +59,124 @@ export function renderBeams(container, { labels, weights, selected, onSelect, ca
   keys.className = 'beams-keys';
   keys.setAttribute('role', 'group');
   keys.setAttribute('aria-label', 'Keys: the weight of each');
-
-  const buttons = labels.map((text, i) => {
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'beams-token';
-    button.textContent = text;
-    button.dataset.focus = `beam-${i}`;  // the page puts focus back here after a re-render
-    button.setAttribute('aria-pressed', String(i === selected));
-    button.addEventListener('pointerenter', () => draw(i));
-    button.addEventListener('focus', () => draw(i));
-    button.addEventListener('pointerleave', () => { if (button.getRootNode().activeElement !== button) draw(selected); });
-    button.addEventListener('blur', () => draw(selected));
-    button.addEventListener('click', () => onSelect(i));
-    return button;
-  });
-  const keySpans = labels.map((text, j) => {
-    const key = document.createElement('button');
-    key.type = 'button';
-    key.className = 'beams-token beams-key';
-    key.dataset.focus = `key-${j}`;
-    const label = document.createElement('span');
-    label.textContent = text;
-    const value = document.createElement('span');
-    value.className = 'beams-value';
-    key.append(label, value);
-    return key;
-  });
-  roving(buttons, selected);
-  roving(keySpans, 0);
-  queries.append(...buttons);
-  keys.append(...keySpans);
+  roving(queries);
+  roving(keys);
 
   const body = document.createElement('div');
   body.className = 'beams-body';
   const tip = createTip(body);
-  let shown = selected;
-  // Key j's weight from the query shown: in the readout, and in a tip beside the key.
+  body.prepend(queries, svg, keys);
+  figure.append(body, readout);
+
+  const query = (i) => {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'beams-token';
+    button.dataset.focus = `beam-${i}`;  // the page puts focus back here after a re-render
+    button.addEventListener('pointerenter', () => draw(i));
+    button.addEventListener('focus', () => draw(i));
+    button.addEventListener('pointerleave', () => { if (button.getRootNode().activeElement !== button) draw(shown.selected); });
+    button.addEventListener('blur', () => draw(shown.selected));
+    button.addEventListener('click', () => shown.onSelect(i));
+    return button;
+  };
+  const key = (j) => {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'beams-token beams-key';
+    button.dataset.focus = `key-${j}`;
+    button.tabIndex = -1;
+    const value = document.createElement('span');
+    value.className = 'beams-value';
+    button.append(document.createElement('span'), value);
+    button.addEventListener('pointerenter', () => say(at, j));
+    button.addEventListener('click', () => say(at, j));  // a tap, where there is no hover
+    button.addEventListener('focus', () => say(at, j));
+    button.addEventListener('pointerleave', (event) => { if (event.pointerType === 'mouse' && button.getRootNode().activeElement !== button) tip.hide(); });
+    button.addEventListener('blur', () => tip.hide());
+    return button;
+  };
+  let buttons = [], keySpans = [];
+  let at = 0;  // the query whose beams are drawn
+  // Key j's weight from query i: in the readout, and in a tip beside the key.
   const say = (i, j) => {
+    const { labels, weights, n } = shown;
     const text = `“${labels[i]}” → “${labels[j]}”: ${weights[i * n + j].toFixed(4)}`;
     readout.textContent = text;
-    const key = keySpans[j];
-    tip.show(text, key.offsetLeft + key.offsetWidth / 2, key.offsetTop, key.offsetTop + key.offsetHeight);
+    const target = keySpans[j];
+    tip.show(text, target.offsetLeft + target.offsetWidth / 2, target.offsetTop, target.offsetTop + target.offsetHeight);
   };
-  keySpans.forEach((key, j) => {
-    key.addEventListener('pointerenter', () => say(shown, j));
-    key.addEventListener('click', () => say(shown, j));  // a tap, where there is no hover
-    key.addEventListener('focus', () => say(shown, j));
-    key.addEventListener('pointerleave', (event) => { if (event.pointerType === 'mouse' && key.getRootNode().activeElement !== key) tip.hide(); });
-    key.addEventListener('blur', () => tip.hide());
+
+  // The beams' lines are kept too: the k-th weakest beam drawn is the k-th line, showing beamOf[k] = [i, j].
+  let beamOf = [];
+  const line = () => {
+    const element = document.createElementNS(SVG, 'line');
+    element.setAttribute('vector-effect', 'non-scaling-stroke');
+    element.append(document.createElementNS(SVG, 'title'));
+    return element;
+  };
+  svg.addEventListener('pointerover', (event) => {
+    const beam = beamOf[[...svg.children].indexOf(event.target.closest('line'))];
+    if (beam) say(...beam);
   });
 
   // Draws query i's beams, and writes each key's weight beside it.
   function draw(i) {
-    shown = i;
-    const lines = [];
+    at = i;
+    const { labels, weights, n, layout, caption } = shown;
+    const strong = [];  // [w, j] of the beams drawn
     for (let j = 0; j < n; j++) {
       const w = weights[i * n + j];
-      keySpans[j].lastChild.textContent = w >= 0.005 ? w.toFixed(2) : '';
-      keySpans[j].setAttribute('aria-label', `${labels[j]}: ${w.toFixed(3)}`);
-      if (w < FAINTEST[layout]) continue;
-      const line = document.createElementNS(SVG, 'line');
-      const [x1, y1, x2, y2] = layout === 'columns' ? [0, i + 0.5, 1, j + 0.5] : [i + 0.5, 0, j + 0.5, 1];
-      line.setAttribute('x1', x1), line.setAttribute('y1', y1), line.setAttribute('x2', x2), line.setAttribute('y2', y2);
-      line.setAttribute('stroke', `rgb(${viridis(0.2 + 0.8 * w).join(',')})`);  // the darkest purples vanish on a dark page
-      line.setAttribute('stroke-width', (0.75 + 9 * w).toFixed(2));
-      line.setAttribute('stroke-opacity', (0.35 + 0.65 * w).toFixed(2));
-      line.setAttribute('vector-effect', 'non-scaling-stroke');
-      const title = document.createElementNS(SVG, 'title');
-      title.textContent = `“${labels[i]}” → “${labels[j]}”: ${w.toFixed(4)}`;
-      line.append(title);
-      line.addEventListener('pointerenter', () => say(i, j));
-      lines.push([w, line]);
+      setText(keySpans[j].lastChild, w >= 0.005 ? w.toFixed(2) : '');
+      setAttribute(keySpans[j], 'aria-label', `${labels[j]}: ${w.toFixed(3)}`);
+      if (w >= FAINTEST[layout]) strong.push([w, j]);
     }
-    lines.sort((a, b) => a[0] - b[0]);  // the strongest beams on top
-    svg.replaceChildren(...lines.map(([, line]) => line));
+    strong.sort((a, b) => a[0] - b[0]);  // the strongest beams on top
+    beamOf = strong.map(([, j]) => [i, j]);
+    keepChildren(svg, strong.length, line).forEach((element, k) => {
+      const [w, j] = strong[k];
+      const [x1, y1, x2, y2] = layout === 'columns' ? [0, i + 0.5, 1, j + 0.5] : [i + 0.5, 0, j + 0.5, 1];
+      setAttribute(element, 'x1', x1), setAttribute(element, 'y1', y1), setAttribute(element, 'x2', x2), setAttribute(element, 'y2', y2);
+      setAttribute(element, 'stroke', `rgb(${viridis(0.2 + 0.8 * w).join(',')})`);  // the darkest purples vanish on a dark page
+      setAttribute(element, 'stroke-width', (0.75 + 9 * w).toFixed(2));
+      setAttribute(element, 'stroke-opacity', (0.35 + 0.65 * w).toFixed(2));
+      setText(element.firstChild, `“${labels[i]}” → “${labels[j]}”: ${w.toFixed(4)}`);
+    });
     buttons.forEach((b, k) => b.classList.toggle('beams-shown', k === i));
-    readout.textContent = `${caption}. Beams from “${labels[i]}”; hover, tap or focus a key for its exact weight.`;
+    setText(readout, `${caption}. Beams from “${labels[i]}”; hover, tap or focus a key for its exact weight.`);
   }
 
-  body.prepend(queries, svg, keys);
-  figure.append(body, readout);
-  container.replaceChildren(figure);
-  draw(selected);
-  // Long input scrolls sideways: start with the chosen token in the middle, not at the left edge.
-  const chosen = buttons[selected];
-  if (layout === 'rows' && chosen) onceLaidOut(body, () => { body.scrollLeft = chosen.offsetLeft + chosen.offsetWidth / 2 - body.clientWidth / 2; });
+  function update({ labels, weights, selected, onSelect, caption }) {
+    const n = labels.length;
+    const layout = n >= ROWS_FROM ? 'rows' : 'columns';
+    const relaid = shown?.layout !== layout;
+    shown = { labels, weights, selected, onSelect, caption, n, layout };
+    setAttribute(figure, 'class', `beams beams-${layout}`);
+    setStyleProperty(body, '--n', n);  // views.css's user of it
+    setAttribute(svg, 'viewBox', layout === 'columns' ? `0 0 1 ${n}` : `0 0 ${n} 1`);
+    buttons = keepChildren(queries, n, query);
+    keySpans = keepChildren(keys, n, key);
+    buttons.forEach((button, i) => {
+      setText(button, labels[i]);
+      setAttribute(button, 'aria-pressed', i === selected);
+      button.tabIndex = i === selected ? 0 : -1;
+    });
+    keySpans.forEach((button, j) => setText(button.firstChild, labels[j]));
+    if (n && !keySpans.some((button) => button.tabIndex === 0)) keySpans[0].tabIndex = 0;
+    // A focused query keeps its beams shown, and a focused key its tip.
+    const focused = figure.getRootNode().activeElement;
+    draw(buttons.includes(focused) ? buttons.indexOf(focused) : selected);
+    if (keySpans.includes(focused)) say(at, keySpans.indexOf(focused));
+    else tip.hide();
+    // Long input scrolls sideways: start with the chosen token in the middle, not at the left edge.
+    const chosen = buttons[selected];
+    if (layout === 'rows' && chosen && (relaid || chosen !== centred)) {
+      centred = chosen;
+      onceLaidOut(body, () => { body.scrollLeft = chosen.offsetLeft + chosen.offsetWidth / 2 - body.clientWidth / 2; });
+    }
+  }
+  let centred = null;  // the query last scrolled to the middle: typing does not scroll back to it
+  return { figure, update };
 }
 
 // Runs `then` once `element` has been laid out: in a ResizeObserver's first call, after the frame's layout and

@@ -5,6 +5,7 @@
 // wrong row. The exact weight shows in a tip beside the cell on hover, tap or keyboard focus; the chosen query's
 // row is outlined, and clicking a row (or Enter on it) chooses that token.
 import { VIRIDIS_LEVELS, VIRIDIS_RGBA } from '../lib/palette.mjs';
+import { keepChildren, setAttribute, setStyleProperty, setText } from './children.mjs';
 import { createTip } from './tip.mjs';
 
 const COLOURS = new Uint32Array(VIRIDIS_RGBA.buffer);
@@ -35,73 +36,73 @@ export function thinnedLabels(count, pitch, line, keep = -1) {
 const layouts = new WeakMap();
 const resized = typeof ResizeObserver === 'function'
   ? new ResizeObserver((entries) => { for (const { target } of entries) layouts.get(target)?.(); }) : null;
-// Each container's canvas size when last laid out: { height, width, line } (px).
-const sizes = new WeakMap();
-// The cell last pointed at in a container, to point at again when the view is redrawn for the same tokens
-// (choosing a row redraws it).
-const pointed = new WeakMap();
+// Each container's heatmap, kept from one drawing to the next (children.mjs says why).
+const drawn = new WeakMap();
 
-const label = (text) => Object.assign(document.createElement('span'), { className: 'heatmap-label', textContent: text });
+const label = () => Object.assign(document.createElement('span'), { className: 'heatmap-label' });
 
 // rows, columns: token labels; weights (n, m); caption: what is shown; selected: the chosen query's row (-1:
 // none); onSelect(i): called when row i is chosen (none: rows are not chosen here); focusName: the page's key
 // for putting focus back after a redraw.
-export function renderHeatmap(container, { rows, columns, weights, caption, selected = -1, onSelect = null, focusName = null }) {
-  const n = rows.length, m = columns.length;
+export function renderHeatmap(container, props) {
+  let heatmap = drawn.get(container);
+  if (!heatmap || heatmap.figure.parentNode !== container) {
+    heatmap = createHeatmap();
+    drawn.set(container, heatmap);
+    container.replaceChildren(heatmap.figure);
+  }
+  heatmap.update(props);
+}
+
+// The elements of one heatmap, and update(props) to show a matrix in them; the listeners read the props shown.
+function createHeatmap() {
+  let shown = null;  // { rows, columns, weights, caption, selected, onSelect, n, m, identity, defaultText }
   const figure = document.createElement('figure');
   figure.className = 'heatmap';
-  figure.style.setProperty('--columns', m);
-  figure.style.setProperty('--rows', n);
-
-  const canvas = paintWeights(document.createElement('canvas'), weights, n, m);
+  const canvas = document.createElement('canvas');
   canvas.className = 'heatmap-cells';
   canvas.setAttribute('role', 'img');
-  canvas.setAttribute('aria-label', caption);
   canvas.tabIndex = 0;
-  if (focusName) canvas.dataset.focus = focusName;
-
   const rowLabels = Object.assign(document.createElement('div'), { className: 'heatmap-rows' });
-  rowLabels.append(...rows.map(label));
-  rowLabels.children[selected]?.classList.add('heatmap-label-chosen');
   const columnLabels = Object.assign(document.createElement('div'), { className: 'heatmap-columns' });
-  columnLabels.append(...columns.map(label));
   rowLabels.setAttribute('aria-hidden', 'true');  // the canvas's label, the readout and the table say them
   columnLabels.setAttribute('aria-hidden', 'true');
-
   const matrix = Object.assign(document.createElement('div'), { className: 'heatmap-matrix' });
-  const mark = Object.assign(document.createElement('div'), { className: 'heatmap-row-mark', hidden: selected < 0 });
-  mark.style.setProperty('--row', selected);
+  const mark = Object.assign(document.createElement('div'), { className: 'heatmap-row-mark' });
   const cursor = Object.assign(document.createElement('div'), { className: 'heatmap-cursor', hidden: true });
   matrix.append(canvas, mark, cursor);
   const tip = createTip(matrix);
-
   const readout = document.createElement('figcaption');
   readout.className = 'heatmap-readout';
   readout.setAttribute('aria-live', 'polite');
-  const defaultText = `${caption}. Hover or tap a cell for its weight${onSelect ? '; click a row to choose that token' : ''}; `
-    + `or focus the matrix and use the arrow keys${onSelect ? ' (Enter chooses the row)' : ''}.`;
-  readout.textContent = defaultText;
-  const identity = rows.join('\u0000');
+  const table = weightsTable(() => shown);
+  const grid = document.createElement('div');
+  grid.className = 'heatmap-grid';
+  grid.append(document.createElement('span'), columnLabels, rowLabels, matrix);
+  figure.append(grid, readout, table.details);
 
+  let pointed = null;  // the cell pointed at, { i, j, withCursor, identity }: pointed at again after a redraw of the same tokens
+  let keyboard = [0, 0];
   // Cell (i, j) pointed at: its weight in the tip beside it and in the readout.
   const point = (i, j, withCursor) => {
+    const { rows, columns, weights, n, m } = shown;
     const text = `“${rows[i]}” → “${columns[j]}”: ${weights[i * m + j].toFixed(4)}`;
-    readout.textContent = text;
+    setText(readout, text);
     const cellWidth = canvas.clientWidth / m, cellHeight = canvas.clientHeight / n;
     tip.show(text, (j + 0.5) * cellWidth, i * cellHeight, (i + 1) * cellHeight);
     cursor.hidden = !withCursor;
-    cursor.style.setProperty('--row', i);
-    cursor.style.setProperty('--column', j);
-    pointed.set(container, { i, j, withCursor, identity });
+    setStyleProperty(cursor, '--row', i);
+    setStyleProperty(cursor, '--column', j);
+    pointed = { i, j, withCursor, identity: shown.identity };
   };
   const unpoint = () => {
     tip.hide();
-    cursor.hidden = true;
-    readout.textContent = defaultText;
-    pointed.delete(container);
+    if (!cursor.hidden) cursor.hidden = true;
+    setText(readout, shown.defaultText);
+    pointed = null;
   };
   const cellAt = (event) => {
-    const box = canvas.getBoundingClientRect();
+    const box = canvas.getBoundingClientRect(), { n, m } = shown;
     const j = Math.floor(((event.clientX - box.left) / box.width) * m), i = Math.floor(((event.clientY - box.top) / box.height) * n);
     return i >= 0 && i < n && j >= 0 && j < m ? [i, j] : null;
   };
@@ -116,10 +117,10 @@ export function renderHeatmap(container, { rows, columns, weights, caption, sele
   canvas.addEventListener('pointerleave', (event) => { if (event.pointerType === 'mouse') unpoint(); });
   canvas.addEventListener('click', (event) => {
     const cell = cellAt(event);
-    if (cell && onSelect && cell[0] !== selected) onSelect(cell[0]);
+    if (cell && shown.onSelect && cell[0] !== shown.selected) shown.onSelect(cell[0]);
   });
-  let keyboard = [Math.max(0, selected), 0];
   canvas.addEventListener('keydown', (event) => {
+    const { onSelect, selected, n, m } = shown;
     if ((event.key === 'Enter' || event.key === ' ') && onSelect) {
       event.preventDefault();
       if (keyboard[0] !== selected) onSelect(keyboard[0]);
@@ -131,58 +132,81 @@ export function renderHeatmap(container, { rows, columns, weights, caption, sele
     keyboard = [Math.max(0, Math.min(n - 1, keyboard[0] + move[0])), Math.max(0, Math.min(m - 1, keyboard[1] + move[1]))];
     point(...keyboard, true);
   });
-  // Not when the canvas leaves the page (a redraw replaces it, and the new one points at the same cell): Chromium
-  // fires blur while removing it, so look once the redraw is done.
+  // Not when the canvas leaves the page for a moment (Chromium fires blur while removing it): look once the
+  // change is done.
   canvas.addEventListener('blur', () => queueMicrotask(() => { if (canvas.isConnected && !cursor.hidden) unpoint(); }));
 
-  const grid = document.createElement('div');
-  grid.className = 'heatmap-grid';
-  grid.append(document.createElement('span'), columnLabels, rowLabels, matrix);
-  const wasOpen = container.querySelector('.heatmap-table')?.open ?? false;
-  figure.append(grid, readout, weightsTable(rows, columns, weights, caption, wasOpen));
-  container.replaceChildren(figure);
-
-  // The labels that fit at `size`: the canvas's now, or by default its predecessor's in this container.
+  // The labels that fit at `size`: the canvas's now, or by default the size it had when last laid out.
+  let size = null;  // { height, width, line } (px)
   const thin = ({ height, width, line }) => {
+    const { n, m, selected } = shown;
     const showRows = thinnedLabels(n, height / n, line, selected), showColumns = thinnedLabels(m, width / m, line);
-    rowLabels.childNodes.forEach((span, i) => span.classList.toggle('heatmap-label-thinned', !showRows[i]));
-    columnLabels.childNodes.forEach((span, j) => span.classList.toggle('heatmap-label-thinned', !showColumns[j]));
+    [...rowLabels.children].forEach((span, i) => span.classList.toggle('heatmap-label-thinned', !showRows[i]));
+    [...columnLabels.children].forEach((span, j) => span.classList.toggle('heatmap-label-thinned', !showColumns[j]));
   };
   const layout = () => {
     const height = canvas.clientHeight, width = canvas.clientWidth;
-    if (height === 0 || width === 0) return;  // not laid out (off-screen, hidden): done when it is
-    const size = { height, width, line: parseFloat(getComputedStyle(rowLabels).fontSize) * 1.3 };
-    sizes.set(container, size);
+    if (height === 0 || width === 0 || !shown) return;  // not laid out (off-screen, hidden): done when it is
+    size = { height, width, line: parseFloat(getComputedStyle(rowLabels).fontSize) * 1.3 };
     thin(size);
   };
   layouts.set(canvas, layout);
   resized?.observe(canvas);
-  // A redraw (a keystroke) thins the labels as the last canvas here was sized, without reading the layout in
-  // the middle of the page's redraw; the observer's first call, after the frame's layout, checks the new one.
-  if (sizes.has(container) && resized) thin(sizes.get(container));
-  else layout();
-  const last = pointed.get(container);
-  if (last?.identity === identity && last.i < n && last.j < m) {
-    if (last.withCursor) keyboard = [last.i, last.j];
-    point(last.i, last.j, last.withCursor);
+
+  function update({ rows, columns, weights, caption, selected = -1, onSelect = null, focusName = null }) {
+    const n = rows.length, m = columns.length;
+    const defaultText = `${caption}. Hover or tap a cell for its weight${onSelect ? '; click a row to choose that token' : ''}; `
+      + `or focus the matrix and use the arrow keys${onSelect ? ' (Enter chooses the row)' : ''}.`;
+    shown = { rows, columns, weights, caption, selected, onSelect, n, m, identity: rows.join('\u0000'), defaultText };
+    for (const element of [grid, columnLabels, rowLabels, canvas, mark, cursor]) {  // views.css's users of the size
+      setStyleProperty(element, '--columns', m);
+      setStyleProperty(element, '--rows', n);
+    }
+    paintWeights(canvas, weights, n, m);
+    setAttribute(canvas, 'aria-label', caption);
+    if (focusName) canvas.dataset.focus = focusName;
+    else delete canvas.dataset.focus;
+    keepChildren(rowLabels, n, label).forEach((span, i) => setText(span, rows[i]));
+    keepChildren(columnLabels, m, label).forEach((span, j) => setText(span, columns[j]));
+    for (const chosen of rowLabels.querySelectorAll('.heatmap-label-chosen')) chosen.classList.remove('heatmap-label-chosen');
+    rowLabels.children[selected]?.classList.add('heatmap-label-chosen');
+    if (mark.hidden !== selected < 0) mark.hidden = selected < 0;
+    setStyleProperty(mark, '--row', selected);
+    table.update();
+    // A redraw (a keystroke) thins the labels as the canvas was sized, without reading the layout in the middle
+    // of the page's redraw; the observer calls layout() after the frame's layout when the size changed.
+    if (size && resized) thin(size);
+    else layout();
+    keyboard = [Math.max(0, selected), 0];
+    if (pointed?.identity === shown.identity && pointed.i < n && pointed.j < m) {
+      if (pointed.withCursor) keyboard = [pointed.i, pointed.j];
+      point(pointed.i, pointed.j, pointed.withCursor);
+    } else unpoint();
   }
+  return { figure, update };
 }
 
 // The same numbers as a table (for screen readers, and for reading exact values): rows attend to columns.
 // Built only while open (128 tokens make 16,384 cells, too many to rebuild on every keystroke unseen).
-function weightsTable(rows, columns, weights, caption, open) {
+// shown(): the matrix shown now.
+function weightsTable(shown) {
   const details = document.createElement('details');
   details.className = 'heatmap-table';
   const summary = document.createElement('summary');
   summary.textContent = 'Show the weights as a table';
   details.append(summary);
-  const build = () => {
-    if (details.open && details.childElementCount === 1) details.append(tableOf(rows, columns, weights, caption));
+  let built = null;  // the props the table was built for
+  const update = () => {
+    const now = shown();
+    if (built === now && details.childElementCount === 2) return;
+    if (details.lastElementChild !== summary) details.lastElementChild.remove();
+    built = null;
+    if (!details.open || !now) return;
+    details.append(tableOf(now.rows, now.columns, now.weights, now.caption));
+    built = now;
   };
-  details.addEventListener('toggle', build);
-  details.open = open;
-  build();
-  return details;
+  details.addEventListener('toggle', update);
+  return { details, update };
 }
 
 function tableOf(rows, columns, weights, caption) {

@@ -6,7 +6,7 @@
 // path through W_O on their own).
 import createAttention from './dist/attention.mjs';
 import { bindControls } from './controllers/controls.mjs';
-import { earlyWorker } from './controllers/early-worker.mjs';
+import { earlyWorker, workerUrl } from './controllers/early-worker.mjs';
 import { engineController } from './controllers/engine.mjs';
 import { bindExamples } from './controllers/examples.mjs';
 import { bindExport } from './controllers/export.mjs';
@@ -25,10 +25,9 @@ const store = pageState(() => refresh());
 // The one-file offline playground has no import.meta.url: no worker, no service worker, no Hub (its CSP lets it
 // connect nowhere), wherever it is opened from.
 const served = Boolean(import.meta.url);
-// The worker gets the page's query: it reads ?simd=0, and the dev server gives it a CSP that allows ?hub='s mirror.
 const engine = engineController({
   createAttention,
-  workerUrl: served ? new URL(`./worker.mjs${location.search}`, import.meta.url) : null,
+  workerUrl: served ? workerUrl : null,
   simd: new URLSearchParams(location.search).get('simd') === '0' ? false : 'auto',
   early: earlyWorker,
 });

@@ -16,11 +16,11 @@ self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
     for (const name of await caches.keys()) if (name.startsWith(PREFIX) && name !== CACHE && name !== BY_HUB) await caches.delete(name);
     // Pages open now that were asked with ?hub= came before this worker: keep them and their worker (which gets
-    // the page's query, web/app.mjs) as later ones are kept, so that they too open offline.
+    // the page's query, web/controllers/early-worker.mjs) as later ones are kept, so that they too open offline.
     for (const client of await self.clients.matchAll({ type: 'window', includeUncontrolled: true })) {
       const url = new URL(client.url);
       url.hash = '';
-      if (url.searchParams.has('hub')) for (const address of [url.href, new URL(`worker.mjs${url.search}`, self.registration.scope).href]) await networkFirst(new Request(address)).catch(() => {});
+      if (url.searchParams.has('hub')) for (const address of [url.href, new URL(`dist/playground-worker.mjs${url.search}`, self.registration.scope).href]) await networkFirst(new Request(address)).catch(() => {});
     }
     await self.clients.claim();
   })());

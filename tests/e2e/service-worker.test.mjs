@@ -47,7 +47,7 @@ test('a page asked with ?hub= is served only with its own CSP: from the network,
   const { context, page, problems } = await controlledPage(server);
   const mirror = 'http://mirror-a.example', other = 'http://mirror-b.example';
   assert.match(await policyOf(page, `./?hub=${encodeURIComponent(mirror)}`), /connect-src [^;]* http:\/\/mirror-a\.example;/);
-  assert.match(await policyOf(page, `./worker.mjs?hub=${encodeURIComponent(mirror)}`), /connect-src [^;]* http:\/\/mirror-a\.example;/);
+  assert.match(await policyOf(page, `./dist/playground-worker.mjs?hub=${encodeURIComponent(mirror)}`), /connect-src [^;]* http:\/\/mirror-a\.example;/);
 
   await server.close();
   await context.setOffline(true);

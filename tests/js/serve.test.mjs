@@ -99,10 +99,10 @@ test('the security headers on every answer, errors included; frame-ancestors eve
 test('connect-src adds the Hub and its storage hosts only on the pages that offer it, and a ?hub= mirror as an origin only', async () => {
   const connect = async (path) => /connect-src ([^;]*)/.exec((await get(path)).headers['content-security-policy'])[1];
   const hubHosts = "'self' https://huggingface.co https://*.huggingface.co https://*.hf.co";
-  for (const path of ['/', '/embed.html', '/worker.mjs', '/dist/attention-view.js']) assert.equal(await connect(path), hubHosts, path);
+  for (const path of ['/', '/embed.html', '/dist/playground-worker.mjs', '/worker.mjs', '/dist/attention-view.js']) assert.equal(await connect(path), hubHosts, path);
   for (const path of ['/app.mjs', '/lib/hub.mjs', '/dist/attention.mjs', '/oembed.json', '/nope']) assert.equal(await connect(path), "'self'", path);
   assert.equal(await connect('/?hub=http%3A%2F%2F127.0.0.1%3A9000%2Fhf'), `${hubHosts} http://127.0.0.1:9000`);
-  assert.equal(await connect('/worker.mjs?simd=0&hub=https%3A%2F%2Fmirror.example'), `${hubHosts} https://mirror.example`);
+  assert.equal(await connect('/dist/playground-worker.mjs?simd=0&hub=https%3A%2F%2Fmirror.example'), `${hubHosts} https://mirror.example`);
   // Anything that is not an http(s) origin adds nothing (and cannot add a directive).
   for (const hub of ['https://x.org;script-src%20*', "https://x.org%20'unsafe-inline'", 'javascript:alert(1)', 'https://user@x.org', 'https://x.org/?a', 'data:,x']) {
     const policy = (await get(`/?hub=${encodeURIComponent(decodeURIComponent(hub))}`)).headers['content-security-policy'];

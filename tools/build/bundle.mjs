@@ -11,10 +11,14 @@
 //                                             bidirectional model inlined (web/attention-view.mjs)
 //   attention-view.<model>.js                 the other built-in models, as classic scripts the element loads
 //   attention-view.scalar.js                  the scalar build, a classic script the element loads without SIMD
+//   playground-worker.mjs                     the playground's worker (web/worker.mjs) and all it imports as one ES
+//                                             module (esbuild), so that it starts after one request, not 25
 //   precache.js                               what the service worker (web/sw.js) caches, and its version
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUILTIN_MODELS } from '../../web/lib/attention-api.mjs';
+import { build } from 'esbuild';
 import { classicScript, version } from './classic-script.mjs';
 import { precacheScript } from './precache.mjs';
 
@@ -69,4 +73,29 @@ for (const name of ['builtin-causal', 'builtin-lens']) {
 }
 await classicScript('web/lib/attention-view.scalar.mjs', 'the scalar wasm build for <attention-view>, where WebAssembly SIMD is missing',
   { outfile: `${dist}/attention-view.scalar.js` });
+// The worker as one file: on this 2-core machine every file a page or worker asks for costs 20-90 ms (six
+// connections, the server and the browser on the same cores), and the worker fetched ~25 modules, one import level
+// after another, before it could fetch the wasm. It imports dist/'s copies (web/worker.mjs imports './dist/…',
+// served from dist/), so it is bundled from them, beside them: import.meta.url still finds the .wasm files and
+// models/ there. The Emscripten glue's require() calls are node's branch, never taken in a browser.
+await build({
+  entryPoints: [`${root}web/worker.mjs`],
+  bundle: true,
+  format: 'esm',
+  target: 'es2022',
+  platform: 'browser',
+  external: ['node:*', 'fs', 'path', 'perf_hooks', 'worker_threads'],
+  outfile: `${dist}/playground-worker.mjs`,
+  banner: { js: `/* attention-playground ${version}: the playground's worker (web/worker.mjs), one file */` },
+  logLevel: 'warning',
+  plugins: [{
+    name: 'served-dist',  // web/…/dist/x.mjs, as the server maps /dist/, is dist/x.mjs
+    setup(b) {
+      b.onResolve({ filter: /(^|\/)dist\// }, ({ path, resolveDir }) => {
+        const file = join(resolveDir, path);
+        return file.startsWith(`${root}web/dist/`) ? { path: `${dist}/${file.slice(`${root}web/dist/`.length)}` } : undefined;
+      });
+    },
+  }],
+});
 await writeFile(`${dist}/precache.js`, await precacheScript());

@@ -11,7 +11,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 // The <attention-view> bundle, embed.html and the rest are cached when first fetched, not ahead.
 async function precachedPaths() {
   const web = (await readdir(`${root}web`, { recursive: true })).filter((path) =>
-    /^(index\.html|app\.mjs|worker\.mjs|style\.css|hub\.css|manifest\.webmanifest|icon\.svg|(lib|ui|controllers)\/[\w.-]+\.(mjs|css))$/.test(path)
+    /^(index\.html|app\.mjs|style\.css|hub\.css|manifest\.webmanifest|icon\.svg|(lib|ui|controllers)\/[\w.-]+\.(mjs|css))$/.test(path)
     && !/attention\.(classic|inlined)\.mjs$/.test(path));
   const dist = (await readdir(`${root}dist`, { recursive: true })).filter((path) =>
     /^([\w-]+\.mjs|attention-(simd|scalar|threads)\.wasm|attention-threads(\.worker)?\.js|models\/[\w-]+\.attn)$/.test(path));

@@ -84,9 +84,10 @@ async function resolvePath(urlPath, mounts) {
   return index;
 }
 
-// The pages that offer models from a hub: the HTML pages, and the worker scripts that read the models.
+// The pages that offer models from a hub: the HTML pages, and the worker scripts that read the models (the
+// playground's worker as built, dist/playground-worker.mjs, and its source, web/worker.mjs, which works as well).
 const offersHub = (file) => (file.endsWith('.html') && file !== OFFLINE_FILE)
-  || [join(root, 'web', 'worker.mjs'), join(root, 'dist', 'attention-view.js')].includes(file);
+  || [join(root, 'web', 'worker.mjs'), join(root, 'dist', 'playground-worker.mjs'), join(root, 'dist', 'attention-view.js')].includes(file);
 
 // The offline file carries its own policy in a meta tag (its one inline script and style by hash): the header
 // says the same, so that the file served over http runs as it does from disk (and may be framed only here).

@@ -1,11 +1,16 @@
-// The playground's worker (web/worker.mjs), started as soon as this small module arrives: before the page's own
+// The playground's worker (web/worker.mjs, served as the build's one file of it and all it imports,
+// dist/playground-worker.mjs: tools/build/bundle.mjs), started as soon as this small module arrives: before the page's own
 // modules have, so that the core's wasm and the model load while they do (web/index.html runs it on its own,
 // async; web/app.mjs hands it to its engine, web/controllers/engine.mjs). What the worker says before the engine listens is held for it.
 // Null where no worker starts from here (file://, or the one-file offline playground, which has no
 // import.meta.url).
+// The worker's address, with the page's query: it reads ?simd=0, and the dev server gives it a CSP that allows
+// ?hub='s mirror. Null without import.meta.url (the offline file).
+export const workerUrl = import.meta.url && typeof location === 'object' ? new URL(`../dist/playground-worker.mjs${location.search}`, import.meta.url) : null;
+
 function startEarly() {
-  if (!import.meta.url || typeof Worker !== 'function' || !/^https?:$/.test(location.protocol)) return null;
-  const url = new URL(`../worker.mjs${location.search}`, import.meta.url);  // it reads ?simd=0 and ?hub=
+  if (!workerUrl || typeof Worker !== 'function' || !/^https?:$/.test(location.protocol)) return null;
+  const url = workerUrl;
   let worker;
   try {
     worker = new Worker(url, { type: 'module' });

@@ -39,3 +39,18 @@ test('the service worker keeps both bundles and what they load, for offline use'
   }
   assert.ok(!files.includes('app.mjs') && !files.includes('worker.mjs'), 'not the sources the bundles hold');
 });
+
+test('the dev server serves the bundles as tools/build/bundle.mjs writes them, made from the sources of the moment', async () => {
+  const { startServer } = await import('../../tools/serve/serve.mjs');
+  const server = await startServer(0);
+  try {
+    for (const name of ['playground.mjs', 'playground-worker.mjs']) {
+      const response = await fetch(`http://127.0.0.1:${server.address().port}/dist/${name}`);
+      assert.equal(response.status, 200);
+      assert.match(response.headers.get('content-type'), /^text\/javascript/);
+      assert.equal(await response.text(), await read(`dist/${name}`), `${name}: as built (rebuild dist/ if a source changed since)`);
+    }
+  } finally {
+    await new Promise((done) => server.close(done));
+  }
+});

@@ -12,14 +12,13 @@
 //   attention-view.<model>.js                 the other built-in models, as classic scripts the element loads
 //   attention-view.scalar.js                  the scalar build, a classic script the element loads without SIMD
 //   playground.mjs, playground-worker.mjs     the playground's page (web/app.mjs) and its worker (web/worker.mjs),
-//                                             each with all it imports as one ES module (esbuild)
+//                                             each with all it imports as one ES module (tools/build/playground-bundles.mjs)
 //   precache.js                               what the service worker (web/sw.js) caches, and its version
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUILTIN_MODELS } from '../../web/lib/attention-api.mjs';
-import { build } from 'esbuild';
 import { classicScript, version } from './classic-script.mjs';
+import { PLAYGROUND_BUNDLES, playgroundBundle } from './playground-bundles.mjs';
 import { precacheScript } from './precache.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -73,49 +72,6 @@ for (const name of ['builtin-causal', 'builtin-lens']) {
 }
 await classicScript('web/lib/attention-view.scalar.mjs', 'the scalar wasm build for <attention-view>, where WebAssembly SIMD is missing',
   { outfile: `${dist}/attention-view.scalar.js` });
-// The playground's page and its worker, each as one ES module: on this 2-core machine every file a page or worker
-// asks for costs 20-90 ms (six connections, the server and the browser on the same cores); the page's 60 modules
-// held up the worker's script behind them, and the worker then fetched ~25 modules, one import level after
-// another, before it could ask for the wasm. Both import dist/'s copies of web/lib (web/app.mjs imports
-// './dist/…', served from dist/), so they are bundled from those, and written beside them: import.meta.url still
-// finds the .wasm files and models/ there. The Emscripten glue's require() calls are node's branch, never taken
-// in a browser. `external`: paths left to the browser (from dist/).
-const servedDist = {
-  name: 'served-dist',  // web/…/dist/x.mjs, as the server maps /dist/, is dist/x.mjs
-  setup(b) {
-    b.onResolve({ filter: /(^|\/)dist\// }, ({ path, resolveDir }) => {
-      const file = join(resolveDir, path);
-      return file.startsWith(`${root}web/dist/`) ? { path: `${dist}/${file.slice(`${root}web/dist/`.length)}` } : undefined;
-    });
-  },
-};
-const moduleBundle = (entry, outfile, banner, external = {}) => build({
-  entryPoints: [`${root}${entry}`],
-  bundle: true,
-  format: 'esm',
-  target: 'es2022',
-  platform: 'browser',
-  external: ['node:*', 'fs', 'path', 'perf_hooks', 'worker_threads'],
-  outfile: `${dist}/${outfile}`,
-  banner: { js: `/* attention-playground ${version}: ${banner} */` },
-  logLevel: 'warning',
-  plugins: [servedDist, {
-    name: 'external',
-    setup(b) {
-      for (const [pattern, path] of Object.entries(external)) {
-        b.onResolve({ filter: new RegExp(pattern) }, () => ({ path, external: true }));
-      }
-    },
-  }],
-});
-await moduleBundle('web/worker.mjs', 'playground-worker.mjs', "the playground's worker (web/worker.mjs), one file");
-// The page: early-worker.mjs stays its own module (index.html runs it first, on its own, to start the worker while
-// this file arrives; one instance of it, or a second worker would start); the wasm glue, which only the page's
-// fallback without a worker loads, stays beside it in dist/.
-await moduleBundle('web/app.mjs', 'playground.mjs', 'the playground page (web/app.mjs), one file', {
-  '^\\./controllers/early-worker\\.mjs$': '../controllers/early-worker.mjs',
-  '^\\./attention-simd\\.mjs$': './attention-simd.mjs',
-  '^\\./attention-scalar\\.mjs$': './attention-scalar.mjs',
-  '^\\./attention-threads\\.mjs$': './attention-threads.mjs',
-});
+// After the copies above: the bundles are made from them.
+for (const name of Object.keys(PLAYGROUND_BUNDLES)) await playgroundBundle(name);
 await writeFile(`${dist}/precache.js`, await precacheScript());

@@ -1,6 +1,8 @@
 // Static server for the playground: web/ at /, dist/ at /dist/, with the strict Content-Security-Policy every page
-// must work under. Two answers are computed: /dist/precache.js (the service worker's file list and version,
-// always current) and /oembed.json?url=… (oEmbed for a playground or embed URL of this site).
+// must work under. Some answers are computed: /dist/precache.js (the service worker's file list and version,
+// always current), /oembed.json?url=… (oEmbed for a playground or embed URL of this site), and the page's and the
+// worker's bundles, /dist/playground.mjs and /dist/playground-worker.mjs, made as tools/build/bundle.mjs makes
+// them from the sources as they are now (made again when one of their files changes: web/ edits show at once).
 // Hostile requests get a plain error, never a crash: only GET and HEAD (405), a Host header that is a host (400),
 // percent-encodings that decode (400), no symlink out of the served folders (404), and the security headers on
 // every answer, errors included. The pages that offer models from the Hugging Face Hub (the HTML pages and the two
@@ -13,6 +15,7 @@ import { extname, isAbsolute, join, normalize, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { HUB_CONNECT_SOURCES, endpointOrNull } from '../../web/lib/hub-names.mjs';
 import { oembedFor } from '../../web/lib/share.mjs';
+import { PLAYGROUND_BUNDLES, playgroundBundle } from '../build/playground-bundles.mjs';
 import { precacheScript } from '../build/precache.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -130,6 +133,24 @@ const COMPUTED = {
   },
 };
 
+// A bundle by its name (PLAYGROUND_BUNDLES) as its files are now: the one made last while none of them changed.
+const bundles = new Map();  // name -> promise of { text, inputs, times: mtimes of inputs }
+const mtimes = (files) => Promise.all(files.map((file) => stat(file).then((s) => s.mtimeMs, () => null)));
+async function freshBundle(name) {
+  const made = await bundles.get(name)?.catch(() => null);
+  if (made && (await mtimes(made.inputs)).every((time, i) => time === made.times[i])) return made.text;
+  const making = (async () => {
+    const before = Date.now();
+    const { text, inputs } = await playgroundBundle(name, { write: false });
+    // A file written while esbuild read it (NaN: never equal): made again on the next request.
+    const times = (await mtimes(inputs)).map((time) => (time !== null && time >= before ? NaN : time));
+    return { text, inputs, times };
+  })();
+  bundles.set(name, making);
+  return (await making).text;
+}
+const BUNDLE_PATHS = Object.fromEntries(Object.keys(PLAYGROUND_BUNDLES).map((name) => [`/dist/${name}`, name]));
+
 // The Host header as a host (name or address, and a port), else null.
 const hostOf = (header) => (header === undefined ? 'localhost'
   : /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/.test(header) ? header : null);
@@ -150,6 +171,10 @@ async function handle(request, response, mounts, options) {
     if (COMPUTED[url.pathname]) {
       const [extension, body] = await COMPUTED[url.pathname](url, options);
       return send(200, TYPES[extension], body);
+    }
+    if (BUNDLE_PATHS[url.pathname]) {
+      const body = await freshBundle(BUNDLE_PATHS[url.pathname]);
+      return send(200, TYPES['.mjs'], body, headersFor(join(root, 'dist', BUNDLE_PATHS[url.pathname]), url, options, body));
     }
     const file = await resolvePath(url.pathname, mounts);
     const body = await readFile(file);
@@ -173,11 +198,13 @@ export function startServer(port = 8080, extraMounts = {}, options = {}) {
     if (!endpoint) throw new RangeError(`hubs: '${hub}' is not an http(s) origin`);
     return new URL(endpoint).origin;
   });
-  return new Promise((resolve, reject) => {
+  // Made before the first page asks (a failure shows on that request).
+  const made = Promise.all(Object.keys(PLAYGROUND_BUNDLES).map((name) => freshBundle(name).catch(() => {})));
+  return made.then(() => new Promise((resolve, reject) => {
     const server = createServer((request, response) => handle(request, response, mounts, { ...options, hubs }));
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve(server));
-  });
+  }));
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -1,5 +1,6 @@
 // The playground's Web Worker: loads the core and the models once and answers each request with everything
-// the views show (web/lib/analysis.mjs), so typing never waits for a computation on the page's thread.
+// the views show (web/lib/analysis.mjs), so typing never waits for a computation on the page's thread. The page
+// starts it as one file with all it imports, dist/playground-worker.mjs (tools/build/playground-bundles.mjs).
 import createAttention from './dist/attention.mjs';
 import { serveRequests } from './lib/compute.mjs';
 

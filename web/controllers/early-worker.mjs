@@ -1,11 +1,12 @@
-// The playground's worker (web/worker.mjs, served as the build's one file of it and all it imports,
-// dist/playground-worker.mjs: tools/build/bundle.mjs), started as soon as this small module arrives: before the page's own
-// modules have, so that the core's wasm and the model load while they do (web/index.html runs it on its own,
-// async; web/app.mjs hands it to its engine, web/controllers/engine.mjs). What the worker says before the engine listens is held for it.
-// Null where no worker starts from here (file://, or the one-file offline playground, which has no
-// import.meta.url).
-// The worker's address, with the page's query: it reads ?simd=0, and the dev server gives it a CSP that allows
-// ?hub='s mirror. Null without import.meta.url (the offline file).
+// The playground's worker, started as soon as this small module arrives: before the page's own module (one file,
+// dist/playground.mjs) has, so that the core's wasm and the model load while it does (web/index.html runs this on
+// its own, async; web/app.mjs hands the worker to its engine, web/controllers/engine.mjs). What the worker says
+// before the engine listens is held for it. Null where no worker starts from here (file://, or the one-file
+// offline playground, which has no import.meta.url). The page's bundle imports this file rather than holding a
+// copy (tools/build/playground-bundles.mjs): one instance, one worker.
+// The worker's script is web/worker.mjs as the build makes it, one file with all it imports
+// (dist/playground-worker.mjs), with the page's query: it reads ?simd=0, and the dev server gives it a CSP that
+// allows ?hub='s mirror.
 export const workerUrl = import.meta.url && typeof location === 'object' ? new URL(`../dist/playground-worker.mjs${location.search}`, import.meta.url) : null;
 
 function startEarly() {

@@ -24,8 +24,10 @@ test('npm pack holds dist/ only, and a clean project installs it offline', () =>
     assert.ok(files.includes(file), `${file} is in the package`);
   }
   assert.ok(files.every((f) => f.startsWith('dist/') || ['package.json', 'README.md', 'LICENSE'].includes(f)), files.join(', '));
-  // The offline playground and the service worker's list belong to the site, not to the package.
-  assert.ok(!files.includes('dist/attention-playground.html') && !files.includes('dist/precache.js'), files.join(', '));
+  // The offline playground, the service worker's list and the playground's bundles belong to the site, not to the package.
+  for (const file of ['dist/attention-playground.html', 'dist/precache.js', 'dist/playground.mjs', 'dist/playground-worker.mjs']) {
+    assert.ok(!files.includes(file), `${file} is not in the package`);
+  }
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
   run('npm', ['install', '--offline', '--no-audit', '--no-fund', join(project, packed.filename)]);
 });

@@ -408,3 +408,36 @@ test('typing reaches the link once it pauses, and a change right after typing ke
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('the head grid out of view is painted once typing pauses, and in view at once: its chosen head is the heatmap', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const problems = watchPage(page, server.url);
+  await page.goto(`${server.url}/#text=${encodeURIComponent('The cat sat on the mat')}&layer=1&head=2`);
+  await viewsReady(page);
+  // The thumbnail of the chosen head against the main heatmap: the same pixels once both show this text.
+  const same = () => {
+    const pixels = (canvas) => `${canvas.width}x${canvas.height}:${canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data.join(',')}`;
+    return pixels(document.querySelector('.head-thumb[aria-pressed="true"] canvas')) === pixels(document.querySelector('#matrix canvas'));
+  };
+  const inView = () => page.evaluate(() => {
+    const box = document.getElementById('heads').getBoundingClientRect();
+    return box.bottom > -200 && box.top < innerHeight + 200;
+  });
+  assert.equal(await inView(), false, 'the grid starts out of view');
+  await page.focus('#sentence');
+  await page.keyboard.press('End');
+  await page.keyboard.type(' because', { delay: 30 });
+  await page.waitForFunction(() => document.getElementById('computing').hidden);
+  await page.waitForFunction(same, null, { timeout: 5000 });  // the pause's painting
+  await page.locator('#heads').scrollIntoViewIfNeeded();
+  await page.evaluate(() => {  // typed without scrolling the field into view (fill would)
+    const field = document.getElementById('sentence');
+    field.value = 'The cat sat on the mat because it was tired';
+    field.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await page.waitForFunction(() => document.getElementById('computing').hidden && /^11 tokens/.test(document.getElementById('status').textContent));
+  assert.equal(await inView(), true);
+  assert.equal(await page.evaluate(same), true, 'in view: painted with the views');
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -159,7 +159,7 @@ function createBeams() {
     buttons.forEach((button, i) => {
       setText(button, labels[i]);
       setAttribute(button, 'aria-pressed', i === selected);
-      button.tabIndex = i === selected ? 0 : -1;
+      if (button.tabIndex !== (i === selected ? 0 : -1)) button.tabIndex = i === selected ? 0 : -1;
     });
     keySpans.forEach((button, j) => setText(button.firstChild, labels[j]));
     if (n && !keySpans.some((button) => button.tabIndex === 0)) keySpans[0].tabIndex = 0;

@@ -5,7 +5,34 @@
 // back on; an off head's thumbnail is dimmed and struck through, and its switch says "off". The grid is built once per model shape
 // and then repainted in place, so typing does not recreate a dozen canvases per keystroke.
 import { headName } from '../lib/head-patterns.mjs';
+import { setAttribute, setText } from './children.mjs';
 import { paintWeights } from './heatmap.mjs';
+
+// Painting the thumbnails is most of a redraw (GPT-2's 144 heads: 28 ms, on the thread that handles the next
+// keystroke). Out of view, the grid is painted when typing pauses for PAINT_LATER_MS, or as it comes into view.
+const PAINT_LATER_MS = 300;
+const inView = new WeakMap();  // grid -> whether it is in (or near) the viewport
+const unpainted = new Map();  // grid -> { paint, timer }: its newest thumbnails, not painted yet
+const seen = typeof IntersectionObserver === 'function' ? new IntersectionObserver((entries) => {
+  for (const { target, isIntersecting } of entries) {
+    inView.set(target, isIntersecting);
+    if (isIntersecting) paintNow(target);
+  }
+}, { rootMargin: '200px' }) : null;
+function paintNow(grid) {
+  const job = unpainted.get(grid);
+  if (!job) return;
+  clearTimeout(job.timer);
+  unpainted.delete(grid);
+  job.paint();
+}
+function paintWhenSeen(grid, paint) {
+  clearTimeout(unpainted.get(grid)?.timer);
+  unpainted.delete(grid);
+  if (!seen || inView.get(grid)) return paint();
+  unpainted.set(grid, { paint, timer: setTimeout(() => paintNow(grid), PAINT_LATER_MS) });
+}
+if (typeof addEventListener === 'function') addEventListener('beforeprint', () => [...unpainted.keys()].forEach(paintNow));
 
 // The grid's skeleton: titles, and per head a cell of a button (canvas + label) and its switch, calling onSelect
 // and onToggle through `grid.onSelect` and `grid.onToggle`.
@@ -35,6 +62,7 @@ function buildGrid(layers, heads) {
       grid.append(cell);
     }
   }
+  seen?.observe(grid);
   return grid;
 }
 
@@ -48,20 +76,22 @@ export function renderHeadGrid(container, { layers, heads, n, matrices, summarie
   grid.onSelect = onSelect;
   grid.onToggle = onToggle;
   grid.classList.toggle('head-grid-switches', Boolean(onToggle));
-  grid.querySelectorAll('.head-cell').forEach((cell, index) => {
+  const cells = grid.querySelectorAll('.head-cell');
+  paintWhenSeen(grid, () => cells.forEach((cell, index) => paintWeights(cell.firstChild.firstChild, matrices[index], n, n)));
+  cells.forEach((cell, index) => {
     const l = Math.floor(index / heads), h = index % heads, isOff = off.has(index);
     const [button, toggle] = cell.children;
     const name = headName(summaries[index], firstToken);
     cell.classList.toggle('head-off', isOff);
-    button.setAttribute('aria-pressed', String(l === selected.layer && h === selected.head));
-    button.setAttribute('aria-label', `Layer ${l}, head ${h}${isOff ? ' (switched off)' : ''}: ${name.long}`);
-    paintWeights(button.firstChild, matrices[index], n, n);
-    button.lastChild.textContent = name.short;
-    toggle.hidden = !onToggle;
+    // Each written only when it changed (children.mjs): every keystroke comes here.
+    setAttribute(button, 'aria-pressed', l === selected.layer && h === selected.head);
+    setAttribute(button, 'aria-label', `Layer ${l}, head ${h}${isOff ? ' (switched off)' : ''}: ${name.long}`);
+    setText(button.lastChild, name.short);
+    if (toggle.hidden !== !onToggle) toggle.hidden = !onToggle;
     // One name whatever the state (a toggle button's state is aria-pressed, not its name).
-    toggle.setAttribute('aria-pressed', String(isOff));
-    toggle.setAttribute('aria-label', `Switch off layer ${l}, head ${h}`);
-    toggle.title = isOff ? `Layer ${l}, head ${h} is off (zero ablation): switch it back on` : `Switch layer ${l}, head ${h} off (zero ablation)`;
-    toggle.lastChild.textContent = isOff ? 'off' : 'on';
+    setAttribute(toggle, 'aria-pressed', isOff);
+    setAttribute(toggle, 'aria-label', `Switch off layer ${l}, head ${h}`);
+    setAttribute(toggle, 'title', isOff ? `Layer ${l}, head ${h} is off (zero ablation): switch it back on` : `Switch layer ${l}, head ${h} off (zero ablation)`);
+    setText(toggle.lastChild, isOff ? 'off' : 'on');
   });
 }

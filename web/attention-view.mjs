@@ -250,7 +250,8 @@ class AttentionView extends (globalThis.HTMLElement ?? Object) {
       renderHeatmap(container, { ...matrix, caption, selected, onSelect: cross ? null : choose, focusName: 'heatmap' });
       const gradient = element('span', { className: 'colorbar-gradient' });
       gradient.style.setProperty('background', VIRIDIS_GRADIENT);
-      container.append(element('div', { className: 'colorbar' }, element('span', {}, '0'), gradient, element('span', {}, '1')));
+      // The heatmap keeps its figure from one redraw to the next (web/ui/children.mjs): the bar goes beside it once.
+      if (!container.querySelector(':scope > .colorbar')) container.append(element('div', { className: 'colorbar' }, element('span', {}, '0'), gradient, element('span', {}, '1')));
     } else if (view === 'compare') {
       if (!container.querySelector(':scope > .compare')) container.replaceChildren(element('div', { className: 'compare' }));
       renderComparison(container.firstChild, comparison, { token, onSelect: (i) => this.#change({ token: String(i) }) });

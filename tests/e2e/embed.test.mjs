@@ -196,6 +196,14 @@ test('the embed carries the whole teaching state: the comparison and cross-atten
   await view.locator('select >> nth=2').selectOption('matrix');
   await page.waitForFunction(() => location.hash.includes('view=matrix') && location.hash.includes('temperature=2'));
   assert.equal(await view.locator('.heatmap-rows .heatmap-label').first().textContent(), 'The', 'still without [BOS]');
+  // Choosing rows redraws the heatmap in the elements it keeps: its colour bar stays one.
+  const cells = view.locator('.heatmap-cells'), box = await cells.boundingBox();
+  const rows = await view.locator('.heatmap-rows .heatmap-label').count();
+  for (const row of [4, 1]) {
+    await cells.click({ position: { x: 2, y: (row + 0.5) * (box.height / rows) } });
+    await page.waitForFunction((r) => location.hash.includes(`token=${r + 1}`), row);  // [BOS], hidden, is token 0
+  }
+  assert.equal(await view.locator('.colorbar').count(), 1);
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -172,7 +172,7 @@ test('typing keeps the heatmap\'s and the beams\' elements, and they name the ne
       lines: [...document.querySelectorAll('#beams .beams-lines line title')].map((title) => title.textContent.split(' → ')[0]),
     };
   });
-  let previous = null;
+  let previous = await page.textContent('#matrix .heatmap-table thead');
   for (const text of ['the cat sat on', 'the cat sat on the mat because it was tired', 'the cat', 'the cat sat on the mat']) {
     await page.fill('#sentence', text);
     await page.waitForFunction((before) => document.querySelector('#matrix .heatmap-table thead')?.textContent !== before

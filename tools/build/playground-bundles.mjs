@@ -53,6 +53,7 @@ export async function playgroundBundle(name, { write = true } = {}) {
   const { entry, banner, external = {} } = PLAYGROUND_BUNDLES[name];
   const result = await build({
     entryPoints: [`${root}${entry}`],
+    absWorkingDir: root,  // the metafile's paths (and the bundle's path comments) relative to the repo, wherever node runs
     bundle: true,
     format: 'esm',
     target: 'es2022',

@@ -9,6 +9,7 @@ import { deleteKept, findKept, keepAlias, keptModels } from '../lib/hub-cache.mj
 import { byteSize } from '../lib/hub-http.mjs';
 import { CONFIRM_ABOVE_BYTES, SUGGESTED_MODELS } from '../lib/hub-models.mjs';
 import { DEFAULT_ENDPOINT, checkRepository, endpointLabel, endpointOrNull, parseHubModel, shortCommit } from '../lib/hub-names.mjs';
+import { setHidden } from '../ui/children.mjs';
 import { describeModel } from './model-picker.mjs';
 
 const $ = (id) => document.getElementById(id);
@@ -175,7 +176,7 @@ export function bindHub(store, engine, loads, { available }) {
     // The model chooser holds an entry for the state's model when it is from a hub (a link's, or the open one).
     sync(state) {
       const wanted = parseHubModel(state.model);
-      if (!wanted && !$('hub-offer').hidden) $('hub-offer').hidden = true;  // not written each keystroke: a write restyles
+      if (!wanted) setHidden($('hub-offer'), true);  // written only when it changes: every keystroke comes here
       const select = $('model');
       for (const option of select.querySelectorAll('option.hub-model-option')) if (option.value !== state.model && option.value !== loaded) option.remove();
       for (const name of [loaded, wanted && state.model]) {

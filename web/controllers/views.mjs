@@ -66,7 +66,8 @@ export function viewsController(store, notes) {
   let shown = null;  // the result on the page, for the steps' step 5 when its trace arrives
   let shownTrace = null;  // the chosen head's trace for it, once there
   // What of the shown result is drawn: the views below the fold (drawn after the first frame of a new result)
-  // and its predictions (which come after the rest of it). #matrix's data-ready says that every view is drawn.
+  // and its predictions (which come after the rest of it). #matrix's data-ready says that every view is drawn
+  // (but for the head grid's thumbnails while it is out of view: web/ui/head-grid.mjs paints them once typing pauses).
   let drawn = { below: true, predictions: true };
   const markReady = () => { if (drawn.below && drawn.predictions) $('matrix').dataset.ready = 'true'; };
   const refocus = (focused) => { if (focused) document.querySelector(`[data-focus="${focused}"]`)?.focus({ preventScroll: true }); };

@@ -3,7 +3,7 @@
 // previews its beams; clicking it (or Enter) chooses it; hovering, tapping or focusing a key shows its exact
 // weight beside it. Long inputs scroll sideways, starting at the chosen token.
 import { viridis } from '../lib/palette.mjs';
-import { keepChildren, setAttribute, setStyleProperty, setText } from './children.mjs';
+import { keepChildren, keptView, setAttribute, setStyleProperty, setText } from './children.mjs';
 import { createTip } from './tip.mjs';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -29,13 +29,7 @@ const drawn = new WeakMap();
 
 // labels: the tokens' texts; weights (n, n); selected: the chosen query; onSelect(i) when another is chosen.
 export function renderBeams(container, props) {
-  let beams = drawn.get(container);
-  if (!beams || beams.figure.parentNode !== container) {
-    beams = createBeams();
-    drawn.set(container, beams);
-    container.replaceChildren(beams.figure);
-  }
-  beams.update(props);
+  keptView(drawn, container, createBeams).update(props);
 }
 
 // The elements of one beams view, and update(props) to show a matrix in them; the listeners read the props shown.
@@ -159,7 +153,7 @@ function createBeams() {
     buttons.forEach((button, i) => {
       setText(button, labels[i]);
       setAttribute(button, 'aria-pressed', i === selected);
-      if (button.tabIndex !== (i === selected ? 0 : -1)) button.tabIndex = i === selected ? 0 : -1;
+      setAttribute(button, 'tabindex', i === selected ? 0 : -1);  // the attribute: a button's tabIndex is 0 without one
     });
     keySpans.forEach((button, j) => setText(button.firstChild, labels[j]));
     if (n && !keySpans.some((button) => button.tabIndex === 0)) keySpans[0].tabIndex = 0;
@@ -170,13 +164,13 @@ function createBeams() {
     else tip.hide();
     // Long input scrolls sideways: start with the chosen token in the middle, not at the left edge.
     const chosen = buttons[selected];
-    if (layout === 'rows' && chosen && (relaid || chosen !== centred)) {
-      centred = chosen;
+    if (layout === 'rows' && chosen && (relaid || chosen !== centred.button || labels[selected] !== centred.label)) {
+      centred = { button: chosen, label: labels[selected] };
       onceLaidOut(body, () => { body.scrollLeft = chosen.offsetLeft + chosen.offsetWidth / 2 - body.clientWidth / 2; });
     }
   }
-  let centred = null;  // the query last scrolled to the middle: typing does not scroll back to it
-  return { figure, update };
+  let centred = {};  // { button, label }: the query last scrolled to the middle, which typing elsewhere leaves be
+  return { element: figure, update };
 }
 
 // Runs `then` once `element` has been laid out: in a ResizeObserver's first call, after the frame's layout and

@@ -5,7 +5,7 @@
 // back on; an off head's thumbnail is dimmed and struck through, and its switch says "off". The grid is built once per model shape
 // and then repainted in place, so typing does not recreate a dozen canvases per keystroke.
 import { headName } from '../lib/head-patterns.mjs';
-import { setAttribute, setText } from './children.mjs';
+import { setAttribute, setHidden, setText } from './children.mjs';
 import { paintWeights } from './heatmap.mjs';
 
 // Painting the thumbnails is most of a redraw (GPT-2's 144 heads: 28 ms, on the thread that handles the next
@@ -26,10 +26,14 @@ function paintNow(grid) {
   unpainted.delete(grid);
   job.paint();
 }
-function paintWhenSeen(grid, paint) {
+function forget(grid) {
   clearTimeout(unpainted.get(grid)?.timer);
   unpainted.delete(grid);
-  if (!seen || inView.get(grid)) return paint();
+}
+// Painted at once unless the grid is known to be out of view (a grid just built is painted: no blank frame).
+function paintWhenSeen(grid, paint) {
+  forget(grid);
+  if (!seen || inView.get(grid) !== false) return paint();
   unpainted.set(grid, { paint, timer: setTimeout(() => paintNow(grid), PAINT_LATER_MS) });
 }
 if (typeof addEventListener === 'function') addEventListener('beforeprint', () => [...unpainted.keys()].forEach(paintNow));
@@ -72,7 +76,10 @@ function buildGrid(layers, heads) {
 // (layer · heads + head) of the heads switched off; onToggle(layer, head) switches one, or null: no switches.
 export function renderHeadGrid(container, { layers, heads, n, matrices, summaries, selected, onSelect, firstToken, off = new Set(), onToggle = null }) {
   let grid = container.firstElementChild;
-  if (grid?.dataset.shape !== `${layers}x${heads}`) container.replaceChildren(grid = buildGrid(layers, heads));
+  if (grid?.dataset.shape !== `${layers}x${heads}`) {
+    if (grid) forget(grid), seen?.unobserve(grid);
+    container.replaceChildren(grid = buildGrid(layers, heads));
+  }
   grid.onSelect = onSelect;
   grid.onToggle = onToggle;
   grid.classList.toggle('head-grid-switches', Boolean(onToggle));
@@ -87,7 +94,7 @@ export function renderHeadGrid(container, { layers, heads, n, matrices, summarie
     setAttribute(button, 'aria-pressed', l === selected.layer && h === selected.head);
     setAttribute(button, 'aria-label', `Layer ${l}, head ${h}${isOff ? ' (switched off)' : ''}: ${name.long}`);
     setText(button.lastChild, name.short);
-    if (toggle.hidden !== !onToggle) toggle.hidden = !onToggle;
+    setHidden(toggle, !onToggle);
     // One name whatever the state (a toggle button's state is aria-pressed, not its name).
     setAttribute(toggle, 'aria-pressed', isOff);
     setAttribute(toggle, 'aria-label', `Switch off layer ${l}, head ${h}`);

@@ -5,7 +5,7 @@
 // wrong row. The exact weight shows in a tip beside the cell on hover, tap or keyboard focus; the chosen query's
 // row is outlined, and clicking a row (or Enter on it) chooses that token.
 import { VIRIDIS_LEVELS, VIRIDIS_RGBA } from '../lib/palette.mjs';
-import { keepChildren, setAttribute, setStyleProperty, setText } from './children.mjs';
+import { keepChildren, keptView, setAttribute, setHidden, setStyleProperty, setText } from './children.mjs';
 import { createTip } from './tip.mjs';
 
 const COLOURS = new Uint32Array(VIRIDIS_RGBA.buffer);
@@ -45,13 +45,7 @@ const label = () => Object.assign(document.createElement('span'), { className: '
 // none); onSelect(i): called when row i is chosen (none: rows are not chosen here); focusName: the page's key
 // for putting focus back after a redraw.
 export function renderHeatmap(container, props) {
-  let heatmap = drawn.get(container);
-  if (!heatmap || heatmap.figure.parentNode !== container) {
-    heatmap = createHeatmap();
-    drawn.set(container, heatmap);
-    container.replaceChildren(heatmap.figure);
-  }
-  heatmap.update(props);
+  keptView(drawn, container, createHeatmap).update(props);
 }
 
 // The elements of one heatmap, and update(props) to show a matrix in them; the listeners read the props shown.
@@ -97,7 +91,7 @@ function createHeatmap() {
   };
   const unpoint = () => {
     tip.hide();
-    if (!cursor.hidden) cursor.hidden = true;
+    setHidden(cursor, true);
     setText(readout, shown.defaultText);
     pointed = null;
   };
@@ -170,7 +164,7 @@ function createHeatmap() {
     keepChildren(columnLabels, m, label).forEach((span, j) => setText(span, columns[j]));
     for (const chosen of rowLabels.querySelectorAll('.heatmap-label-chosen')) chosen.classList.remove('heatmap-label-chosen');
     rowLabels.children[selected]?.classList.add('heatmap-label-chosen');
-    if (mark.hidden !== selected < 0) mark.hidden = selected < 0;
+    setHidden(mark, selected < 0);
     setStyleProperty(mark, '--row', selected);
     table.update();
     // A redraw (a keystroke) thins the labels as the canvas was sized, without reading the layout in the middle
@@ -183,7 +177,7 @@ function createHeatmap() {
       point(pointed.i, pointed.j, pointed.withCursor);
     } else unpoint();
   }
-  return { figure, update };
+  return { element: figure, update };
 }
 
 // The same numbers as a table (for screen readers, and for reading exact values): rows attend to columns.

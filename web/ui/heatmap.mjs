@@ -162,8 +162,7 @@ function createHeatmap() {
     else delete canvas.dataset.focus;
     keepChildren(rowLabels, n, label).forEach((span, i) => setText(span, rows[i]));
     keepChildren(columnLabels, m, label).forEach((span, j) => setText(span, columns[j]));
-    for (const chosen of rowLabels.querySelectorAll('.heatmap-label-chosen')) chosen.classList.remove('heatmap-label-chosen');
-    rowLabels.children[selected]?.classList.add('heatmap-label-chosen');
+    [...rowLabels.children].forEach((span, i) => span.classList.toggle('heatmap-label-chosen', i === selected));
     setHidden(mark, selected < 0);
     setStyleProperty(mark, '--row', selected);
     table.update();
@@ -189,15 +188,11 @@ function weightsTable(shown) {
   const summary = document.createElement('summary');
   summary.textContent = 'Show the weights as a table';
   details.append(summary);
-  let built = null;  // the props the table was built for
+  // On every redraw and every toggle: the table of the matrix shown, while open.
   const update = () => {
     const now = shown();
-    if (built === now && details.childElementCount === 2) return;
     if (details.lastElementChild !== summary) details.lastElementChild.remove();
-    built = null;
-    if (!details.open || !now) return;
-    details.append(tableOf(now.rows, now.columns, now.weights, now.caption));
-    built = now;
+    if (details.open && now) details.append(tableOf(now.rows, now.columns, now.weights, now.caption));
   };
   details.addEventListener('toggle', update);
   return { details, update };

@@ -89,11 +89,15 @@ function createHeatmap() {
     setStyleProperty(cursor, '--column', j);
     pointed = { i, j, withCursor, identity: shown.identity };
   };
-  const unpoint = () => {
+  // The tip and the cursor hidden; the readout keeps the last weight read (unpoint: says how to read one again).
+  const hidePointer = () => {
     tip.hide();
     setHidden(cursor, true);
-    setText(readout, shown.defaultText);
     pointed = null;
+  };
+  const unpoint = () => {
+    hidePointer();
+    setText(readout, shown.defaultText);
   };
   const cellAt = (event) => {
     const box = canvas.getBoundingClientRect(), { n, m } = shown;
@@ -126,9 +130,10 @@ function createHeatmap() {
     keyboard = [Math.max(0, Math.min(n - 1, keyboard[0] + move[0])), Math.max(0, Math.min(m - 1, keyboard[1] + move[1]))];
     point(...keyboard, true);
   });
-  // Not when the canvas leaves the page for a moment (Chromium fires blur while removing it): look once the
-  // change is done.
-  canvas.addEventListener('blur', () => queueMicrotask(() => { if (canvas.isConnected && !cursor.hidden) unpoint(); }));
+  // Focus gone: the cursor goes, not the readout's text, whose change of length would move what follows it under a
+  // finger in the middle of a tap (on a phone, "Show the weights as a table" did not open after a tapped cell). Not
+  // when the canvas leaves the page for a moment (Chromium fires blur while removing it): look once that is done.
+  canvas.addEventListener('blur', () => queueMicrotask(() => { if (canvas.isConnected && !cursor.hidden) hidePointer(); }));
 
   // The labels that fit at `size`: the canvas's now, or by default the size it had when last laid out.
   let size = null;  // { height, width, line } (px)

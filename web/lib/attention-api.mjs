@@ -174,17 +174,20 @@ function makeTokenizer(core, handle) {
 }
 
 // createAttention for one packaging: loadFactory(build) resolves to the Emscripten module factory,
-// instantiate(build, imports) to a WebAssembly {instance, module}, readModel(name) to a built-in model's bytes;
+// compile(build) to its WebAssembly.Module (asked for first: the wasm arrives and compiles while the glue loads),
+// readModel(name) to a built-in model's bytes;
 // a packaging with the threaded build ('threads') has threadSupport() -> { why, cores } (chooseThreads) and
 // threadFiles() -> a promise of the module options that say where its thread workers' scripts are.
 const NO_THREADS = () => ({ why: 'this packaging has no threaded build (dist/attention.mjs has it)', cores: 1 });
-export async function createAttentionWith({ loadFactory, instantiate, readModel, threadSupport = NO_THREADS, threadFiles }, options = {}) {
+export async function createAttentionWith({ loadFactory, compile, readModel, threadSupport = NO_THREADS, threadFiles }, options = {}) {
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`options: expected an object such as { simd: 'auto' }, got ${String(options)}`);
   }
   const o = snapshot(options, 'options', ['simd', 'threads']);
   const threads = chooseThreads(o.threads, await threadSupport(), o.simd);
   const build = threads > 1 ? 'threads' : chooseBuild(o.simd);
+  const compiled = compile(build);
+  compiled.catch(() => {});  // (its failure is instantiateWasm's to report)
   const factory = await loadFactory(build);
   let fail;
   const failed = new Promise((resolve, reject) => { fail = reject; });
@@ -193,10 +196,8 @@ export async function createAttentionWith({ loadFactory, instantiate, readModel,
     ...(threads > 1 ? { ...await threadFiles(), pthreadPoolSize: threads - 1 } : {}),
     // Emscripten would locate and fetch the .wasm itself, which fails in node and from file://.
     instantiateWasm(imports, receiveInstance) {
-      instantiate(build, imports).then(
-        ({ instance, module: compiled }) => receiveInstance(instance, compiled),
-        (error) => fail(new Error(`could not load the ${build} WebAssembly build: ${error.message}`, { cause: error })),
-      );
+      compiled.then(async (module) => receiveInstance(await WebAssembly.instantiate(module, imports), module))
+        .catch((error) => fail(new Error(`could not load the ${build} WebAssembly build: ${error.message}`, { cause: error })));
       return {};
     },
   })]);

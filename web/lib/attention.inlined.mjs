@@ -10,7 +10,7 @@ export const createAttentionFrom = (builds, readModel) => (options) =>
   createAttentionWith(
     {
       loadFactory: async (build) => (await builds[build]()).factory,
-      instantiate: async (build, imports) => WebAssembly.instantiate((await builds[build]()).wasm, imports),
+      compile: async (build) => WebAssembly.compile((await builds[build]()).wasm),
       readModel,
     },
     options,

@@ -18,16 +18,17 @@ async function readBeside(path) {
 
 const readModel = (name) => readBeside(`./models/${name}.attn`);
 
-async function instantiate(build, imports) {
+// The build's wasm, compiled as it arrives.
+async function compile(build) {
   const url = new URL(`./attention-${build}.wasm`, import.meta.url);
-  if (isNode && url.protocol === 'file:') return WebAssembly.instantiate(await readBeside(url.href), imports);
+  if (isNode && url.protocol === 'file:') return WebAssembly.compile(await readBeside(url.href));
   const response = fetch(url);
   try {
-    return await WebAssembly.instantiateStreaming(response, imports);
+    return await WebAssembly.compileStreaming(response);
   } catch (error) {
     // A server without the application/wasm MIME type: compile from the bytes instead.
     if (!(error instanceof TypeError)) throw error;
-    return WebAssembly.instantiate(await (await response).arrayBuffer(), imports);
+    return WebAssembly.compile(await (await response).arrayBuffer());
   }
 }
 
@@ -63,5 +64,5 @@ async function threadFiles() {
 }
 
 export default function createAttention(options) {
-  return createAttentionWith({ loadFactory, instantiate, readModel, threadSupport, threadFiles }, options);
+  return createAttentionWith({ loadFactory, compile, readModel, threadSupport, threadFiles }, options);
 }

@@ -1,13 +1,13 @@
 // The playground page: one state object (web/controllers/page-state.mjs, kept in location.hash) drives every
-// view. Small controllers around it: the inputs and the examples, the engine (a Web Worker, web/worker.mjs,
-// computing the newest request only, so typing never waits), the views, your own model's files, models from the
-// Hugging Face Hub, Share / embed, export, the head importance, and the service worker. Changing only the layer,
+// view. Small controllers around it: the inputs and the examples, the engine (the built-in models on this thread,
+// the user's and the Hub's in a Web Worker, web/worker.mjs; the newest request only, so typing never waits), the
+// views, your own model's files, models from the Hugging Face Hub, Share / embed, export, the head importance,
+// and the service worker. Changing only the layer,
 // head or token redraws from the last result without computing again (the steps then ask for the chosen head's
 // path through W_O on their own). web/index.html loads it as one file with all it imports, dist/playground.mjs
 // (tools/build/playground-bundles.mjs; the dev server makes it from the sources as they are).
 import createAttention from './dist/attention.mjs';
 import { bindControls } from './controllers/controls.mjs';
-import { earlyWorker, workerUrl } from './controllers/early-worker.mjs';
 import { engineController } from './controllers/engine.mjs';
 import { bindExamples } from './controllers/examples.mjs';
 import { bindExport } from './controllers/export.mjs';
@@ -28,9 +28,11 @@ const store = pageState(() => refresh());
 const served = Boolean(import.meta.url);
 const engine = engineController({
   createAttention,
-  workerUrl: served ? workerUrl : null,
+  // The worker's script is web/worker.mjs as the build makes it, one file with all it imports, with the page's
+  // query: it reads ?simd=0 and ?threads=1, and the dev server gives it a CSP that allows ?hub='s mirror. (The
+  // same address from web/app.mjs and from dist/playground.mjs.)
+  workerUrl: served ? new URL(`../dist/playground-worker.mjs${location.search}`, import.meta.url) : null,
   simd: new URLSearchParams(location.search).get('simd') === '0' ? false : 'auto',
-  early: earlyWorker,
 });
 const examples = bindExamples(store);
 const views = viewsController(store, (state) => ({ link: store.linkNote, example: examples.note(state) }));
@@ -72,7 +74,7 @@ async function refresh() {
   store.fit(result);
   if (examples.apply(result)) return;  // it chose the example's head and token: that commit refreshes
   controls.showResult(result, store.state);
-  views.render(result, engine.description, engine.cachedTrace(store.state));
+  views.render(result, engine.description(store.state.model), engine.cachedTrace(store.state));
   // The predictions and the chosen head's trace, asked for together: the worker answers them in turn.
   await Promise.all([predictions(store.state), trace(store.state)]);
 }

@@ -15,12 +15,12 @@ self.addEventListener('install', (event) => {
 self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
     for (const name of await caches.keys()) if (name.startsWith(PREFIX) && name !== CACHE && name !== BY_HUB) await caches.delete(name);
-    // Pages open now that were asked with ?hub= came before this worker: keep them and their worker (which gets
-    // the page's query, web/controllers/early-worker.mjs) as later ones are kept, so that they too open offline.
+    // Pages open now that were asked with ?hub= came before this worker: keep them and their worker as later
+    // ones are kept, so that they too open offline.
     for (const client of await self.clients.matchAll({ type: 'window', includeUncontrolled: true })) {
       const url = new URL(client.url);
       url.hash = '';
-      if (url.searchParams.has('hub')) for (const address of [url.href, new URL(`dist/playground-worker.mjs${url.search}`, self.registration.scope).href]) await networkFirst(new Request(address)).catch(() => {});
+      if (url.searchParams.has('hub')) for (const address of [url.href, workerOf(url)]) await networkFirst(new Request(address)).catch(() => {});
     }
     await self.clients.claim();
   })());
@@ -40,7 +40,12 @@ self.addEventListener('fetch', (event) => {
   const { request } = event, url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.endsWith('/oembed.json')) return;
   event.respondWith(url.searchParams.has('hub') ? networkFirst(request) : cacheFirst(request, url));
+  // The page starts its worker only for a model from the hub: kept now, its copy is there to open one offline.
+  if (request.mode === 'navigate' && url.searchParams.has('hub')) event.waitUntil(networkFirst(new Request(workerOf(url))).catch(() => {}));
 });
+
+// The address of the worker that the page at `url` starts (web/app.mjs gives it the page's query).
+const workerOf = (url) => new URL(`dist/playground-worker.mjs${url.search}`, self.registration.scope).href;
 
 async function cacheFirst(request, url) {
   const cache = await caches.open(CACHE);

@@ -2,9 +2,9 @@
 // (PNG, SVG, JSON) it makes, and the served site as a PWA: it works after the first visit with the server gone,
 // and a new version is offered and replaces the old cache cleanly.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readWeights } from '../../web/lib/weights-format.mjs';
 import { launchBrowser, serve, viewsReady, watchPage } from './browser.mjs';
 
@@ -110,11 +110,17 @@ test('the served site is a PWA: it works with the server gone after one visit, a
   await context.setOffline(true);
   await page.reload();
   await viewsReady(page);
-  assert.match(await page.textContent('#status'), /in a worker on \d threads$/);
+  assert.match(await page.textContent('#status'), /on the page$/);
   await page.fill('#sentence', 'Offline still works');
   await page.waitForFunction(() => [...document.querySelectorAll('.heatmap-rows .heatmap-label')].map((s) => s.textContent).join('') === '[BOS]Offline·still·works');
   await page.selectOption('#model', 'builtin-causal');
   await page.waitForFunction(() => document.getElementById('status').textContent.includes('builtin-causal'));
+  // A model of your own starts the worker, its threads and their build, from the cache.
+  const folder = new URL('../fixtures/checkpoints/gpt2/', import.meta.url);
+  await page.setInputFiles('#checkpoint-files', (await readdir(folder)).filter((f) => f !== 'reference.json').map((f) => fileURLToPath(new URL(f, folder))));
+  await page.waitForFunction(() => /GPT2LMHeadModel · computed in [\d.]+ ms by the SIMD WebAssembly build in a worker on \d threads$/.test(document.getElementById('status').textContent), null, { timeout: 20000 });
+  await page.selectOption('#model', 'builtin');  // (the reload below cannot have your files)
+  await viewsReady(page);
 
   // A new version on the server: offered, not forced; Reload switches, and only the new cache remains.
   salt = 'v2';

@@ -1,13 +1,20 @@
 // The page `npm start` serves: it runs the built-in model in the wasm core, draws one head's weights, and
 // follows typing and the controls, with no console error, no CSP violation and no request leaving the origin.
 import assert from 'node:assert/strict';
+import { readdir } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { launchBrowser, serve, viewsReady, watchPage } from './browser.mjs';
 
 let browser, server;
 before(async () => { browser = await launchBrowser(); server = await serve(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
+// The files of a fixture checkpoint (tests/fixtures/checkpoints), as the file picker takes them.
+const checkpointFiles = async (name) => {
+  const folder = new URL(`../fixtures/checkpoints/${name}/`, import.meta.url);
+  return (await readdir(folder)).filter((f) => f !== 'reference.json').map((f) => fileURLToPath(new URL(f, folder)));
+};
 const rowLabels = (page) => page.$$eval('.heatmap-rows .heatmap-label', (spans) => spans.map((s) => s.textContent));
 
 test('the playground draws a head of the built-in model and follows typing and the controls', async () => {
@@ -235,14 +242,15 @@ test('keyboard only: controls, beams and the head grid, with a visible focus', a
   await page.close();
 });
 
-test('?simd=0 runs the scalar build, in the worker, with the same numbers', async () => {
+test('?simd=0 runs the scalar build, the built-in models on the page (no worker started), with the same numbers', async () => {
   const tables = [];
   for (const search of ['', '?simd=0']) {
     const page = await browser.newPage();
     const problems = watchPage(page, server.url);
     await page.goto(`${server.url}/${search}#text=${encodeURIComponent('Attention is all you need')}&layer=2&head=3`);
     await viewsReady(page);
-    assert.match(await page.textContent('#status'), new RegExp(`by the ${search ? 'scalar' : 'SIMD'} WebAssembly build in a worker`));
+    assert.match(await page.textContent('#status'), new RegExp(`by the ${search ? 'scalar' : 'SIMD'} WebAssembly build on the page$`));
+    assert.equal(page.workers().length, 0, 'the worker starts only for a model of its own');
     tables.push(await weightsTable(page));
     assert.deepEqual(problems, []);
     await page.close();
@@ -251,20 +259,26 @@ test('?simd=0 runs the scalar build, in the worker, with the same numbers', asyn
   assert.ok(worst <= 0.0011, `SIMD and scalar differ by ${worst} (3 decimals shown)`);
 });
 
-test('over http the page is cross-origin isolated: its worker computes on the threaded build, ?threads=1 on one thread', async () => {
+test('over http the page is cross-origin isolated: a model of your own is computed in the worker on the threaded build, ?threads=1 on one thread', async () => {
+  const files = await checkpointFiles('gpt2');
   const tables = [];
   for (const search of ['', '?threads=1']) {
     const page = await browser.newPage();
     const problems = watchPage(page, server.url);
-    await page.goto(`${server.url}/${search}#text=${encodeURIComponent('Attention is all you need')}&layer=2&head=3`);
+    await page.goto(`${server.url}/${search}#text=${encodeURIComponent('The cat sat on the mat.')}&layer=1&head=3`);
     await viewsReady(page);
     assert.equal(await page.evaluate(() => crossOriginIsolated), true);
+    await page.setInputFiles('#checkpoint-files', files);
+    await page.waitForFunction(() => document.getElementById('status').textContent.includes('GPT2LMHeadModel'), null, { timeout: 20000 });
     const threads = search ? 1 : await page.evaluate(() => Math.min(4, navigator.hardwareConcurrency));
     assert.match(await page.textContent('#status'), new RegExp(`by the SIMD WebAssembly build in a worker${threads > 1 ? ` on ${threads} threads` : ''}$`));
     // The page's worker, and each further thread's worker (started from a script of this origin, no blob:).
     assert.equal(page.workers().length, threads);
     for (const worker of page.workers()) assert.ok(worker.url().startsWith(`${server.url}/`), worker.url());
     tables.push(await weightsTable(page));
+    // Back to a built-in model: on the page again.
+    await page.selectOption('#model', 'builtin-causal');
+    await page.waitForFunction(() => /builtin-causal · computed in [\d.]+ ms by the SIMD WebAssembly build on the page$/.test(document.getElementById('status').textContent));
     assert.deepEqual(problems, []);
     await page.close();
   }
@@ -339,7 +353,8 @@ test('the status line\'s live region speaks once typing settles, not on every ke
 test('"Computing…" shows, and the views say they are busy, whenever the shown result is older than the text', async () => {
   const page = await browser.newPage();
   const problems = watchPage(page, server.url);
-  // Results from the worker arrive 700 ms late while window.slow is set: time to see the state in between.
+  // Results from the worker (a model of your own: the built-in ones are computed on the page, in the keystroke's
+  // frame) arrive 700 ms late while window.slow is set: time to see the state in between.
   await page.addInitScript(() => {
     const listen = Worker.prototype.addEventListener;
     Worker.prototype.addEventListener = function (type, listener, options) {
@@ -349,13 +364,16 @@ test('"Computing…" shows, and the views say they are busy, whenever the shown 
   });
   await page.goto(`${server.url}/#text=The+cat`);
   await viewsReady(page);
-  assert.equal(await page.locator('#computing').isVisible(), false);
+  await page.setInputFiles('#checkpoint-files', await checkpointFiles('gpt2'));
+  await page.waitForFunction(() => /GPT2LMHeadModel · computed/.test(document.getElementById('status').textContent), null, { timeout: 20000 });
+  await page.waitForSelector('#computing', { state: 'hidden' });
+  const tokens = await page.locator('.beams-queries .beams-token').count();
   await page.evaluate(() => { window.slow = true; });
   await typeWord(page, ' sat');
   assert.equal(await page.locator('#computing').isVisible(), true);
   assert.equal(await page.getAttribute('#views', 'aria-busy'), 'true');
-  assert.equal(await page.locator('.beams-queries .beams-token').count(), 3, 'still the older result');
-  await page.waitForFunction(() => document.querySelectorAll('.beams-queries .beams-token').length === 4);
+  assert.equal(await page.locator('.beams-queries .beams-token').count(), tokens, 'still the older result');
+  await page.waitForFunction((n) => document.querySelectorAll('.beams-queries .beams-token').length > n, tokens);
   assert.equal(await page.getAttribute('#views', 'aria-busy'), 'false', 'the views show the newer result');
   // The predictions follow the rest of the result: until they come, their view says it is out of date.
   assert.equal(await page.getAttribute('#predictions', 'aria-busy'), 'true');

@@ -48,6 +48,12 @@ test('a page asked with ?hub= is served only with its own CSP: from the network,
   const mirror = 'http://mirror-a.example', other = 'http://mirror-b.example';
   assert.match(await policyOf(page, `./?hub=${encodeURIComponent(mirror)}`), /connect-src [^;]* http:\/\/mirror-a\.example;/);
   assert.match(await policyOf(page, `./dist/playground-worker.mjs?hub=${encodeURIComponent(mirror)}`), /connect-src [^;]* http:\/\/mirror-a\.example;/);
+  // A page opened with a third mirror: its worker starts only for a model from there, but is kept at once.
+  const third = 'http://mirror-c.example';
+  await page.goto(`${server.url}/?hub=${encodeURIComponent(third)}`);
+  await viewsReady(page);
+  await page.goto(`${server.url}/`);
+  await viewsReady(page);
 
   await server.close();
   await context.setOffline(true);
@@ -56,10 +62,13 @@ test('a page asked with ?hub= is served only with its own CSP: from the network,
   const plain = await policyOf(page, './');
   assert.doesNotMatch(plain, /mirror-/, 'the plain page is never the copy made for a mirror');
   assert.match(plain, /connect-src 'self' https:\/\/huggingface\.co/);
-  // Offline, a reload of the page with the mirror still opens (its copy), and computes in the worker.
+  // Offline, a reload of the page with the mirror still opens (its copy), and so would the worker it starts
+  // for a model from that hub (its copy, kept when the page was asked).
   await page.goto(`http://localhost:${port}/?hub=${encodeURIComponent(mirror)}`);
   await viewsReady(page);
-  assert.match(await page.textContent('#status'), /in a worker on \d threads$/);
+  assert.match(await page.textContent('#status'), /on the page$/);
+  assert.match(await policyOf(page, `./dist/playground-worker.mjs?hub=${encodeURIComponent(mirror)}`), /connect-src [^;]* http:\/\/mirror-a\.example;/);
+  assert.match(await policyOf(page, `./dist/playground-worker.mjs?hub=${encodeURIComponent(third)}`), /connect-src [^;]* http:\/\/mirror-c\.example;/, 'the worker of a page asked offline');
   assert.deepEqual(problems.filter((p) => !/ERR_INTERNET_DISCONNECTED|ERR_FAILED/.test(p)), []);  // the refused copy
   await context.close();
   server = null;

@@ -10,19 +10,15 @@ const read = (path) => readFile(new URL(`../../${path}`, import.meta.url), 'utf8
 // import … from '…', export … from '…', and bare import '…' (not import(): those load on demand).
 const staticImports = (source) => [...source.matchAll(/^\s*(?:import|export)\s+(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]/gm)].map(([, s]) => s);
 
-test('index.html runs two scripts: early-worker.mjs on its own, and the page as one file', async () => {
+test('index.html runs one script, the page as one file', async () => {
   const html = await read('web/index.html');
-  assert.deepEqual([...html.matchAll(/<script\b[^>]*>/g)].map(([tag]) => tag), [
-    '<script type="module" async src="controllers/early-worker.mjs">',
-    '<script type="module" src="dist/playground.mjs">',
-  ]);
+  assert.deepEqual([...html.matchAll(/<script\b[^>]*>/g)].map(([tag]) => tag), ['<script type="module" src="dist/playground.mjs">']);
   assert.doesNotMatch(html, /modulepreload/);
 });
 
-test('the page bundle imports early-worker.mjs (one instance: one worker) and nothing else; the worker bundle imports nothing', async () => {
+test('the page bundle imports nothing (the glue it asks for on demand stays in dist/); the worker bundle imports nothing', async () => {
   const page = await read('dist/playground.mjs');
-  assert.deepEqual(staticImports(page), ['../controllers/early-worker.mjs']);
-  assert.doesNotMatch(page, /function startEarly/, 'no copy of early-worker.mjs inside');
+  assert.deepEqual(staticImports(page), []);
   assert.match(page, /function serveRequests|function startEngine/, 'web/lib is inside');
   const worker = await read('dist/playground-worker.mjs');
   assert.deepEqual(staticImports(worker), []);
@@ -33,7 +29,7 @@ test('the page bundle imports early-worker.mjs (one instance: one worker) and no
 
 test('the service worker keeps both bundles and what they load, for offline use', async () => {
   const { files } = await precacheManifest();
-  for (const file of ['./', 'index.html', 'controllers/early-worker.mjs', 'dist/playground.mjs', 'dist/playground-worker.mjs',
+  for (const file of ['./', 'index.html', 'dist/playground.mjs', 'dist/playground-worker.mjs',
     'dist/attention-threads.wasm', 'dist/attention-threads.js', 'dist/attention-threads.worker.js', 'dist/models/builtin-bidirectional.attn']) {
     assert.ok(files.includes(file), file);
   }

@@ -38,7 +38,6 @@ const replace = (pattern, replacement) => {
 replace(/ *<link rel="stylesheet" href="ui\/views.css">\n *<link rel="stylesheet" href="style.css">\n *<link rel="stylesheet" href="hub.css">\n/, '');
 replace(/ *<link rel="manifest"[^>]*>\n/, '');
 replace(/<link rel="icon" href="icon.svg"/, `<link rel="icon" href="${icon}"`);
-replace(/ *<script type="module" async src="controllers\/early-worker.mjs"><\/script>\n/, '');  // no worker from file://
 replace(/ *<!-- web\/app.mjs and all it imports[^]*?-->\n *<script type="module" src="dist\/playground.mjs"><\/script>\n/, `  <style>${css}</style>\n`);
 replace(/<meta charset="utf-8">\n/, `<meta charset="utf-8">\n  <meta http-equiv="Content-Security-Policy" content="${csp}">\n`);
 replace(/<\/body>/, `<script>${js}</script>\n</body>`);

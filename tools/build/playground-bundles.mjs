@@ -17,16 +17,12 @@ const dist = `${root}dist`;
 // external: import paths (patterns) left to the browser, as they are (from dist/).
 export const PLAYGROUND_BUNDLES = {
   'playground-worker.mjs': { entry: 'web/worker.mjs', banner: "the playground's worker (web/worker.mjs), one file" },
-  // early-worker.mjs stays its own module (index.html runs it first, on its own, to start the worker while this
-  // file arrives; one instance of it, or a second worker would start); the wasm glue, which only the page's
-  // fallback without a worker loads, stays beside it in dist/.
+  // The wasm glue, which dist/attention.mjs imports once it knows the build this browser runs, stays beside it
+  // in dist/.
   'playground.mjs': {
     entry: 'web/app.mjs',
     banner: 'the playground page (web/app.mjs), one file',
-    external: {
-      '^\\./controllers/early-worker\\.mjs$': '../controllers/early-worker.mjs',
-      '^\\./attention-(simd|scalar|threads)\\.mjs$': null,
-    },
+    external: { '^\\./attention-(simd|scalar|threads)\\.mjs$': null },
   },
 };
 

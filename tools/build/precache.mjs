@@ -10,10 +10,9 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 // URL paths relative to the site's root (web/ at '/', dist/ at '/dist/'): the playground page and all it loads.
 // The <attention-view> bundle, embed.html and the rest are cached when first fetched, not ahead.
 async function precachedPaths() {
-  // The page's modules come as one file, dist/playground.mjs (tools/build/bundle.mjs); of web/'s own modules it
-  // loads only early-worker.mjs.
+  // The page's modules come as one file, dist/playground.mjs (tools/build/bundle.mjs): none of web/'s own.
   const web = (await readdir(`${root}web`, { recursive: true })).filter((path) =>
-    /^(index\.html|style\.css|hub\.css|manifest\.webmanifest|icon\.svg|ui\/views\.css|controllers\/early-worker\.mjs)$/.test(path));
+    /^(index\.html|style\.css|hub\.css|manifest\.webmanifest|icon\.svg|ui\/views\.css)$/.test(path));
   const dist = (await readdir(`${root}dist`, { recursive: true })).filter((path) =>
     /^([\w-]+\.mjs|attention-(simd|scalar|threads)\.wasm|attention-threads(\.worker)?\.js|models\/[\w-]+\.attn)$/.test(path));
   return [...web.map((path) => [path, `${root}web/${path}`]), ...dist.map((path) => [`dist/${path}`, `${root}dist/${path}`])]

@@ -1,11 +1,11 @@
-// The playground's engine (web/lib/compute.mjs's startEngine: the worker web/worker.mjs, or the core on this
-// thread) and its results. Only the newest request is computed, so typing never queues stale work; the last
+// The playground's engine (web/lib/compute.mjs's playgroundEngine: the built-in models on this thread, the
+// user's and the Hub's in the worker web/worker.mjs) and its results. Only the newest request is computed, so typing never queues stale work; the last
 // result is kept, so that choosing another layer, head or token redraws without computing again. A result comes
 // in two parts: everything but the predictions first (what the views above the fold show), then the
 // predictions (web/lib/analysis.mjs's predictionsOf: most of a small model's run), each its own newest only. The
 // steps' step 5 asks separately for the chosen head's trace (web/lib/analysis.mjs's traceHead), likewise.
 import { latestOnly } from '../lib/analysis.mjs';
-import { startEngine } from '../lib/compute.mjs';
+import { playgroundEngine } from '../lib/compute.mjs';
 import { isHubModel } from '../lib/hub-names.mjs';
 import { computeRequest } from '../lib/view-rules.mjs';
 
@@ -14,7 +14,7 @@ import { computeRequest } from '../lib/view-rules.mjs';
 // the worker had the message and posted the answer, on the clock that performance.timeOrigin shares).
 function timeRoundTrip(asked, result) {
   const now = performance.now();
-  performance.measure('worker round trip', { start: asked, end: now });
+  performance.measure('request round trip', { start: asked, end: now });
   if (!result?.timing) return;
   const toPage = (time) => time - performance.timeOrigin;
   const { received, posted } = result.timing;
@@ -24,9 +24,8 @@ function timeRoundTrip(asked, result) {
 }
 
 // workerUrl: null where no worker can be (the one-file offline playground); simd: createAttention's option.
-// early: the worker web/early-worker.mjs started, if it did.
-export function engineController({ createAttention, workerUrl, simd, early = null }) {
-  let engine = null, compute = null, computePredictions = null, computeTrace = null, description = '';
+export function engineController({ createAttention, workerUrl, simd }) {
+  let engine = null, compute = null, computePredictions = null, computeTrace = null;
   let checkpoints = 0;  // the user's models loaded in this tab: a new one is a new model named 'checkpoint'
   let hubModel = null, hubLoads = 0;  // the model from a hub in the engine ('hf:<repo>@<commit>'), and how many came
   let last = { key: null, result: null }, pending = { key: null, promise: null };
@@ -34,18 +33,23 @@ export function engineController({ createAttention, workerUrl, simd, early = nul
   let lastTrace = { key: null, trace: null }, pendingTrace = { key: null, promise: null };
   const keyOf = (state) => JSON.stringify([computeRequest(state), state.model === 'checkpoint' && checkpoints, isHubModel(state.model) && hubLoads]);
   const traceKeyOf = (state) => JSON.stringify([keyOf({ ...state, compare: '' }), state.layer, state.head]);  // one sentence's
+  // The predictions and the trace of a model computed on the page wait until the frame showing the rest is drawn.
+  const afterPaint = (model) => (engine.inWorker(model) ? null : new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0))));
 
   return {
     async start() {
-      const started = await startEngine({ pageUrl: location.href, workerUrl, createAttention, options: { simd }, early });
-      engine = started.engine;
+      engine = playgroundEngine({ pageUrl: location.href, workerUrl, createAttention, options: { simd } });
+      await engine.ready;
       compute = latestOnly(engine.compute);
       computePredictions = latestOnly(engine.compute);
       computeTrace = latestOnly(engine.compute);
-      description = `${started.simd ? 'SIMD' : 'scalar'} WebAssembly build ${started.where}${started.threads > 1 ? ` on ${started.threads} threads` : ''}`;
     },
     get started() { return engine !== null; },
-    get description() { return description; },  // 'SIMD WebAssembly build in a worker on 2 threads', …
+    // Where `model` is computed: 'SIMD WebAssembly build on the page', '… in a worker on 2 threads', …
+    description(model) {
+      const { simd, where, threads } = engine.where(model) ?? {};
+      return where ? `${simd ? 'SIMD' : 'scalar'} WebAssembly build ${where}${threads > 1 ? ` on ${threads} threads` : ''}` : '';
+    },
     // The engine can compute `model` now: a built-in one, or the user's or a hub's once loaded.
     has: (model) => (isHubModel(model) ? model === hubModel : model !== 'checkpoint' || checkpoints > 0),
     get lastResult() { return last.result; },
@@ -72,6 +76,8 @@ export function engineController({ createAttention, workerUrl, simd, early = nul
       const { result } = last;
       if (result.main.predictions || result.main.noPredictions) return result;
       const key = keyOf(state);
+      await afterPaint(state.model);
+      if (last.result !== result || keyOf(current()) !== key) return null;  // typed on meanwhile: not computed
       if (pendingPredictions.key !== key) pendingPredictions = { key, promise: computePredictions({ ...computeRequest(state), part: 'predictions' }) };
       const answer = await pendingPredictions.promise;
       if (answer === null || last.result !== result) return null;
@@ -85,6 +91,8 @@ export function engineController({ createAttention, workerUrl, simd, early = nul
     async traceFor(state, current) {
       const key = traceKeyOf(state);
       if (lastTrace.key === key) return lastTrace.trace;
+      await afterPaint(state.model);
+      if (traceKeyOf(current()) !== key) return null;
       if (pendingTrace.key !== key) {
         pendingTrace = { key, promise: computeTrace({ ...computeRequest(state), compare: '', trace: { layer: state.layer, head: state.head } }) };
       }

@@ -1,6 +1,6 @@
 // Where the attention is computed: in a Web Worker when the browser can start one (over http), else on the
-// page's own thread (workers cannot start from file://); startEngine chooses, for the playground page and the
-// <attention-view> element alike. Either way the engine is { ready, compute(request), loadCheckpoint(files,
+// page's own thread (workers cannot start from file://); startEngine chooses, for the <attention-view> element,
+// and playgroundEngine splits the playground's models between the two. Either way the engine is { ready, compute(request), loadCheckpoint(files,
 // options), loadFromHub(hub, options), hubInfo(hub, options) }, with options { onProgress, signal } (a cancel
 // rejects at once with an AbortError and stops the load where it runs). Requests run one after another; callers
 // that want only their newest request wrap compute in latestOnly (analysis.mjs). loadCheckpoint makes the user's
@@ -69,9 +69,8 @@ const engineFunctions = (call) => ({
 });
 
 // workerOptions: { type: 'module' } for web/worker.mjs; {} for a classic script such as dist/attention-view.js.
-// early: a worker of workerUrl already started (web/early-worker.mjs's earlyWorker), with the events it held.
-export function startWorker(workerUrl, workerOptions = { type: 'module' }, early = null) {
-  const worker = early?.worker ?? new Worker(workerUrl, workerOptions);
+export function startWorker(workerUrl, workerOptions = { type: 'module' }) {
+  const worker = new Worker(workerUrl, workerOptions);
   const calls = new Map();
   let nextId = 1;
   const ready = new Promise((resolve, reject) => {
@@ -88,7 +87,6 @@ export function startWorker(workerUrl, workerOptions = { type: 'module' }, early
     const error = (event) => reject(new Error(event.message || 'the worker could not start'));
     worker.addEventListener('message', message);
     worker.addEventListener('error', error);
-    early?.handOver({ message, error });
   });
   const call = (message, { onProgress, signal } = {}) => new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(abortError(signal));
@@ -112,19 +110,45 @@ export const workerCanStart = (pageUrl, workerUrl) => typeof Worker === 'functio
 // A page's engine: the worker at workerUrl when it can start and does, otherwise (file://, a
 // Content-Security-Policy without worker-src, a failed start) createAttention(options) on the page's thread.
 // Resolves to { engine, simd, arch, where: 'in a worker' | 'on the page' }.
-// early: as startWorker's, for the same workerUrl.
-export async function startEngine({ pageUrl, workerUrl, workerOptions, createAttention, options, early = null }) {
+// local: the engine on the page to fall back on, if there is one already (else one is made).
+export async function startEngine({ pageUrl, workerUrl, workerOptions, createAttention, options, local = null }) {
   if (workerCanStart(pageUrl, workerUrl)) {
     let worker;
     try {
-      worker = startWorker(workerUrl, workerOptions, early?.url.href === new URL(workerUrl).href ? early : null);
+      worker = startWorker(workerUrl, workerOptions);
       return { engine: worker, ...(await worker.ready), where: 'in a worker' };
     } catch {
       worker?.terminate();
     }
   }
-  const local = onThisThread(createAttention, options);
+  local ??= onThisThread(createAttention, options);
   return { engine: local, ...(await local.ready), where: 'on the page' };
+}
+
+// The playground's engine, split by model. The built-in models run on the page's own thread: a keystroke's
+// request takes them a few ms, so its result is drawn in the keystroke's own frame (a worker's way there and
+// back, behind the page's frame on the other core, cost 10-12 ms and the next frame), and the first picture
+// waits for no worker to start. The user's and the Hub's models (seconds to load, 100 ms and more a run, whose
+// threads need a worker) go to the worker, started when one is first needed; where none starts, they run on
+// the page too. inWorker(model): whether the worker computes it; where(model): the ready info ({ simd, arch,
+// threads, where }) of the engine that computes it, or null before that one has started.
+export function playgroundEngine({ pageUrl, workerUrl, createAttention, options }) {
+  const page = onThisThread(createAttention, options);
+  let worker = null, workerInfo = null, pageInfo = null;
+  const started = () => (worker ??= startEngine({ pageUrl, workerUrl, createAttention, options, local: page })
+    .then((info) => { workerInfo = info; return info.engine; }));
+  const inWorker = (model) => model === 'checkpoint' || parseHubModel(model) !== null;
+  const engineFor = async (model) => (inWorker(model) ? started() : page);
+  return {
+    ready: page.ready.then((ready) => (pageInfo = { ...ready, where: 'on the page' })),
+    inWorker,
+    where: (model) => (inWorker(model) ? workerInfo : pageInfo),
+    compute: async (request) => (await engineFor(request.model)).compute(request),
+    loadCheckpoint: async (files, options) => (await started()).loadCheckpoint(files, options),
+    loadFromHub: async (hub, options) => (await started()).loadFromHub(hub, options),
+    hubInfo: async (hub, options) => (await started()).hubInfo(hub, options),
+    importance: async (request, options) => (await engineFor(request.model)).importance(request, options),
+  };
 }
 
 export function onThisThread(createAttention, options) {

@@ -162,6 +162,9 @@ test('bad arguments throw errors that name them, and the models keep working', a
   assert.throws(() => bidirectional.run(42), { name: 'TypeError', message: 'text: expected a string, got 42' });
   assert.throws(() => bidirectional.tokenize(null), { name: 'TypeError', message: 'text: expected a string, got null' });
   await assert.rejects(attn.loadModel('gpt-2'), { name: 'RangeError', message: /^source: expected 'builtin'/ });
+  for (const inherited of ['toString', 'constructor', '__proto__']) {
+    await assert.rejects(attn.loadModel(inherited), { name: 'RangeError', message: /^source: expected 'builtin'/ }, `${inherited}: not a model, though every object has it`);
+  }
   await assert.rejects(attn.loadModel(new Uint8Array([1, 2, 3])), { name: 'RangeError', message: /^model file: is not an attention-playground model/ });
   await assert.rejects(attn.loadModel([1, 2, 3]), { name: 'TypeError', message: /^bytes: expected a Uint8Array or ArrayBuffer/ });
   const bytes = readFileSync(new URL('../../dist/models/builtin-causal.attn', import.meta.url));

@@ -316,7 +316,7 @@ export async function createAttentionWith({ loadFactory, compile, readModel, thr
     async loadModel(source) {
       let file;
       if (typeof source === 'string') {
-        const name = BUILTIN_MODELS[source];
+        const name = Object.hasOwn(BUILTIN_MODELS, source) ? BUILTIN_MODELS[source] : null;
         if (!name) throw new RangeError(`source: expected ${Object.keys(BUILTIN_MODELS).map((k) => `'${k}'`).join(', ')} or the bytes of a model file, got '${source}'`);
         file = await readModel(name);
       } else {

@@ -22,7 +22,6 @@ import { say } from './controllers/status.mjs';
 import { viewsController } from './controllers/views.mjs';
 import { blankTextNote } from './lib/view-rules.mjs';
 
-const store = pageState(() => refresh());
 // The one-file offline playground has no import.meta.url: no worker, no service worker, no Hub (its CSP lets it
 // connect nowhere), wherever it is opened from.
 const served = Boolean(import.meta.url);
@@ -34,6 +33,9 @@ const engine = engineController({
   workerUrl: served ? new URL(`../dist/playground-worker.mjs${location.search}`, import.meta.url) : null,
   simd: new URLSearchParams(location.search).get('simd') === '0' ? false : 'auto',
 });
+// First of all: the core's wasm and glue load and compile while the rest of the page sets itself up.
+const started = engine.start();
+const store = pageState(() => refresh());
 const examples = bindExamples(store);
 const views = viewsController(store, (state) => ({ link: store.linkNote, example: examples.note(state) }));
 // The chosen head's trace is a whole run of the model (the prefix cache cannot give it), which would hold up the
@@ -107,7 +109,7 @@ async function trace(state) {
   }
 }
 
-const firstPicture = engine.start().then(refresh, (error) => say(`The WebAssembly core could not load: ${error.message}`, true));
+const firstPicture = started.then(refresh, (error) => say(`The WebAssembly core could not load: ${error.message}`, true));
 // The service worker's install downloads every file for offline use: once the first picture is drawn, so that it
 // does not compete with the files that picture needs.
 if (served) firstPicture.then(registerServiceWorker).catch((error) => console.warn(`offline use unavailable: ${error.message}`));

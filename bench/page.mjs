@@ -29,7 +29,8 @@ const flag = (name, fallback) => {
 const EDITS = Number(flag('--edits', 60)), LOADS = Number(flag('--loads', 12)), TOKENS = 64;
 const only = flag('--only', null);
 const search = process.argv.includes('--simd=0') ? '?simd=0' : process.argv.includes('--threads=1') ? '?threads=1' : '';
-const buildName = { '?simd=0': 'scalar build', '?threads=1': 'SIMD build on one thread', '': 'SIMD build, threads where the page is isolated' }[search];
+// (The built-in models are computed on the page, on one thread; the worker and its threads compute --checkpoint's.)
+const buildName = { '?simd=0': 'scalar build', '?threads=1': 'SIMD build, the worker on one thread', '': 'SIMD build, the worker\'s threads where the page is isolated' }[search];
 const quantile = (values, q) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))];
 const stats = (values) => `median ${quantile(values, 0.5).toFixed(1)} ms, p90 ${quantile(values, 0.9).toFixed(1)} ms ` +
   `(min ${Math.min(...values).toFixed(1)}, max ${Math.max(...values).toFixed(1)}, n ${values.length})`;

@@ -39,7 +39,7 @@ const store = pageState(() => refresh());
 const examples = bindExamples(store);
 const views = viewsController(store, (state) => ({ link: store.linkNote, example: examples.note(state) }));
 // The chosen head's trace is a whole run of the model (the prefix cache cannot give it), which would hold up the
-// next keystroke's run in the worker: while the reader types, it is asked for once typing pauses this long.
+// next keystroke's run: while the reader types, it is asked for once typing pauses this long.
 const TYPING_PAUSE_MS = 400;
 let lastKeystroke = -Infinity;
 const controls = bindControls(store, { onKeystroke: (time) => { lastKeystroke = time; views.keystroke(time); } });
@@ -77,7 +77,7 @@ async function refresh() {
   if (examples.apply(result)) return;  // it chose the example's head and token: that commit refreshes
   controls.showResult(result, store.state);
   views.render(result, engine.description(store.state.model), engine.cachedTrace(store.state));
-  // The predictions and the chosen head's trace, asked for together: the worker answers them in turn.
+  // The predictions and the chosen head's trace, asked for together: the engine answers them in turn.
   await Promise.all([predictions(store.state), trace(store.state)]);
 }
 

@@ -40,9 +40,15 @@ self.addEventListener('fetch', (event) => {
   const { request } = event, url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.endsWith('/oembed.json')) return;
   event.respondWith(url.searchParams.has('hub') ? networkFirst(request) : cacheFirst(request, url));
-  // The page starts its worker only for a model from the hub: kept now, its copy is there to open one offline.
-  if (request.mode === 'navigate' && url.searchParams.has('hub')) event.waitUntil(networkFirst(new Request(workerOf(url))).catch(() => {}));
+  // The page starts its worker only for a model from the hub: kept now (if no copy is), there is one to open a
+  // model offline with. (A page that starts it renews the copy.)
+  if (request.mode === 'navigate' && url.searchParams.has('hub')) event.waitUntil(keepWorkerOf(url).catch(() => {}));
 });
+
+async function keepWorkerOf(url) {
+  const worker = new Request(workerOf(url));
+  if (!(await (await caches.open(BY_HUB)).match(worker))) await networkFirst(worker);
+}
 
 // The address of the worker that the page at `url` starts (web/app.mjs gives it the page's query).
 const workerOf = (url) => new URL(`dist/playground-worker.mjs${url.search}`, self.registration.scope).href;

@@ -1,6 +1,8 @@
-// The playground's Web Worker: loads the core and the models once and answers each request with everything
-// the views show (web/lib/analysis.mjs), so typing never waits for a computation on the page's thread. The page
-// starts it as one file with all it imports, dist/playground-worker.mjs (tools/build/playground-bundles.mjs).
+// The playground's Web Worker, for your own and the Hub's models (the built-in ones are computed on the page):
+// loads the core, with its threads, and the models once and answers each request with everything the views show
+// (web/lib/analysis.mjs), so that their runs of hundreds of milliseconds never hold up the page's thread. The
+// page starts it, when it first needs it, as one file with all it imports, dist/playground-worker.mjs
+// (tools/build/playground-bundles.mjs).
 import createAttention from './dist/attention.mjs';
 import { serveRequests } from './lib/compute.mjs';
 

@@ -20,9 +20,18 @@ const rowLabels = (page) => page.$$eval('.heatmap-rows .heatmap-label', (spans) 
 test('the playground draws a head of the built-in model and follows typing and the controls', async () => {
   const page = await browser.newPage();
   const problems = watchPage(page, server.url);
+  // Every text the status line shows while the page loads: "Loading…", then the result, and nothing in between.
+  await page.addInitScript(() => {
+    window.statuses = [];
+    new MutationObserver(() => {
+      const text = document.getElementById('status')?.textContent;
+      if (text && text !== window.statuses.at(-1)) window.statuses.push(text);
+    }).observe(document, { subtree: true, childList: true, characterData: true });
+  });
   await page.goto(`${server.url}/`);
   await viewsReady(page);
-  assert.match(await page.textContent('#status'), /^\d+ tokens · builtin-bidirectional · computed in [\d.]+ ms by the SIMD WebAssembly build/);
+  assert.match(await page.textContent('#status'), /^\d+ tokens · builtin-bidirectional · computed in [\d.]+ ms by the SIMD WebAssembly build on the page$/);
+  assert.deepEqual((await page.evaluate(() => window.statuses)).filter((text) => !/^Loading|^\d+ tokens/.test(text)), [], 'no error while the core loads');
   const labels = await rowLabels(page);
   assert.equal(labels[0], '[BOS]');
   assert.equal(labels.slice(1).join('').replaceAll('·', ' '), 'The cat sat on the mat because it was tired');

@@ -2,7 +2,7 @@
 // engine's start with its fallback to the page's thread (web/lib/compute.mjs), without a browser.
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
-import { startEngine, workerCanStart } from '../../web/lib/compute.mjs';
+import { playgroundEngine, startEngine, workerCanStart } from '../../web/lib/compute.mjs';
 import { defaultState, parseHash } from '../../web/lib/state.mjs';
 import { aggregateChoices, blankTextNote, computeRequest, elementSettings, firstTokenName, fitted } from '../../web/lib/view-rules.mjs';
 
@@ -98,6 +98,16 @@ class RefusedWorker extends FakeWorker {
 class ReadyWorker extends FakeWorker {
   firstEvent() { return new MessageEvent('message', { data: { ready: { simd: true, arch: 'worker' } } }); }
 }
+// One that starts and answers every call with what it was asked.
+class AnsweringWorker extends ReadyWorker {
+  postMessage({ id, ...message }) {
+    if (id !== undefined) setTimeout(() => this.dispatchEvent(new MessageEvent('message', { data: { id, result: { inWorker: message } } })));
+  }
+}
+// One that never says it is ready (a worker whose script is still on its way).
+class SilentWorker extends FakeWorker {
+  firstEvent() { return new Event('nothing'); }
+}
 afterEach(() => { delete globalThis.Worker; FakeWorker.started = []; });
 const onPage = async (options) => ({ simd: options.simd === 'auto', arch: 'test' });
 
@@ -129,4 +139,45 @@ test('startEngine: the worker when it starts', async () => {
   const started = await startEngine({ pageUrl: 'http://localhost/', workerUrl: 'http://localhost/worker.mjs', createAttention: onPage, options: {} });
   assert.deepEqual([started.where, started.simd, started.arch], ['in a worker', true, 'worker']);
   assert.equal(FakeWorker.started[0].terminated, undefined);
+});
+
+// The playground's engine: the built-in models on the page, your own and the Hub's in the worker, started when
+// one is first needed; without a worker, those on the page too (its one core).
+test('playgroundEngine: built-in models on the page; the worker starts for your own model, once', async () => {
+  globalThis.Worker = AnsweringWorker;
+  const engine = playgroundEngine({ pageUrl: 'http://localhost/', workerUrl: 'http://localhost/worker.mjs', createAttention: onPage, options: {} });
+  await engine.ready;
+  assert.deepEqual(engine.where('builtin'), { simd: false, arch: 'test', threads: undefined, where: 'on the page' });
+  assert.equal(engine.where('checkpoint'), null, 'before the worker has started');
+  assert.equal(FakeWorker.started.length, 0, 'no worker for the built-in models');
+  assert.deepEqual([engine.inWorker('builtin-lens'), engine.inWorker('checkpoint'), engine.inWorker('hf:gpt2@0123abcd')], [false, true, true]);
+  const [loaded, info] = await Promise.all([engine.loadCheckpoint([], { name: 'mine' }), engine.hubInfo({ repo: 'gpt2' })]);
+  assert.deepEqual(loaded, { inWorker: { checkpoint: [], name: 'mine' } });
+  assert.deepEqual(info, { inWorker: { hubInfo: { repo: 'gpt2' } } });
+  assert.equal(FakeWorker.started.length, 1, 'one worker for both');
+  assert.equal(engine.where('checkpoint').where, 'in a worker');
+  assert.deepEqual(await engine.compute({ model: 'checkpoint', text: 'a' }), { inWorker: { request: { model: 'checkpoint', text: 'a' } } });
+});
+
+test('playgroundEngine: where the worker cannot start, your own model loads on the page, in its one core', async () => {
+  globalThis.Worker = RefusedWorker;
+  let cores = 0;
+  const core = async (options) => (cores++, { ...(await onPage(options)), loadCheckpoint: async () => ({ config: { name: 'mine' } }) });
+  const engine = playgroundEngine({ pageUrl: 'http://localhost/', workerUrl: 'http://localhost/worker.mjs', createAttention: core, options: {} });
+  await engine.ready;
+  assert.deepEqual(await engine.loadCheckpoint([], {}), { config: { name: 'mine' } });
+  assert.equal(engine.where('checkpoint').where, 'on the page');
+  assert.equal(FakeWorker.started[0].terminated, true);
+  assert.equal(cores, 1, 'the page\'s core, not a second one');
+});
+
+test('playgroundEngine: a cancel stops a load at once while the worker still starts', async () => {
+  globalThis.Worker = SilentWorker;
+  const engine = playgroundEngine({ pageUrl: 'http://localhost/', workerUrl: 'http://localhost/worker.mjs', createAttention: onPage, options: {} });
+  await engine.ready;
+  const controller = new AbortController();
+  const load = engine.loadFromHub({ repo: 'gpt2' }, { signal: controller.signal });
+  setTimeout(() => controller.abort(), 10);
+  await assert.rejects(load, { name: 'AbortError' });
+  await assert.rejects(engine.loadCheckpoint([], { signal: AbortSignal.abort() }), { name: 'AbortError' }, 'cancelled before it is asked');
 });

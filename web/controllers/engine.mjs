@@ -1,13 +1,15 @@
 // The playground's engine (web/lib/compute.mjs's playgroundEngine: the built-in models on this thread, the
-// user's and the Hub's in the worker web/worker.mjs) and its results. Only the newest request is computed, so typing never queues stale work; the last
-// result is kept, so that choosing another layer, head or token redraws without computing again. A result comes
-// in two parts: everything but the predictions first (what the views above the fold show), then the
-// predictions (web/lib/analysis.mjs's predictionsOf: most of a small model's run), each its own newest only. The
-// steps' step 5 asks separately for the chosen head's trace (web/lib/analysis.mjs's traceHead), likewise.
+// user's and the Hub's in the worker web/worker.mjs) and its results. Only the newest request is computed, so
+// typing never queues stale work; the last result is kept, so that choosing another layer, head or token redraws
+// without computing again. A result comes in two parts: everything but the predictions first (what the views
+// above the fold show), then the predictions (web/lib/analysis.mjs's predictionsOf: most of a small model's
+// run), each its own newest only. The steps' step 5 asks separately for the chosen head's trace
+// (web/lib/analysis.mjs's traceHead), likewise.
 import { latestOnly } from '../lib/analysis.mjs';
 import { playgroundEngine } from '../lib/compute.mjs';
 import { isHubModel } from '../lib/hub-names.mjs';
 import { computeRequest } from '../lib/view-rules.mjs';
+import { afterFirstFrame } from './after-frame.mjs';
 
 // The request's way there and back, for bench/page.mjs: the whole round trip, the message's way to the worker
 // (its wait there behind other work included), the computation, and the answer's way back (worker.timing: when
@@ -34,7 +36,8 @@ export function engineController({ createAttention, workerUrl, simd }) {
   const keyOf = (state) => JSON.stringify([computeRequest(state), state.model === 'checkpoint' && checkpoints, isHubModel(state.model) && hubLoads]);
   const traceKeyOf = (state) => JSON.stringify([keyOf({ ...state, compare: '' }), state.layer, state.head]);  // one sentence's
   // The predictions and the trace of a model computed on the page wait until the frame showing the rest is drawn.
-  const afterPaint = (model) => (engine.inWorker(model) ? null : new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0))));
+  const afterPaint = (model) => (engine.where(model)?.where === 'on the page' ? new Promise(afterFirstFrame) : null);
+  let ready = false;  // compute and the rest are set
 
   return {
     async start() {
@@ -43,8 +46,9 @@ export function engineController({ createAttention, workerUrl, simd }) {
       compute = latestOnly(engine.compute);
       computePredictions = latestOnly(engine.compute);
       computeTrace = latestOnly(engine.compute);
+      ready = true;
     },
-    get started() { return engine !== null; },
+    get started() { return ready; },
     // Where `model` is computed: 'SIMD WebAssembly build on the page', '… in a worker on 2 threads', …
     description(model) {
       const { simd, where, threads } = engine.where(model) ?? {};

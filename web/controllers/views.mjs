@@ -17,6 +17,7 @@ import { renderHeatmap } from '../ui/heatmap.mjs';
 import { renderPredictions } from '../ui/predictions.mjs';
 import { renderSteps } from '../ui/steps.mjs';
 import { bindAblation } from './ablation.mjs';
+import { afterFirstFrame } from './after-frame.mjs';
 import { exportSteps } from './export.mjs';
 import { computing, say } from './status.mjs';
 
@@ -48,15 +49,6 @@ function pointAtViews() {
   pair.classList.remove('just-changed');
   void pair.offsetWidth;  // restart the highlight's animation
   pair.classList.add('just-changed');
-}
-
-// Runs `then` right after the next frame (its paint included), or after 100 ms if no frame comes (a page in the
-// background gets none).
-function afterFirstFrame(then) {
-  let done = false;
-  const once = () => { if (!done) done = true, then(); };
-  const timer = setTimeout(once, 100);
-  requestAnimationFrame(() => setTimeout(() => { clearTimeout(timer); once(); }, 0));
 }
 
 // store: the page state; notes(state): { link, example } notes to show.
@@ -123,7 +115,7 @@ export function viewsController(store, notes) {
       shown = null;
     },
 
-    // build: where and how the result was computed ('SIMD WebAssembly build in a worker'); trace: the chosen
+    // build: where and how the result was computed ('SIMD WebAssembly build on the page'); trace: the chosen
     // head's, if already computed.
     render(result, build, trace) {
       const { state } = store, { config, main, milliseconds } = result;

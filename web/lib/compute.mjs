@@ -1,6 +1,6 @@
-// Where the attention is computed: in a Web Worker when the browser can start one (over http), else on the
-// page's own thread (workers cannot start from file://); startEngine chooses, for the <attention-view> element,
-// and playgroundEngine splits the playground's models between the two. Either way the engine is { ready, compute(request), loadCheckpoint(files,
+// Where the attention is computed: on the page's own thread, or in a Web Worker when the browser can start one
+// (over http; workers cannot start from file://). startEngine chooses for the <attention-view> element (the
+// worker where it starts); playgroundEngine splits the playground's models between the two. Either way the engine is { ready, compute(request), loadCheckpoint(files,
 // options), loadFromHub(hub, options), hubInfo(hub, options) }, with options { onProgress, signal } (a cancel
 // rejects at once with an AbortError and stops the load where it runs). Requests run one after another; callers
 // that want only their newest request wrap compute in latestOnly (analysis.mjs). loadCheckpoint makes the user's
@@ -21,6 +21,7 @@ const HUB_SLOT = 'hub';  // the analyser's name for the model from a hub; reques
 function engineCore(createAttention, options) {
   const core = createAttention(options);
   const analyser = core.then(createAnalyser);
+  analyser.catch(() => {});  // (ready reports the core's failure; each request, its own)
   let hubModel = null;  // 'hf:<repo>@<commit>' of the model in the HUB_SLOT
   // The request with the analyser's name of its model.
   const inEngine = (request) => {
@@ -139,14 +140,19 @@ export function playgroundEngine({ pageUrl, workerUrl, createAttention, options 
     .then((info) => { workerInfo = info; return info.engine; }));
   const inWorker = (model) => model === 'checkpoint' || parseHubModel(model) !== null;
   const engineFor = async (model) => (inWorker(model) ? started() : page);
+  // The worker for a load that a cancel may stop while the worker still starts.
+  const startedFor = (signal) => (signal ? Promise.race([started(), new Promise((resolve, reject) => {
+    if (signal.aborted) reject(abortError(signal));
+    signal.addEventListener('abort', () => reject(abortError(signal)), { once: true });
+  })]) : started());
   return {
     ready: page.ready.then((ready) => (pageInfo = { ...ready, where: 'on the page' })),
     inWorker,
     where: (model) => (inWorker(model) ? workerInfo : pageInfo),
     compute: async (request) => (await engineFor(request.model)).compute(request),
-    loadCheckpoint: async (files, options) => (await started()).loadCheckpoint(files, options),
-    loadFromHub: async (hub, options) => (await started()).loadFromHub(hub, options),
-    hubInfo: async (hub, options) => (await started()).hubInfo(hub, options),
+    loadCheckpoint: async (files, options) => (await startedFor(options?.signal)).loadCheckpoint(files, options),
+    loadFromHub: async (hub, options) => (await startedFor(options?.signal)).loadFromHub(hub, options),
+    hubInfo: async (hub, options) => (await startedFor(options?.signal)).hubInfo(hub, options),
     importance: async (request, options) => (await engineFor(request.model)).importance(request, options),
   };
 }

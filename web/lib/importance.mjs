@@ -4,8 +4,9 @@
 // masked positions against the words that were there, else every position against its own token; a causal
 // model: each next token), with the what-if controls as set and no other head switched off. One run without
 // any head off, then one per head: 13 for the built-in models' 3 × 4 heads, 145 for GPT-2 small's 12 × 12.
-// DOM-free; runs in the worker, which answers other requests between the runs (each run is followed by a pause
-// for the worker's messages: a Cancel, a newer text's request).
+// DOM-free; runs where the model is computed (the page's thread or the worker), which answers other requests
+// between the runs (each run is followed by a pause for the thread's other tasks: a Cancel, a newer text's
+// request, a frame).
 import { runOptions } from './analysis.mjs';
 import { abortError } from './hub-http.mjs';
 import { scoring } from './predictions.mjs';

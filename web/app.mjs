@@ -2,9 +2,8 @@
 // view. Small controllers around it: the inputs and the examples, the engine (the built-in models on this thread,
 // the user's and the Hub's in a Web Worker, web/worker.mjs; the newest request only, so typing never waits), the
 // views, your own model's files, models from the Hugging Face Hub, Share / embed, export, the head importance,
-// and the service worker. Changing only the layer,
-// head or token redraws from the last result without computing again (the steps then ask for the chosen head's
-// path through W_O on their own). web/index.html loads it as one file with all it imports, dist/playground.mjs
+// and the service worker. Changing only the layer, head or token redraws from the last result without computing
+// again (the steps then ask for the chosen head's path through W_O on their own). web/index.html loads it as one file with all it imports, dist/playground.mjs
 // (tools/build/playground-bundles.mjs; the dev server makes it from the sources as they are).
 import createAttention from './dist/attention.mjs';
 import { bindControls } from './controllers/controls.mjs';

@@ -1,7 +1,8 @@
 // Where the attention is computed: on the page's own thread, or in a Web Worker when the browser can start one
 // (over http; workers cannot start from file://). startEngine chooses for the <attention-view> element (the
-// worker where it starts); playgroundEngine splits the playground's models between the two. Either way the engine is { ready, compute(request), loadCheckpoint(files,
-// options), loadFromHub(hub, options), hubInfo(hub, options) }, with options { onProgress, signal } (a cancel
+// worker where it starts); playgroundEngine splits the playground's models between the two. Either way the
+// engine is { ready, compute(request), loadCheckpoint(files, options), loadFromHub(hub, options), hubInfo(hub,
+// options) }, with options { onProgress, signal } (a cancel
 // rejects at once with an AbortError and stops the load where it runs). Requests run one after another; callers
 // that want only their newest request wrap compute in latestOnly (analysis.mjs). loadCheckpoint makes the user's
 // files the model named 'checkpoint'; loadFromHub makes a model from a hub the model named 'hf:<repo>@<commit>'
